@@ -1,0 +1,3 @@
+from maillon.cli import main
+
+main()

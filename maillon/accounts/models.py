@@ -1,0 +1,120 @@
+"""Users and their memberships: who may act on which network, organisation, site or partner."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from maillon.accounts.enums import Role
+
+
+class User(AbstractUser):
+    """A person who logs in. Citizens have no account."""
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+    def with_role(self, *roles: str):
+        return self.filter(role__in=roles)
+
+
+class Membership(models.Model):
+    """A role held by a user on a network, an organisation, a site or for a partner."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("utilisateur"),
+    )
+    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
+    network = models.ForeignKey(
+        "network.Network",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_memberships",
+        verbose_name=_("réseau"),
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_memberships",
+        verbose_name=_("structure porteuse"),
+    )
+    site = models.ForeignKey(
+        "network.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_memberships",
+        verbose_name=_("point d'accueil"),
+    )
+    partner = models.ForeignKey(
+        "network.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_memberships",
+        verbose_name=_("partenaire"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("habilitation")
+        verbose_name_plural = _("habilitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.NETWORK_ADMIN, network__isnull=False)
+                    | Q(role=Role.ORGANISATION_MANAGER, organisation__isnull=False)
+                    | Q(role=Role.AGENT, site__isnull=False)
+                    | Q(role=Role.AGENT, organisation__isnull=False)
+                    | Q(role=Role.PARTNER_VIEWER, partner__isnull=False)
+                ),
+                name="accounts_membership_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.network or self.organisation or self.site or self.partner
+        return f"{self.user} — {self.get_role_display()} — {scope}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration, acting as its user. Only a hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("utilisateur"),
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(_("préfixe"), max_length=8, db_index=True)
+    key_hash = models.CharField(_("empreinte"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,73 @@
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    region: RegionOut
+
+
+class CommuneOut(Schema):
+    code: str
+    kind: str
+    name: str
+    department_code: str
+    region_code: str
+    canton_code: str
+    parent_code: str | None
+    latitude: float | None
+    longitude: float | None
+    population: int | None
+    is_current: bool
+
+    @staticmethod
+    def resolve_department_code(obj) -> str:
+        return obj.department_id
+
+    @staticmethod
+    def resolve_region_code(obj) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_parent_code(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    kind: str
+    organisation_id: int | None
+    address: str
+    postal_code: str
+    commune_code: str | None
+    commune_name: str | None
+    department_code: str | None
+    latitude: float | None
+    longitude: float | None
+    phone: str
+    email: str
+    appointment_url: str
+    opening_hours: str
+    fs_id: str | None
+
+    @staticmethod
+    def resolve_commune_code(obj) -> str | None:
+        return obj.commune.code if obj.commune_id else None
+
+    @staticmethod
+    def resolve_commune_name(obj) -> str | None:
+        return obj.commune.name if obj.commune_id else None
+
+    @staticmethod
+    def resolve_department_code(obj) -> str | None:
+        return obj.commune.department_id if obj.commune_id else None

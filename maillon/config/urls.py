@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from maillon.accounts.admin_site import restrict_admin_to_network_admins
+from maillon.api.urls import api_urls
+
+restrict_admin_to_network_admins(admin.site)
+
+urlpatterns = [
+    path("", include("maillon.directory.urls")),
+    path("compte/", include("maillon.accounts.urls")),
+    path("reseau/", include("maillon.network.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api_urls()),
+]

@@ -1,0 +1,66 @@
+"""The demo: what `maillon demo` loads on top of the reference data.
+
+Each step is idempotent, so the demo can be started again on the same database.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from maillon.accounts.enums import Role
+from maillon.accounts.services import user_create_with_membership
+from maillon.network.enums import OrganisationKind
+from maillon.network.models import Network, NetworkMembership, Organisation, Partner, Site
+
+PIMMS_NETWORK_SLUG = "pimms"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    scope: str
+
+
+@transaction.atomic
+def demo_accounts_create() -> list[DemoAccount]:
+    """One account per role, on the PIMMS network and the Narbonne PIMMS (ANCT ids 62, 63)."""
+    network, _ = Network.objects.get_or_create(
+        slug=PIMMS_NETWORK_SLUG, defaults={"name": "Union nationale des PIMMS"}
+    )
+    organisation = Organisation.objects.filter(name="PIMMS Médiation du Narbonnais").first()
+    if organisation is None:
+        organisation = Organisation.objects.create(
+            name="PIMMS Médiation du Narbonnais", kind=OrganisationKind.ASSOCIATION
+        )
+    NetworkMembership.objects.get_or_create(network=network, organisation=organisation)
+    Site.objects.filter(fs_id__in=["62", "63"], organisation__isnull=True).update(
+        organisation=organisation
+    )
+    desk_site = (
+        Site.objects.filter(fs_id="62").first()
+        or Site.objects.filter(organisation=organisation).first()
+    )
+    caf = Partner.objects.get(code="caf")
+
+    accounts = [
+        ("reseau", "reseau-demo-2020", Role.NETWORK_ADMIN, {"network": network}, network.name),
+        (
+            "gestionnaire",
+            "gestion-demo-2020",
+            Role.ORGANISATION_MANAGER,
+            {"organisation": organisation},
+            organisation.name,
+        ),
+        ("partenaire", "caf-demo-2020", Role.PARTNER_VIEWER, {"partner": caf}, caf.name),
+    ]
+    if desk_site is not None:
+        accounts.insert(
+            2, ("agent", "agent-demo-2020", Role.AGENT, {"site": desk_site}, desk_site.name)
+        )
+    result = []
+    for username, password, role, scope, label in accounts:
+        user_create_with_membership(username=username, password=password, role=role, **scope)
+        result.append(DemoAccount(username, password, str(Role(role).label), str(label)))
+    return result

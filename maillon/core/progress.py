@@ -1,0 +1,40 @@
+"""Progress bars and summaries for long-running CLI work (rich)."""
+
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+T = TypeVar("T")
+
+
+def progress_bar(console: Console | None = None, *, transient: bool = False) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=transient,
+        disable=console is not None and not console.is_terminal and console.quiet,
+    )
+
+
+def track(
+    items: Iterable[T], *, description: str, total: int | None, console: Console | None = None
+) -> Iterator[T]:
+    """Yield `items` while a progress bar advances; quiet when the console is quiet."""
+    with progress_bar(console) as progress:
+        task = progress.add_task(description, total=total)
+        for item in items:
+            yield item
+            progress.advance(task)

@@ -1,0 +1,29 @@
+import time
+
+from django.core.management.base import BaseCommand
+from rich.console import Console
+
+from maillon.core.progress import progress_bar
+from maillon.geo.services import geo_import
+
+STEPS = ("cog", "postal", "coordinates", "communes", "save", "postal codes")
+
+
+class Command(BaseCommand):
+    help = "Load the official geography (INSEE COG 2026, postal codes, coordinates). Idempotent."
+
+    def handle(self, *args, **options):
+        console = Console(file=self.stdout, quiet=options["verbosity"] == 0)
+        started = time.perf_counter()
+        with progress_bar(console, transient=True) as progress:
+            task = progress.add_task("Géographie officielle", total=len(STEPS))
+            result = geo_import(on_step=lambda _label: progress.advance(task))
+        console.print(
+            f"Géographie : {result.regions} régions, {result.departments} départements ; "
+            f"communes créées {result.created}, mises à jour {result.updated}, "
+            f"inchangées {result.unchanged}, retirées {result.retired} ; "
+            f"codes postaux +{result.postal_codes_added} −{result.postal_codes_removed} "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+        for warning in result.warnings:
+            console.print(f"[yellow]Attention[/] {warning}")

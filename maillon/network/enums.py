@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    ASSOCIATION = "association", _("association")
+    MUNICIPALITY = "municipality", _("commune ou EPCI")
+    DEPARTMENT = "department", _("département")
+    LA_POSTE = "la_poste", _("La Poste")
+    MSA = "msa", _("MSA")
+    STATE = "state", _("État")
+    OTHER = "other", _("autre")
+
+
+class SiteKind(models.TextChoices):
+    FIXED = "fixed", _("point d'accueil fixe")
+    ANTENNA = "antenna", _("antenne")
+    MOBILE = "mobile", _("bus (itinérant)")
+    ITINERANT = "itinerant", _("service itinérant")
+    MULTI_SITE = "multi_site", _("multisite")
+
+
+class PartnerKind(models.TextChoices):
+    NATIONAL_OPERATOR = "national", _("opérateur national France Services")
+    LOCAL = "local", _("partenaire local ou privé")

@@ -1,0 +1,292 @@
+"""Opening hours in OpenStreetMap `opening_hours` syntax.
+
+Parsing and evaluation are done by opening-hours-py; this module adds what the product needs
+on top: the weekly schedule of a typical week, the weekly total, "open at", next opening, the
+French rendering shown to citizens, and the conversion of free-text day hours
+("09:00 - 12:00 / 13:30 - 17:00") into the OSM syntax.
+"""
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from opening_hours import OpeningHours, State
+
+# A week with no public holiday in France, used to read "the usual week" of an expression.
+REFERENCE_MONDAY = datetime.datetime(2025, 3, 10)  # noqa: DTZ001 - local wall-clock time
+DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+MINUTES_PER_DAY = 24 * 60
+DEFAULT_TIMEZONE = ZoneInfo("Europe/Paris")
+
+
+def day_names() -> tuple[str, ...]:
+    return (
+        _("lundi"),
+        _("mardi"),
+        _("mercredi"),
+        _("jeudi"),
+        _("vendredi"),
+        _("samedi"),
+        _("dimanche"),
+    )
+
+
+class HoursError(ValueError):
+    """An expression or a free-text value that is not valid opening hours (French message)."""
+
+
+@dataclass(frozen=True, order=True)
+class TimeRange:
+    """An opening range within one day, in minutes since midnight (end may be 1440)."""
+
+    start: int
+    end: int
+
+    def __post_init__(self):
+        if not 0 <= self.start < self.end <= MINUTES_PER_DAY:
+            raise HoursError(
+                _("La plage %(range)s n'est pas valide : la fin doit suivre le début.")
+                % {"range": f"{_hhmm(self.start)}-{_hhmm(self.end)}"}
+            )
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def osm(self) -> str:
+        return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
+
+    def french(self) -> str:
+        return f"{_french_time(self.start)}–{_french_time(self.end)}"
+
+
+WeekRanges = tuple[tuple[TimeRange, ...], ...]  # 7 days, Monday first
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _french_time(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+@functools.lru_cache(maxsize=8192)
+def parse(expression: str) -> OpeningHours:
+    """Parse an OSM expression (French public holidays apply to `PH`)."""
+    if not expression or not expression.strip():
+        raise HoursError(_("Aucun horaire n'est renseigné."))
+    try:
+        return OpeningHours(
+            expression.strip(),
+            country="FR",
+            auto_country=False,
+            auto_timezone=False,
+            max_interval_days=400,
+        )
+    except SyntaxError as exc:
+        raise HoursError(
+            _("Horaires illisibles « %(value)s » : %(reason)s")
+            % {"value": expression, "reason": str(exc).splitlines()[0][:200]}
+        ) from exc
+
+
+def is_valid(expression: str) -> bool:
+    try:
+        parse(expression)
+    except HoursError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=8192)
+def weekly_ranges(expression: str) -> WeekRanges:
+    """The opening ranges of each day of a usual week (Monday first)."""
+    hours = parse(expression)
+    days: list[list[TimeRange]] = [[] for _day in range(7)]
+    week_end = REFERENCE_MONDAY + datetime.timedelta(days=7)
+    for start, end, state, _comment in hours.intervals(REFERENCE_MONDAY, week_end):
+        if state != State.OPEN:
+            continue
+        cursor = max(start, REFERENCE_MONDAY)
+        stop = min(end or week_end, week_end)
+        while cursor < stop:
+            day_start = datetime.datetime.combine(cursor.date(), datetime.time())
+            day_stop = min(stop, day_start + datetime.timedelta(days=1))
+            weekday = (cursor.date() - REFERENCE_MONDAY.date()).days
+            first = int((cursor - day_start).total_seconds() // 60)
+            last = int((day_stop - day_start).total_seconds() // 60)
+            if last > first:
+                days[weekday].append(TimeRange(first, last))
+            cursor = day_stop
+    return tuple(tuple(_merge(day)) for day in days)
+
+
+def _merge(ranges: list[TimeRange]) -> list[TimeRange]:
+    merged: list[TimeRange] = []
+    for item in sorted(ranges):
+        if merged and item.start <= merged[-1].end:
+            merged[-1] = TimeRange(merged[-1].start, max(merged[-1].end, item.end))
+        else:
+            merged.append(item)
+    return merged
+
+
+def weekly_minutes(expression: str) -> int:
+    return sum(r.minutes for day in weekly_ranges(expression) for r in day)
+
+
+def days_open(expression: str) -> int:
+    return sum(1 for day in weekly_ranges(expression) if day)
+
+
+def _local(at: datetime.datetime, timezone: ZoneInfo) -> datetime.datetime:
+    if at.tzinfo is None:
+        raise ValueError("an aware datetime is required")
+    return at.astimezone(timezone).replace(tzinfo=None)
+
+
+def is_open(
+    expression: str, at: datetime.datetime, *, timezone: ZoneInfo = DEFAULT_TIMEZONE
+) -> bool:
+    return parse(expression).is_open(_local(at, timezone))
+
+
+def next_opening(
+    expression: str, at: datetime.datetime, *, timezone: ZoneInfo = DEFAULT_TIMEZONE
+) -> datetime.datetime | None:
+    """The start of the next open period after `at` (aware, in `timezone`); None if never."""
+    local = _local(at, timezone)
+    for start, _end, state, _comment in parse(expression).intervals(local):
+        if state == State.OPEN and start > local:
+            return start.replace(tzinfo=timezone)
+        if start - local > datetime.timedelta(days=400):
+            return None
+    return None
+
+
+def next_change(
+    expression: str, at: datetime.datetime, *, timezone: ZoneInfo = DEFAULT_TIMEZONE
+) -> datetime.datetime | None:
+    change = parse(expression).next_change(_local(at, timezone))
+    return change.replace(tzinfo=timezone) if change else None
+
+
+def duration_french(minutes: int) -> str:
+    """ "28 h 30" for 1710 minutes."""
+    return _french_time(minutes)
+
+
+def day_ranges_french(ranges: tuple[TimeRange, ...]) -> str:
+    return ", ".join(r.french() for r in ranges) if ranges else _("fermé")
+
+
+def render_french_lines(expression: str) -> list[tuple[str, str]]:
+    """[(day name, "9 h–12 h, 13 h 30–17 h" or "fermé")] for the seven days of a usual week."""
+    names = day_names()
+    return [(names[i], day_ranges_french(day)) for i, day in enumerate(weekly_ranges(expression))]
+
+
+def render_french(expression: str) -> str:
+    """One line for the usual week, consecutive identical days grouped, closed days left out.
+
+    >>> render_french("Mo 09:00-12:00,13:30-17:00")
+    'lundi 9 h–12 h, 13 h 30–17 h'
+    """
+    names = day_names()
+    parts = []
+    for first, last, ranges in _day_groups(weekly_ranges(expression)):
+        if not ranges:
+            continue
+        if first == last:
+            label = names[first]
+        elif last == first + 1:
+            label = f"{names[first]} et {names[last]}"
+        else:
+            label = _("du %(first)s au %(last)s") % {"first": names[first], "last": names[last]}
+        parts.append(f"{label} {day_ranges_french(ranges)}")
+    return " ; ".join(parts) if parts else _("fermé")
+
+
+def _day_groups(week: WeekRanges) -> list[tuple[int, int, tuple[TimeRange, ...]]]:
+    groups: list[tuple[int, int, tuple[TimeRange, ...]]] = []
+    for index, ranges in enumerate(week):
+        if groups and groups[-1][2] == ranges and groups[-1][1] == index - 1:
+            groups[-1] = (groups[-1][0], index, ranges)
+        else:
+            groups.append((index, index, ranges))
+    return groups
+
+
+def week_to_osm(
+    week: WeekRanges | list[tuple[TimeRange, ...]], *, unknown_days: tuple[int, ...] = ()
+) -> str:
+    """Build a canonical OSM expression from a week of ranges ("Mo-Fr 09:00-12:00; Sa …").
+
+    `unknown_days` (0 = Monday) are written as `unknown`, so that a day whose hours could not be
+    read is neither shown as closed nor as open.
+    """
+    by_hours: dict[tuple[TimeRange, ...], list[int]] = {}
+    for index, ranges in enumerate(week):
+        if ranges:
+            by_hours.setdefault(tuple(ranges), []).append(index)
+    rules = []
+    for ranges, days in sorted(by_hours.items(), key=lambda item: item[1][0]):
+        selector = _day_selector(days)
+        rules.append(f"{selector} {','.join(r.osm() for r in ranges)}")
+    if unknown_days:
+        rules.append(f'{_day_selector(sorted(unknown_days))} unknown "horaires à vérifier"')
+    return "; ".join(rules) if rules else "closed"
+
+
+def _day_selector(days: list[int]) -> str:
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAY_CODES[run[0]]}-{DAY_CODES[run[-1]]}")
+        else:
+            parts.extend(DAY_CODES[day] for day in run)
+    return ",".join(parts)
+
+
+_TIME = r"(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?"
+_RANGE = re.compile(rf"^{_TIME}\s*(?:-|–|—|à|a)\s*{_TIME}$")
+_SEPARATORS = re.compile(r"\s*(?:/|;|,|\bet\b|&|\+)\s*")
+
+
+def parse_day_text(text: str) -> tuple[TimeRange, ...]:
+    """Read the free-text hours of one day ("09:00 - 12:00 / 13:30 - 17:00", "9h-12h").
+
+    Raises HoursError with the reason when the text is not a list of valid, ordered,
+    non-overlapping ranges.
+    """
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        return ()
+    ranges = []
+    for chunk in _SEPARATORS.split(cleaned):
+        match = _RANGE.match(chunk)
+        if not match:
+            raise HoursError(_("« %(chunk)s » n'est pas une plage horaire") % {"chunk": chunk})
+        h1, m1, h2, m2 = (int(g) if g else 0 for g in match.groups())
+        if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59:
+            raise HoursError(_("« %(chunk)s » contient une heure impossible") % {"chunk": chunk})
+        ranges.append(TimeRange(h1 * 60 + m1, h2 * 60 + m2))
+    ranges = sorted(set(ranges))  # an exact duplicate ("9-12 / 9-12") is a copy slip
+    for before, after in zip(ranges, ranges[1:], strict=False):
+        if after.start < before.end:
+            raise HoursError(
+                _("Les plages %(a)s et %(b)s se chevauchent")
+                % {"a": before.osm(), "b": after.osm()}
+            )
+    return tuple(ranges)

@@ -1,0 +1,79 @@
+import csv
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+
+from maillon.core.importing import ImportFileError
+from maillon.core.progress import progress_bar
+from maillon.network.importers.france_services import (
+    DATA_FILE,
+    SOURCE_LABEL,
+    france_services_import,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the official ANCT list of France Services (CSV). Re-importing updates in place "
+        "(key: id_fs). Without FILE, the list shipped with Maillon (2024-08-01) is loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", default=str(DATA_FILE))
+        parser.add_argument("--source", default=None, help="Name of the source document.")
+        parser.add_argument("--report", help="Write every problem found to this CSV file.")
+
+    def handle(self, *args, **options):
+        console = Console(file=self.stdout, width=120)
+        path = Path(options["file"])
+        source = options["source"] or (SOURCE_LABEL if path == DATA_FILE else path.name)
+        started = time.perf_counter()
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                total = sum(1 for _row in csv.reader(handle)) - 1
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise CommandError(f"Fichier illisible {path} : {exc}") from exc
+        try:
+            with progress_bar(console, transient=options["verbosity"] == 0) as progress:
+                task = progress.add_task("France Services", total=max(total, 0))
+                result = france_services_import(
+                    path=path, source=source, on_row=lambda: progress.advance(task)
+                )
+        except ImportFileError as exc:
+            raise CommandError(f"{exc} Rien n'a été importé.") from exc
+        elapsed = time.perf_counter() - started
+
+        sections = [
+            ("Lignes rejetées", result.rejected),
+            ("Horaires non convertis", result.hours_unconverted),
+            ("Écarts avec la géographie officielle", result.geo_mismatches),
+            ("Autres remarques", result.other_warnings),
+        ]
+        for title, problems in sections:
+            if problems and options["verbosity"] >= 1:
+                console.print(f"\n[bold]{title} ({len(problems)})[/]")
+                for problem in problems:
+                    console.print(
+                        f"  {path.name}, {problem}", markup=False, highlight=False, soft_wrap=True
+                    )
+        console.print(
+            f"\n[bold]France Services[/] : {result.rows} lignes — créés {result.created}, "
+            f"mis à jour {result.updated}, inchangés {result.unchanged}, "
+            f"rejetés {len(result.rejected)} ; décisions de label ajoutées "
+            f"{result.decisions_created}."
+        )
+        console.print(
+            f"Horaires : {result.day_hours_converted}/{result.day_hours_total} "
+            f"({result.hours_rate:.1%}) des horaires par jour convertis en syntaxe OSM ; "
+            f"{len(result.geo_mismatches)} écarts de géographie. Durée {elapsed:.1f} s."
+        )
+        if options["report"]:
+            with open(options["report"], "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["catégorie", "ligne", "colonne", "valeur", "motif"])
+                for title, problems in sections:
+                    for p in problems:
+                        writer.writerow([title, p.line, p.column, p.value, p.reason])
+            console.print(f"Rapport détaillé : {options['report']}")
