@@ -12,7 +12,16 @@ GROUPED_VERBS = {"import", "export", "bench", "publish", "generate", "rollups"}
 
 
 def command_argv(argv: list[str]) -> list[str]:
-    """Map `maillon VERB OBJECT args…` onto `manage.py VERB_OBJECT args…`."""
+    """Map `maillon VERB OBJECT args…` onto `manage.py VERB_OBJECT args…`.
+
+    `maillon check` is the data-quality check (`check_data`); Django's system checks stay
+    reachable as `maillon check --system` (and `--deploy`).
+    """
+    if len(argv) >= 2 and argv[1] == "check":
+        rest = argv[2:]
+        if "--system" in rest or "--deploy" in rest:
+            return [argv[0], "check", *[a for a in rest if a != "--system"]]
+        return [argv[0], "check_data", *rest]
     if len(argv) >= 3 and argv[1] in GROUPED_VERBS and not argv[2].startswith("-"):
         name = f"{argv[1]}_{argv[2].replace('-', '_')}"
         return [argv[0], name, *argv[3:]]

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "maillon.geo",
     "maillon.network",
     "maillon.labels",
+    "maillon.journal",
+    "maillon.activity",
+    "maillon.people",
+    "maillon.reports",
     "maillon.directory",
     "maillon.api",
 ]

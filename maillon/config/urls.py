@@ -10,6 +10,10 @@ urlpatterns = [
     path("", include("maillon.directory.urls")),
     path("compte/", include("maillon.accounts.urls")),
     path("reseau/", include("maillon.network.urls")),
+    path("activite/", include("maillon.activity.urls")),
+    path("equipes/", include("maillon.people.urls")),
+    path("rapports/", include("maillon.reports.urls")),
+    path("journal/", include("maillon.journal.urls")),
     path("admin/", admin.site.urls),
     path("api/", api_urls()),
 ]

@@ -55,8 +55,6 @@ class CommuneQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Name search, accent/case/hyphen-insensitive, "St" = "Saint"."""
         key = search_key(text)
-        if not key:
-            return self.none()
         return self.filter(search_name__contains=key).annotate(
             match_rank=Case(
                 When(search_name=key, then=Value(0)),

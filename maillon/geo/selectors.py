@@ -1,5 +1,6 @@
 """Reads of the official geography, shared by views, the API and importers."""
 
+from maillon.core.text import search_key
 from maillon.geo.models import Commune, Department, Region
 
 
@@ -31,6 +32,8 @@ def communes_for_postal_code(*, postal_code: str) -> list[Commune]:
 
 def communes_search(*, text: str, limit: int = 20, current_only: bool = True) -> list[Commune]:
     """Communes whose name matches `text` (accents, case, hyphens and "St" folded)."""
+    if not search_key(text):
+        return []
     queryset = Commune.objects.matching(text)
     if current_only:
         queryset = queryset.filter(is_current=True)

@@ -126,6 +126,27 @@ class Organisation(models.Model):
         return self.name
 
 
+class OrganisationName(models.Model):
+    """A name an organisation bore over a period ("PIMMS Canton de Chauffailles", then
+    "PIMMS Bourgogne du Sud"), with the document that shows it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="names", verbose_name=_("structure")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    valid_from = models.DateField(_("du"), null=True, blank=True)
+    valid_until = models.DateField(_("au"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("nom d'une structure")
+        verbose_name_plural = _("noms d'une structure")
+        ordering = ["organisation", "valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SiteQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
@@ -190,6 +211,18 @@ class Site(models.Model):
     fs_id = models.CharField(
         _("identifiant France Services (ANCT)"), max_length=20, null=True, blank=True, unique=True
     )
+    external_source = models.CharField(
+        _("source externe"),
+        max_length=100,
+        blank=True,
+        help_text=_("Producteur d'un lieu importé d'un autre réseau (open data)."),
+    )
+    external_id = models.CharField(_("identifiant externe"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Incrémentée à chaque modification (verrou optimiste)."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -201,6 +234,11 @@ class Site(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="network_site_kind"),
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~Q(external_id=""),
+                name="network_site_external_id_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="network_site_latitude_range",

@@ -1,0 +1,114 @@
+"""Shared test fixtures.
+
+- The official geography is loaded once per session into the test database, so tests use real
+  communes (Lyon 8e, Saint-Étienne…). Transactional tests (live server, browser) flush the
+  database afterwards: they create what they need themselves; pytest-django runs them last.
+- Under CI (CI=true) a skipped test is a failure: CI provides PostgreSQL and Chromium.
+"""
+
+import os
+import shutil
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with a visible reason on a developer machine; fail under CI."""
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from maillon.geo.services import geo_import
+
+    with django_db_blocker.unblock():
+        geo_import()
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    for item in items:
+        if "postgresql" in item.keywords and vendor != "postgresql":
+            item.add_marker(
+                pytest.mark.skipif(
+                    not IN_CI, reason="needs PostgreSQL (set DATABASE_URL=postgres://…)"
+                )
+            )
+            if IN_CI:  # the PostgreSQL run of CI covers it; deselecting is not skipping
+                item.add_marker(pytest.mark.deselect_in_ci)
+    selected = [i for i in items if "deselect_in_ci" not in i.keywords]
+    deselected = [i for i in items if "deselect_in_ci" in i.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+_skipped_in_ci: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if IN_CI and report.skipped:
+        _skipped_in_ci.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if IN_CI and _skipped_in_ci:
+        print(f"\nCI=true: {len(_skipped_in_ci)} skipped test(s) count as failures:")
+        for nodeid in _skipped_in_ci:
+            print(f"  {nodeid}")
+        session.exitstatus = 1
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if os.path.exists(configured) else None
+    for candidate in CHROMIUM_CANDIDATES:
+        if os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    executable = chromium_path()
+    if executable is None:
+        skip_or_fail("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright is not installed (pip install -e '.[test]')")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
