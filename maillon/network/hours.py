@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from opening_hours import OpeningHours, State
+from opening_hours import OpeningHours, ParserError, State
 
 # A week with no public holiday in France, used to read "the usual week" of an expression.
 REFERENCE_MONDAY = datetime.datetime(2025, 3, 10)  # noqa: DTZ001 - local wall-clock time
@@ -88,7 +88,7 @@ def parse(expression: str) -> OpeningHours:
             auto_timezone=False,
             max_interval_days=400,
         )
-    except SyntaxError as exc:
+    except (SyntaxError, ParserError) as exc:
         raise HoursError(
             _("Horaires illisibles « %(value)s » : %(reason)s")
             % {"value": expression, "reason": str(exc).splitlines()[0][:200]}

@@ -1,0 +1,137 @@
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from maillon.accounts.enums import Role
+from maillon.accounts.perms import (
+    is_network_admin,
+    organisations_managed_by,
+    organisations_visible_to,
+    sites_visible_to,
+)
+from maillon.network.models import NetworkMembership
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    MembershipFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    SiteFactory,
+    UserFactory,
+    agent_of,
+    manager_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """Two organisations of the PIMMS network with two sites each, and one outside it."""
+    network = NetworkFactory()
+    org_a, org_b, outsider = OrganisationFactory.create_batch(3)
+    for org in (org_a, org_b):
+        NetworkMembership.objects.create(network=network, organisation=org)
+    sites = {
+        "a1": SiteFactory(organisation=org_a),
+        "a2": SiteFactory(organisation=org_a),
+        "b1": SiteFactory(organisation=org_b),
+        "x1": SiteFactory(organisation=outsider),
+    }
+    users = {
+        "agent_a1": agent_of(sites["a1"]),
+        "manager_a": manager_of(org_a),
+        "network_admin": MembershipFactory(role=Role.NETWORK_ADMIN, network=network).user,
+        "partner": MembershipFactory(role=Role.PARTNER_VIEWER, partner=PartnerFactory()).user,
+        "nobody": UserFactory(),
+    }
+    return sites, users, {"a": org_a, "b": org_b, "x": outsider}
+
+
+EXPECTED_SITES = {
+    "agent_a1": {"a1"},
+    "manager_a": {"a1", "a2"},
+    "network_admin": {"a1", "a2", "b1"},
+    "partner": set(),
+    "nobody": set(),
+}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED_SITES), ids=list(EXPECTED_SITES))
+def test_sites_visible_to(world, who):
+    sites, users, _orgs = world
+    names = {name for name, site in sites.items() if site in sites_visible_to(users[who])}
+    assert names == EXPECTED_SITES[who]
+
+
+@pytest.mark.parametrize("who", list(EXPECTED_SITES), ids=list(EXPECTED_SITES))
+def test_site_page_is_404_outside_scope(world, client, who):
+    sites, users, _orgs = world
+    client.force_login(users[who])
+    for name, site in sites.items():
+        response = client.get(reverse("network:site_detail", args=[site.pk]))
+        assert response.status_code == (200 if name in EXPECTED_SITES[who] else 404), name
+    assert client.get(reverse("network:site_detail", args=[999_999])).status_code == 404
+
+
+def test_organisations_visible_and_managed(world):
+    _sites, users, orgs = world
+    assert set(organisations_visible_to(users["network_admin"])) == {orgs["a"], orgs["b"]}
+    assert set(organisations_managed_by(users["manager_a"])) == {orgs["a"]}
+    assert set(organisations_managed_by(users["agent_a1"])) == set()
+
+
+def test_a_deactivated_membership_or_user_gives_nothing(world):
+    sites, users, _orgs = world
+    users["manager_a"].memberships.update(is_active=False)
+    assert not sites_visible_to(users["manager_a"]).exists()
+    users["agent_a1"].is_active = False
+    users["agent_a1"].save()
+    assert not sites_visible_to(users["agent_a1"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("network_admin", 200), ("manager_a", 302), ("agent_a1", 302), ("partner", 302)],
+    ids=["network-admin", "manager", "agent", "partner"],
+)
+def test_django_admin_is_for_network_admins_only(world, client, who, status):
+    _sites, users, _orgs = world
+    client.force_login(users[who])
+    assert client.get("/admin/").status_code == status
+    assert is_network_admin(users[who]) == (status == 200)
+    if status == 200:
+        assert client.get("/admin/network/site/").status_code == 200
+
+
+def test_pages_require_login_except_public_ones(client):
+    response = client.get(reverse("network:site_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert client.get(reverse("directory:home")).status_code == 200
+    assert client.get(reverse("accounts:login")).status_code == 200
+
+
+def test_login_then_home_lists_the_user_sites(world, client):
+    sites, users, _orgs = world
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": users["manager_a"].username, "password": DEFAULT_PASSWORD},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert escape(sites["a1"].name) in page and escape(sites["a2"].name) in page
+    assert escape(sites["b1"].name) not in page
+
+
+def test_login_is_throttled_after_repeated_failures(world, client):
+    _sites, users, _orgs = world
+    username = users["agent_a1"].username
+    for _attempt in range(5):
+        response = client.post(reverse("accounts:login"), {"username": username, "password": "x"})
+        assert "Identifiant ou mot de passe incorrect" in response.content.decode()
+    response = client.post(
+        reverse("accounts:login"), {"username": username, "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "Trop de tentatives" in response.content.decode()
