@@ -28,3 +28,40 @@ LABEL_HOLDING_OUTCOMES = (
     DecisionOutcome.RENEWED,
     DecisionOutcome.REINSTATED,
 )
+
+
+class ApplicationStatus(models.TextChoices):
+    """Where a label application stands: draft → submitted → under audit → audited → decided."""
+
+    DRAFT = "draft", _("brouillon")
+    SUBMITTED = "submitted", _("déposée")
+    UNDER_AUDIT = "under_audit", _("en cours d'audit")
+    AUDITED = "audited", _("auditée")
+    DECIDED = "decided", _("décidée")
+
+
+class ApplicationKind(models.TextChoices):
+    INITIAL = "initial", _("première labellisation")
+    RENEWAL = "renewal", _("renouvellement (audit périodique)")
+
+
+class CriterionCheck(models.TextChoices):
+    """How a criterion is checked: by a machine rule on Maillon's data, or stated by a person."""
+
+    OPENING_HOURS = "opening_hours", _("horaires d'ouverture")
+    STAFF = "staff", _("agents présents et formés")
+    OPERATORS = "operators", _("services des opérateurs nationaux")
+    MANUAL = "manual", _("déclaratif ou constaté en audit")
+
+
+class CriterionStatus(models.TextChoices):
+    MET = "met", _("respecté")
+    NOT_MET = "not_met", _("non respecté")
+    UNKNOWN = "unknown", _("inconnu")
+    NOT_APPLICABLE = "n_a", _("sans objet")
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("erreur")
+    WARNING = "warning", _("avertissement")
+    INFO = "info", _("information")

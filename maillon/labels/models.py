@@ -6,7 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maillon.labels.enums import DatePrecision, DecisionOutcome
+from maillon.labels.enums import (
+    ApplicationKind,
+    ApplicationStatus,
+    CriterionCheck,
+    CriterionStatus,
+    DatePrecision,
+    DecisionOutcome,
+)
 
 
 class LabelProgramme(models.Model):
@@ -46,6 +53,157 @@ class Wave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%d/%m/%Y})"
+
+
+class CriterionQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class Criterion(models.Model):
+    """One requirement of a programme's cahier des charges, checked by a rule or by a person.
+
+    `params` holds the thresholds of a machine check (e.g. {"min_minutes": 1440, "min_days": 5,
+    "site_kinds": ["fixed"]}), so that the rules are data, not code.
+    """
+
+    programme = models.ForeignKey(
+        LabelProgramme,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        verbose_name=_("programme"),
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    check_kind = models.CharField(_("vérification"), max_length=20, choices=CriterionCheck.choices)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    valid_from = models.DateField(_("exigé à partir du"), null=True, blank=True)
+    valid_until = models.DateField(_("exigé jusqu'au"), null=True, blank=True)
+
+    objects = CriterionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("critère du cahier des charges")
+        verbose_name_plural = _("critères du cahier des charges")
+        ordering = ["programme", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="labels_criterion_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(check_kind__in=CriterionCheck.values), name="labels_criterion_check"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LabelApplicationQuerySet(models.QuerySet):
+    def of_programme(self, slug: str):
+        return self.filter(programme__slug=slug)
+
+    def open(self):
+        return self.exclude(status=ApplicationStatus.DECIDED)
+
+
+class LabelApplication(models.Model):
+    """A site's application for a label (first labelling or periodic renewal)."""
+
+    site = models.ForeignKey(
+        "network.Site",
+        on_delete=models.CASCADE,
+        related_name="label_applications",
+        verbose_name=_("point d'accueil"),
+    )
+    programme = models.ForeignKey(
+        LabelProgramme,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(
+        _("nature"), max_length=10, choices=ApplicationKind.choices, default=ApplicationKind.INITIAL
+    )
+    status = models.CharField(
+        _("état"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    submitted_on = models.DateField(_("déposée le"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = LabelApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidature au label")
+        verbose_name_plural = _("candidatures au label")
+        ordering = ["site", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values), name="labels_application_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ApplicationStatus.DRAFT) | Q(submitted_on__isnull=False),
+                name="labels_application_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} — {self.programme} ({self.get_status_display()})"
+
+
+class Audit(models.Model):
+    """An audit of an application: who, when, and a result per criterion."""
+
+    application = models.ForeignKey(
+        LabelApplication,
+        on_delete=models.CASCADE,
+        related_name="audits",
+        verbose_name=_("candidature"),
+    )
+    auditor = models.CharField(_("auditeur"), max_length=200)
+    date = models.DateField(_("date de l'audit"))
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+        ordering = ["application", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application.site} — {self.auditor} ({self.date:%d/%m/%Y})"
+
+
+class AuditResult(models.Model):
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="results", verbose_name=_("audit")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="audit_results", verbose_name=_("critère")
+    )
+    status = models.CharField(_("résultat"), max_length=10, choices=CriterionStatus.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("résultat d'audit")
+        verbose_name_plural = _("résultats d'audit")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "criterion"], name="labels_auditresult_unique_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CriterionStatus.values), name="labels_auditresult_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} : {self.get_status_display()}"
 
 
 class LabelDecisionQuerySet(models.QuerySet):
@@ -96,6 +254,14 @@ class LabelDecision(models.Model):
         related_name="decisions",
         verbose_name=_("vague"),
     )
+    application = models.ForeignKey(
+        LabelApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("candidature"),
+    )
     source = models.CharField(_("source"), max_length=300)
     created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
 
@@ -126,3 +292,118 @@ class LabelDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} — {self.get_outcome_display()} ({self.effective_date:%d/%m/%Y})"
+
+
+class Certification(models.Model):
+    """A certification of an organisation (e.g. AFNOR XP X60-600 social mediation), dated with
+    the precision its source gives."""
+
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.CASCADE,
+        related_name="certifications",
+        verbose_name=_("structure"),
+    )
+    standard = models.CharField(_("référentiel"), max_length=100)
+    name = models.CharField(_("intitulé"), max_length=200)
+    granted_on = models.DateField(_("obtenue (au plus tôt)"))
+    granted_latest = models.DateField(_("obtenue (au plus tard)"))
+    precision = models.CharField(
+        _("précision de la date"), max_length=10, choices=DatePrecision.choices
+    )
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["organisation", "granted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_latest__gte=models.F("granted_on")),
+                name="labels_certification_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "standard", "granted_on"],
+                name="labels_certification_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.standard}"
+
+
+class Publication(models.Model):
+    """A list of labelled sites as it was printed in a document (e.g. a press release).
+
+    The printed rows are kept verbatim in PublicationEntry, mistakes included: Maillon
+    regenerates the list from its data and reports every difference with the printed one.
+    """
+
+    network = models.ForeignKey(
+        "network.Network",
+        on_delete=models.CASCADE,
+        related_name="label_publications",
+        verbose_name=_("réseau"),
+    )
+    programme = models.ForeignKey(
+        LabelProgramme,
+        on_delete=models.PROTECT,
+        related_name="publications",
+        verbose_name=_("programme"),
+    )
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    title = models.CharField(_("titre"), max_length=300)
+    published_on = models.DateField(_("publiée le"))
+    labelled_on = models.DateField(_("situation au"))
+    new_since = models.DateField(_("nouveaux depuis le"), null=True, blank=True)
+    declared_total = models.PositiveIntegerField(_("total annoncé"), null=True, blank=True)
+    declared_new = models.PositiveIntegerField(_("nouveaux annoncés"), null=True, blank=True)
+    declared_departments = models.PositiveIntegerField(
+        _("départements annoncés"), null=True, blank=True
+    )
+    source = models.CharField(_("document source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("liste publiée")
+        verbose_name_plural = _("listes publiées")
+        ordering = ["published_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicationEntry(models.Model):
+    """One printed row of a published list, verbatim, and the site it designates."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="entries", verbose_name=_("liste")
+    )
+    position = models.PositiveSmallIntegerField(_("rang"))
+    printed_region = models.CharField(_("région imprimée"), max_length=100, blank=True)
+    printed_department = models.CharField(_("département imprimé"), max_length=100)
+    printed_commune = models.CharField(_("commune imprimée"), max_length=200, blank=True)
+    printed_name = models.CharField(_("nom imprimé"), max_length=300)
+    marked_new = models.BooleanField(_("marqué nouveau"), default=False)
+    site = models.ForeignKey(
+        "network.Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("point d'accueil désigné"),
+    )
+    match_note = models.CharField(_("rapprochement"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("ligne d'une liste publiée")
+        verbose_name_plural = _("lignes d'une liste publiée")
+        ordering = ["publication", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "position"], name="labels_entry_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.printed_department} — {self.printed_name}"
