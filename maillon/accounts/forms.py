@@ -36,3 +36,54 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             except ValueError:
                 cache.set(key, 1, LOCKOUT_SECONDS)
             raise
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Courriel de la personne invitée"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=[])
+    site = forms.ModelChoiceField(
+        label=_("Point d'accueil"),
+        queryset=None,
+        required=False,
+        empty_label=_("toute la structure"),
+        help_text=_(
+            "Un médiateur ou agent est rattaché à un point d'accueil (ou à toute la structure)."
+        ),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        from maillon.accounts.enums import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (Role.AGENT, Role.AGENT.label),
+            (Role.ORGANISATION_MANAGER, Role.ORGANISATION_MANAGER.label),
+        ]
+        self.fields["site"].queryset = organisation.sites.order_by("name")
+
+
+class InvitationSignupForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    username = forms.CharField(label=_("Identifiant de connexion"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Mot de passe"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif p1:
+            try:
+                validate_password(p1)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -118,3 +118,82 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        from django.utils import timezone
+
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join an organisation or a site with a role.
+
+    The link carries a signed token naming `key`; it is valid until `expires_at` and once."""
+
+    email = models.EmailField(_("courriel"))
+    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("structure porteuse"),
+    )
+    site = models.ForeignKey(
+        "network.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("point d'accueil"),
+    )
+    key = models.CharField(_("clé"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acceptée par"),
+    )
+    membership = models.OneToOneField(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        verbose_name=_("habilitation créée"),
+    )
+    revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[Role.ORGANISATION_MANAGER, Role.AGENT]),
+                name="accounts_invitation_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(membership__isnull=False),
+                name="accounts_invitation_accepted_has_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} — {self.site or self.organisation}"

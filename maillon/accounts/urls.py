@@ -1,11 +1,27 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from maillon.accounts import views
+from maillon.accounts import member_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("structures/<int:pk>/membres/", member_views.member_list_view, name="member_list"),
+    path(
+        "habilitations/<int:pk>/desactiver/",
+        member_views.membership_deactivate_view,
+        name="membership_deactivate",
+    ),
+    path(
+        "invitations/<int:pk>/annuler/",
+        member_views.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path(
+        "invitation/<str:token>/",
+        member_views.invitation_accept_view,
+        name="invitation_accept",
+    ),
 ]

@@ -4,13 +4,17 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from maillon.accounts.perms import sites_visible_to
+from maillon.accounts.perms import (
+    organisations_managed_by,
+    organisations_visible_to,
+    sites_visible_to,
+)
 from maillon.core.text import search_key
 from maillon.network import hours
-from maillon.network.models import Site
+from maillon.network.models import Agreement, Organisation, Partner, Site, Stop
 
 
 def site_list(*, user, text: str = "", department: str = "") -> QuerySet[Site]:
@@ -78,3 +82,71 @@ def site_hours_status(site: Site, *, at: datetime.datetime) -> HoursStatus:
         weekly_minutes=hours.weekly_minutes(expression),
         today_index=today,
     )
+
+
+# --- back-office: what a manager may change -------------------------------------------------
+
+
+def site_get_managed(*, user, pk: int) -> Site:
+    """A site whose reference data the user may change (its organisation's manager, the
+    network head); 404 otherwise, like a missing id."""
+    site = (
+        Site.objects.filter(organisation__in=organisations_managed_by(user), pk=pk)
+        .with_geography()
+        .first()
+    )
+    if site is None:
+        raise Http404
+    return site
+
+
+def site_can_manage(*, user, site: Site) -> bool:
+    return organisations_managed_by(user).filter(pk=site.organisation_id).exists()
+
+
+def organisation_list(*, user) -> QuerySet[Organisation]:
+    return (
+        organisations_visible_to(user)
+        .select_related("commune")
+        .annotate(site_count=Count("sites"))
+        .order_by("name")
+    )
+
+
+def organisation_get(*, user, pk: int, manage: bool = False) -> Organisation:
+    """An organisation the user may see (or, with manage=True, change); 404 otherwise."""
+    queryset = organisations_managed_by(user) if manage else organisations_visible_to(user)
+    organisation = queryset.select_related("commune").filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def stop_get_managed(*, user, site: Site, pk: int) -> Stop:
+    """`site` was fetched with site_get_managed: its stops are the user's."""
+    stop = site.stops.select_related("commune").filter(pk=pk).first()
+    if stop is None:
+        raise Http404
+    return stop
+
+
+def agreement_get_managed(*, site: Site, pk: int) -> Agreement:
+    agreement = site.agreements.select_related("partner").filter(pk=pk).first()
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def site_agreements(*, site: Site) -> QuerySet[Agreement]:
+    """The agreements covering a site: its own and its organisation's."""
+    return (
+        Agreement.objects.filter(
+            Q(site=site) | Q(site__isnull=True, organisation_id=site.organisation_id)
+        )
+        .select_related("partner")
+        .order_by("-start_date")
+    )
+
+
+def partner_list() -> QuerySet[Partner]:
+    return Partner.objects.annotate(agreement_count=Count("agreements")).order_by("kind", "name")

@@ -1,10 +1,79 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.utils import timezone
+"""Back-office pages: organisations, sites, opening hours, stops, agreements, partners.
 
+Every page fetches through a selector that applies the user's permissions: a foreign id is a
+404, exactly like a missing one. Writes go through `maillon.network.services`.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillon.accounts.perms import is_network_admin
 from maillon.geo.models import Department
+from maillon.geo.selectors import communes_for_postal_code
+from maillon.journal.selectors import journal_for_object, journal_for_site
 from maillon.labels.selectors import label_history
-from maillon.network.selectors import site_get, site_hours_status, site_list
+from maillon.network import hours, recurrence, services
+from maillon.network.forms import (
+    AgreementForm,
+    HoursEditorForm,
+    OrganisationForm,
+    PartnerForm,
+    SiteForm,
+    StopForm,
+)
+from maillon.network.hours_editor import editor_from_osm, weekly_total
+from maillon.network.models import Partner
+from maillon.network.selectors import (
+    agreement_get_managed,
+    organisation_get,
+    organisation_list,
+    partner_list,
+    site_agreements,
+    site_can_manage,
+    site_get,
+    site_get_managed,
+    site_hours_status,
+    site_list,
+    stop_get_managed,
+)
+
+
+def _modified_meanwhile() -> str:
+    return _(
+        "Ce point d'accueil a été modifié entre-temps par quelqu'un d'autre : vos changements "
+        "n'ont pas été enregistrés. Rechargez la page pour voir la version actuelle, puis "
+        "refaites vos modifications."
+    )
+
+
+def _refresh_only(request, form) -> bool:
+    """Without JavaScript, "Chercher les communes" re-displays the form with the communes of
+    the postal code typed, without validating nor saving anything."""
+    if request.method == "POST" and "_communes" in request.POST:
+        form._errors = ErrorDict()
+        return True
+    return False
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, at the field when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- sites ------------------------------------------------------------------------------------
 
 
 def site_list_view(request):
@@ -24,15 +93,370 @@ def site_list_view(request):
     )
 
 
+def _site_context(request, site, tab: str) -> dict:
+    return {"site": site, "tab": tab, "can_manage": site_can_manage(user=request.user, site=site)}
+
+
 def site_detail_view(request, pk: int):
     site = site_get(user=request.user, pk=pk)
+    stops = list(site.stops.select_related("commune"))
+    for stop in stops:
+        stop.schedule_text = recurrence.schedule_french(stop.schedule)
     return render(
         request,
         "network/site_detail.html",
         {
-            "site": site,
+            **_site_context(request, site, "detail"),
             "hours": site_hours_status(site, at=timezone.now()),
             "decisions": label_history(site=site),
-            "stops": site.stops.select_related("commune"),
+            "stops": stops,
+            "agreements": site_agreements(site=site),
         },
+    )
+
+
+def communes_options_view(request):
+    """htmx: the <option>s of the communes served by a postal code."""
+    postal_code = (request.GET.get("postal_code") or request.GET.get("code_postal") or "").strip()
+    communes = communes_for_postal_code(postal_code=postal_code) if len(postal_code) == 5 else []
+    return render(request, "network/_commune_options.html", {"communes": communes})
+
+
+def site_edit_view(request, pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    form = SiteForm(request.POST or None, instance=site)
+    if _refresh_only(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.site_update(
+                actor=request.user,
+                site=site,
+                data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ConcurrentModification:
+            form.add_error(None, _modified_meanwhile())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Le point d'accueil a été enregistré."))
+            return redirect("network:site_detail", pk=site.pk)
+    return render(
+        request, "network/site_form.html", {**_site_context(request, site, "edit"), "form": form}
+    )
+
+
+def _hours_preview(form: HoursEditorForm) -> dict:
+    if not form.is_valid():
+        return {"preview_errors": True}
+    return {
+        "preview_summary": hours.render_french(form.expression),
+        "preview_lines": hours.render_french_lines(form.expression),
+        "preview_total": hours.duration_french(weekly_total(form.editor)),
+        "preview_exceptions": form.editor.exceptions,
+        "preview_expression": form.expression,
+    }
+
+
+def site_hours_view(request, pk: int):
+    """The opening-hours editor: a usual week, public holidays and dated exceptions."""
+    site = site_get_managed(user=request.user, pk=pk)
+    editor = editor_from_osm(site.opening_hours)
+    if request.method == "POST":
+        form = HoursEditorForm(request.POST)
+        if "_preview" not in request.POST and "_more" not in request.POST and form.is_valid():
+            try:
+                services.site_hours_set(
+                    actor=request.user,
+                    site=site,
+                    expression=form.expression,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.ConcurrentModification:
+                form.add_error(None, _modified_meanwhile())
+            except hours.HoursError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Les horaires ont été enregistrés."))
+                return redirect("network:site_detail", pk=site.pk)
+        if "_more" in request.POST:
+            form = HoursEditorForm(request.POST, exception_rows=form.exception_rows + 3)
+    else:
+        form = HoursEditorForm(initial=HoursEditorForm.initial_from(editor, site.version))
+    preview = _hours_preview(form) if form.is_bound else _stored_preview(site.opening_hours, editor)
+    return render(
+        request,
+        "network/site_hours.html",
+        {
+            **_site_context(request, site, "hours"),
+            "form": form,
+            "unsupported": editor.unsupported,
+            **preview,
+        },
+    )
+
+
+def _stored_preview(expression: str, editor) -> dict:
+    if not expression or not hours.is_valid(expression):
+        return {}
+    return {
+        "preview_summary": hours.render_french(expression),
+        "preview_lines": hours.render_french_lines(expression),
+        "preview_total": hours.duration_french(weekly_total(editor)),
+        "preview_exceptions": editor.exceptions,
+        "preview_expression": expression,
+    }
+
+
+@require_POST
+def site_hours_preview_view(request, pk: int):
+    """htmx: the French rendering and weekly total of the hours being typed."""
+    site_get_managed(user=request.user, pk=pk)
+    form = HoursEditorForm(request.POST)
+    return render(request, "network/_hours_preview.html", {"form": form, **_hours_preview(form)})
+
+
+def site_history_view(request, pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    page = Paginator(journal_for_site(site_id=site.pk), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/site_history.html",
+        {**_site_context(request, site, "history"), "page": page},
+    )
+
+
+# --- stops ------------------------------------------------------------------------------------
+
+
+def stop_list_view(request, pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    form = StopForm(request.POST or None, current=None)
+    if _refresh_only(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.stop_create(actor=request.user, site=site, data=_stop_data(form))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("L'arrêt a été ajouté."))
+            return redirect("network:stop_list", pk=site.pk)
+    stops = list(site.stops.select_related("commune"))
+    for stop in stops:
+        stop.schedule_text = recurrence.schedule_french(stop.schedule)
+    return render(
+        request,
+        "network/stop_list.html",
+        {**_site_context(request, site, "stops"), "form": form, "stops": stops},
+    )
+
+
+def _stop_data(form: StopForm) -> dict:
+    data = form.cleaned_data
+    return {"commune": data["commune"], "place": data["place"], "schedule": data["schedule"]}
+
+
+def stop_edit_view(request, pk: int, stop_pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    stop = stop_get_managed(user=request.user, site=site, pk=stop_pk)
+    if request.method == "POST":
+        form = StopForm(request.POST, current=stop.commune)
+        if not _refresh_only(request, form) and form.is_valid():
+            try:
+                services.stop_update(actor=request.user, stop=stop, data=_stop_data(form))
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("L'arrêt a été modifié."))
+                return redirect("network:stop_list", pk=site.pk)
+    else:
+        form = StopForm(initial=StopForm.initial_from(stop), current=stop.commune)
+    return render(
+        request,
+        "network/stop_form.html",
+        {**_site_context(request, site, "stops"), "form": form, "stop": stop},
+    )
+
+
+@require_POST
+def stop_delete_view(request, pk: int, stop_pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    stop = stop_get_managed(user=request.user, site=site, pk=stop_pk)
+    services.stop_delete(actor=request.user, stop=stop)
+    messages.success(request, _("L'arrêt a été supprimé."))
+    return redirect("network:stop_list", pk=site.pk)
+
+
+# --- agreements -------------------------------------------------------------------------------
+
+
+def agreement_list_view(request, pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_save(
+                actor=request.user, agreement=None, site=site, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("La convention a été ajoutée."))
+            return redirect("network:agreement_list", pk=site.pk)
+    return render(
+        request,
+        "network/agreement_list.html",
+        {
+            **_site_context(request, site, "agreements"),
+            "form": form,
+            "agreements": site_agreements(site=site),
+        },
+    )
+
+
+def agreement_edit_view(request, pk: int, agreement_pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    agreement = agreement_get_managed(site=site, pk=agreement_pk)
+    form = AgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_save(
+                actor=request.user, agreement=agreement, site=site, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("La convention a été modifiée."))
+            return redirect("network:agreement_list", pk=site.pk)
+    return render(
+        request,
+        "network/agreement_form.html",
+        {**_site_context(request, site, "agreements"), "form": form, "agreement": agreement},
+    )
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+def organisation_list_view(request):
+    return render(
+        request,
+        "network/organisation_list.html",
+        {"organisations": organisation_list(user=request.user)},
+    )
+
+
+def _organisation_context(request, organisation, tab: str) -> dict:
+    from maillon.accounts.perms import organisations_managed_by
+
+    return {
+        "organisation": organisation,
+        "tab": tab,
+        "can_manage": organisations_managed_by(request.user).filter(pk=organisation.pk).exists(),
+    }
+
+
+def organisation_detail_view(request, pk: int):
+    organisation = organisation_get(user=request.user, pk=pk)
+    sites = organisation.sites.with_geography().order_by("name")
+    return render(
+        request,
+        "network/organisation_detail.html",
+        {**_organisation_context(request, organisation, "detail"), "sites": sites},
+    )
+
+
+def organisation_edit_view(request, pk: int):
+    organisation = organisation_get(user=request.user, pk=pk, manage=True)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if _refresh_only(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "postal_code"}
+        try:
+            services.organisation_update(actor=request.user, organisation=organisation, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("La structure a été enregistrée."))
+            return redirect("network:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "network/organisation_form.html",
+        {**_organisation_context(request, organisation, "edit"), "form": form},
+    )
+
+
+def organisation_history_view(request, pk: int):
+    organisation = organisation_get(user=request.user, pk=pk, manage=True)
+    from maillon.journal.models import JournalEntry
+
+    entries = JournalEntry.objects.for_organisation(organisation.pk).with_related()
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/organisation_history.html",
+        {**_organisation_context(request, organisation, "history"), "page": page},
+    )
+
+
+def site_create_view(request, pk: int):
+    organisation = organisation_get(user=request.user, pk=pk, manage=True)
+    form = SiteForm(request.POST or None, initial={"version": 1})
+    if _refresh_only(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            site = services.site_create(actor=request.user, organisation=organisation, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Le point d'accueil a été créé."))
+            return redirect("network:site_detail", pk=site.pk)
+    return render(
+        request,
+        "network/site_create.html",
+        {**_organisation_context(request, organisation, "detail"), "form": form},
+    )
+
+
+# --- partners (network head) ------------------------------------------------------------------
+
+
+def _require_network_admin(request: HttpRequest) -> None:
+    if not is_network_admin(request.user):
+        raise Http404
+
+
+def partner_list_view(request):
+    _require_network_admin(request)
+    return render(
+        request,
+        "network/partner_list.html",
+        {"partners": partner_list(), "today": datetime.date.today()},  # noqa: DTZ011
+    )
+
+
+def partner_edit_view(request, pk: int | None = None) -> HttpResponse:
+    _require_network_admin(request)
+    partner = None
+    if pk is not None:
+        partner = Partner.objects.filter(pk=pk).first()
+        if partner is None:
+            raise Http404
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_save(actor=request.user, partner=partner, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Le partenaire a été enregistré."))
+            return redirect("network:partner_list")
+    history = journal_for_object(obj=partner) if partner else []
+    return render(
+        request, "network/partner_form.html", {"form": form, "partner": partner, "history": history}
     )

@@ -1,0 +1,295 @@
+"""Members of an organisation and invitations by e-mail.
+
+- `invitation_create` stores an invitation and, once committed, mails a signed link;
+- `invitation_accept` checks the link (signature, expiry, single use), creates the membership
+  and returns it; the user lands on the desk page of the site (`desk_url`);
+- `membership_deactivate` never deletes: history stays attributed to the user.
+All of them write the journal.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.accounts.enums import Role
+from maillon.accounts.models import Invitation, Membership, User
+from maillon.accounts.perms import organisations_managed_by
+from maillon.journal.enums import JournalAction
+from maillon.journal.services import journal_record
+from maillon.network.models import Organisation, Site
+
+INVITATION_VALIDITY = datetime.timedelta(days=7)
+SALT = "maillon.accounts.invitation"
+
+
+class InvitationError(Exception):
+    """The link is invalid, expired, cancelled or already used (French message)."""
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Memberships on the organisation or one of its sites, active first."""
+    return (
+        Membership.objects.filter(Q(organisation=organisation) | Q(site__organisation=organisation))
+        .select_related("user", "site")
+        .order_by("-is_active", "user__last_name", "user__username")
+    )
+
+
+def membership_get_managed(*, user, pk: int) -> Membership:
+    managed = organisations_managed_by(user).values("pk")
+    membership = (
+        Membership.objects.filter(pk=pk)
+        .filter(Q(organisation__in=managed) | Q(site__organisation__in=managed))
+        .select_related("user", "site", "organisation")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def invitation_get_managed(*, user, pk: int) -> Invitation:
+    invitation = (
+        Invitation.objects.filter(pk=pk, organisation__in=organisations_managed_by(user))
+        .select_related("organisation", "site")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"k": invitation.key}, salt=SALT, compress=True)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation of a link, or InvitationError saying why it cannot be used."""
+    max_age = INVITATION_VALIDITY.total_seconds()
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise InvitationError(
+            _("Ce lien d'invitation a expiré : demandez une nouvelle invitation.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise InvitationError(_("Ce lien d'invitation n'est pas valide.")) from exc
+    invitation = (
+        Invitation.objects.select_related("organisation", "site")
+        .filter(key=payload.get("k"))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(_("Ce lien d'invitation n'est pas valide."))
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("Cette invitation a déjà été utilisée."))
+    if invitation.revoked_at is not None:
+        raise InvitationError(_("Cette invitation a été annulée."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(
+            _("Ce lien d'invitation a expiré : demandez une nouvelle invitation.")
+        )
+    return invitation
+
+
+def desk_url(site: Site | None) -> str:
+    """The desk page of a site (activity app), else its root."""
+    if site is not None:
+        for name, kwargs in (
+            ("activity:desk", {"site_pk": site.pk}),
+            ("activity:desk", {"pk": site.pk}),
+            ("activity:site_desk", {"pk": site.pk}),
+            ("activity:desk", {"site_id": site.pk}),
+        ):
+            try:
+                return reverse(name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue
+    for name in ("activity:desk", "activity:home", "activity:index"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/activite/"
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    role: Role | str,
+    site: Site | None,
+    accept_url: "callable",
+) -> Invitation:
+    """Invite `email` with `role` on `site` (or the whole organisation). `accept_url(token)`
+    gives the absolute link put in the e-mail."""
+    email = email.strip().lower()
+    if role not in (Role.ORGANISATION_MANAGER, Role.AGENT):
+        raise ValidationError({"role": _("Ce rôle ne peut pas être attribué par invitation.")})
+    if site is not None and site.organisation_id != organisation.pk:
+        raise ValidationError({"site": _("Ce point d'accueil ne relève pas de la structure.")})
+    if role == Role.ORGANISATION_MANAGER and site is not None:
+        raise ValidationError(
+            {
+                "site": _(
+                    "Un responsable de structure est invité sur toute la structure, "
+                    "sans point d'accueil."
+                )
+            }
+        )
+    scope = Q(site=site) if site is not None else Q(organisation=organisation, site__isnull=True)
+    if Membership.objects.active().filter(scope, user__email__iexact=email, role=role).exists():
+        raise ValidationError({"email": _("Cette personne a déjà ce rôle.")})
+    if (
+        Invitation.objects.pending()
+        .filter(email=email, organisation=organisation, site=site, role=role)
+        .exists()
+    ):
+        raise ValidationError(
+            {"email": _("Une invitation est déjà en attente pour cette personne.")}
+        )
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        organisation=organisation,
+        site=site,
+        key=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    journal_record(
+        actor=actor,
+        action=JournalAction.INVITE,
+        obj=invitation,
+        changes={"email": [None, email], "role": [None, invitation.get_role_display()]},
+        organisation_id=organisation.pk,
+        site_id=site.pk if site else None,
+    )
+    link = accept_url(invitation_token(invitation))
+    transaction.on_commit(lambda: _send_invitation(invitation, link))
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, link: str) -> None:
+    place = invitation.site.name if invitation.site else invitation.organisation.name
+    send_mail(
+        subject=_("Invitation à rejoindre %(place)s sur Maillon") % {"place": place},
+        message=_(
+            "Bonjour,\n\n%(who)s vous invite à rejoindre %(place)s sur Maillon en tant que "
+            "%(role)s.\n\nPour accepter, ouvrez ce lien (valable jusqu'au %(until)s) :\n%(link)s\n"
+        )
+        % {
+            "who": invitation.invited_by,
+            "place": place,
+            "role": invitation.get_role_display(),
+            "until": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
+            "link": link,
+        },
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Use the link for `user` (logged in, or just created): one membership, once."""
+    invitation = invitation_from_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("Cette invitation a déjà été utilisée."))
+    scope = (
+        {"site": invitation.site}
+        if invitation.site_id
+        else {"organisation": invitation.organisation}
+    )
+    membership = Membership.objects.create(user=user, role=invitation.role, **scope)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.membership = membership
+    invitation.save(update_fields=["accepted_at", "accepted_by", "membership"])
+    site_id = invitation.site_id
+    journal_record(
+        actor=user,
+        action=JournalAction.ACCEPT,
+        obj=invitation,
+        changes={"accepted_by": [None, str(user)]},
+        organisation_id=invitation.organisation_id,
+        site_id=site_id,
+    )
+    journal_record(
+        actor=user,
+        action=JournalAction.CREATE,
+        obj=membership,
+        changes={"user": [None, str(user)], "role": [None, membership.get_role_display()]},
+        organisation_id=invitation.organisation_id,
+        site_id=site_id,
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_user_create(
+    *, token: str, username: str, password: str, first_name: str, last_name: str
+) -> tuple[User, Membership]:
+    """A new person accepts: create the account (e-mail of the invitation) and accept."""
+    invitation = invitation_from_token(token)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Cet identifiant est déjà pris.")})
+    user = User(
+        username=username, email=invitation.email, first_name=first_name, last_name=last_name
+    )
+    user.set_password(password)
+    user.save()
+    return user, invitation_accept(token=token, user=user)
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        journal_record(
+            actor=actor,
+            action=JournalAction.DEACTIVATE,
+            obj=invitation,
+            changes={"revoked_at": [None, invitation.revoked_at]},
+            organisation_id=invitation.organisation_id,
+            site_id=invitation.site_id,
+        )
+    return invitation
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
+    """Withdraw a role. The membership is kept (inactive) so history stays attributed."""
+    if membership.is_active:
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        journal_record(
+            actor=actor,
+            action=JournalAction.DEACTIVATE,
+            obj=membership,
+            changes={"is_active": [True, False]},
+            organisation_id=membership.organisation_id
+            or (membership.site.organisation_id if membership.site_id else None),
+            site_id=membership.site_id,
+        )
+    return membership

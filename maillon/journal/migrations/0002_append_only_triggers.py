@@ -1,0 +1,53 @@
+"""Make the journal append-only in the database itself.
+
+PostgreSQL: a trigger refuses UPDATE and DELETE (TRUNCATE, used only by test flushes and full
+restores, is a table-level operation left to the database owner).
+SQLite: a trigger refuses UPDATE; DELETE stays possible at the SQL level because Django's test
+flush and `maillon restore` empty tables with DELETE (the ORM and every interface refuse it).
+"""
+
+from django.db import migrations
+
+PG_INSTALL = """
+CREATE OR REPLACE FUNCTION journal_entry_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'journal_journalentry is append-only (% refused)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER journal_entry_append_only
+    BEFORE UPDATE OR DELETE ON journal_journalentry
+    FOR EACH ROW EXECUTE FUNCTION journal_entry_append_only();
+"""
+PG_REMOVE = """
+DROP TRIGGER IF EXISTS journal_entry_append_only ON journal_journalentry;
+DROP FUNCTION IF EXISTS journal_entry_append_only();
+"""
+SQLITE_INSTALL = """
+CREATE TRIGGER journal_entry_no_update BEFORE UPDATE ON journal_journalentry
+BEGIN
+    SELECT RAISE(ABORT, 'journal_journalentry is append-only (UPDATE refused)');
+END;
+"""
+SQLITE_REMOVE = "DROP TRIGGER IF EXISTS journal_entry_no_update;"
+
+
+def install(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_INSTALL)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_INSTALL)
+
+
+def remove(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_REMOVE)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_REMOVE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("journal", "0001_initial")]
+
+    operations = [migrations.RunPython(install, remove)]

@@ -1,0 +1,126 @@
+"""Writing the journal. Every service that changes reference data or memberships calls
+`journal_record` inside its transaction, so the entry exists if and only if the change does.
+
+Usage, in a service::
+
+    before = snapshot(site, SITE_FIELDS)
+    ...  # change and save the site
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=site,
+        changes=diff(before, snapshot(site, SITE_FIELDS)),
+    )
+
+`changes` maps a field name to `[before, after]` (JSON values, foreign keys as their text);
+for a creation `before` is None, for a deletion `after` is None. An update with no change
+writes nothing.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from maillon.journal.enums import JournalAction
+from maillon.journal.models import JournalEntry
+
+Changes = dict[str, list[Any]]
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The journal-ready values of `fields` of `obj` (a foreign key as its text)."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            value = sorted(str(o) for o in getattr(obj, name).all()) if obj.pk else []
+        elif field.is_relation:
+            value = getattr(obj, name)
+        else:
+            value = getattr(obj, field.attname)
+        values[name] = _json_value(value)
+    return values
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
+    """{field: [before, after]} for the fields whose value changed."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def created(after: Mapping[str, Any]) -> Changes:
+    return {name: [None, value] for name, value in after.items() if value not in (None, "")}
+
+
+def _scope(obj: models.Model) -> tuple[int | None, int | None]:
+    """(organisation id, site id) an object belongs to, for scoped history and filters."""
+    from maillon.network.models import Organisation, Site
+
+    if isinstance(obj, Organisation):
+        return obj.pk, None
+    if isinstance(obj, Site):
+        return obj.organisation_id, obj.pk
+    site_id = getattr(obj, "site_id", None)
+    organisation_id = getattr(obj, "organisation_id", None)
+    if organisation_id is None and site_id is not None:
+        organisation_id = (
+            Site.objects.filter(pk=site_id).values_list("organisation_id", flat=True).first()
+        )
+    if organisation_id is None and getattr(obj, "employee_id", None):
+        organisation_id = obj.employee.organisation_id
+    return organisation_id, site_id
+
+
+@transaction.atomic
+def journal_record(
+    *,
+    actor,
+    action: JournalAction | str,
+    obj: models.Model,
+    changes: Changes | None = None,
+    note: str = "",
+    organisation_id: int | None = None,
+    site_id: int | None = None,
+) -> JournalEntry | None:
+    """Append one entry: `actor` (a user, or None for the system) did `action` on `obj`.
+
+    The organisation and site the entry is filed under are read from `obj` (an Organisation,
+    a Site, or anything with `site_id`/`organisation_id`/`employee`) unless given. An UPDATE
+    whose `changes` are empty is not recorded (returns None).
+    """
+    changes = changes or {}
+    if action == JournalAction.UPDATE and not changes:
+        return None
+    scope_organisation, scope_site = _scope(obj)
+    return JournalEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes={name: [_json_value(a), _json_value(b)] for name, (a, b) in changes.items()},
+        note=note[:300],
+        organisation_id=organisation_id if organisation_id is not None else scope_organisation,
+        site_id=site_id if site_id is not None else scope_site,
+    )

@@ -1,0 +1,277 @@
+"""Writes of the back-office on organisations, sites, hours, stops, partners and agreements.
+
+Each service is atomic, validates, saves and journals. Site writes use optimistic locking on
+`Site.version`: the caller passes the version it read, and a site changed meanwhile is refused
+with `ConcurrentModification` — nothing is overwritten.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.geo.models import Commune
+from maillon.geo.selectors import communes_for_postal_code
+from maillon.journal.enums import JournalAction
+from maillon.journal.services import created, diff, journal_record, snapshot
+from maillon.network import hours
+from maillon.network.models import Agreement, Organisation, Partner, Site, Stop
+
+ORGANISATION_FIELDS = ("name", "siret", "kind", "address", "commune", "website", "email", "phone")
+SITE_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "address_complement",
+    "postal_code",
+    "commune",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "appointment_url",
+    "appointment_required",
+    "public_note",
+    "wheelchair_accessible",
+    "is_public",
+)
+STOP_FIELDS = ("commune", "place", "latitude", "longitude", "schedule")
+PARTNER_FIELDS = ("code", "name", "short_name", "kind", "valid_from", "valid_until", "website")
+AGREEMENT_FIELDS = ("partner", "site", "organisation", "start_date", "end_date", "scope")
+
+
+class ConcurrentModification(Exception):
+    """The site was saved by someone else since the editor read it."""
+
+
+def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+
+
+def _check_commune(postal_code: str, commune: Commune | None) -> None:
+    if commune is None or not postal_code:
+        return
+    if commune.pk not in {c.pk for c in communes_for_postal_code(postal_code=postal_code)}:
+        raise ValidationError(
+            {
+                "commune": _("La commune %(commune)s ne correspond pas au code postal %(cp)s.")
+                % {"commune": commune.name, "cp": postal_code}
+            }
+        )
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    _apply(organisation, data, ORGANISATION_FIELDS)
+    organisation.full_clean()
+    organisation.save()
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=organisation,
+        changes=diff(before, snapshot(organisation, ORGANISATION_FIELDS)),
+    )
+    return organisation
+
+
+def _save_site_locked(*, site: Site, expected_version: int, fields: tuple[str, ...]) -> None:
+    """UPDATE … WHERE version = expected: 0 rows means someone saved in between."""
+    attnames = [site._meta.get_field(name).attname for name in fields]
+    values = {attname: getattr(site, attname) for attname in attnames}
+    updated = Site.objects.filter(pk=site.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConcurrentModification
+    site.version = expected_version + 1
+
+
+@transaction.atomic
+def site_update(*, actor, site: Site, data: dict[str, Any], expected_version: int) -> Site:
+    """Change a site's identity, address and contact. Coordinates default to the commune's."""
+    current = Site.objects.select_for_update().get(pk=site.pk)
+    if current.version != expected_version:
+        raise ConcurrentModification
+    before = snapshot(current, SITE_FIELDS)
+    _apply(current, data, SITE_FIELDS)
+    _check_commune(current.postal_code, current.commune)
+    if current.commune is not None and (current.latitude is None or current.longitude is None):
+        current.latitude, current.longitude = current.commune.latitude, current.commune.longitude
+    current.full_clean(exclude=["version"])
+    _save_site_locked(site=current, expected_version=expected_version, fields=SITE_FIELDS)
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=current,
+        changes=diff(before, snapshot(current, SITE_FIELDS)),
+    )
+    return current
+
+
+@transaction.atomic
+def site_create(*, actor, organisation: Organisation, data: dict[str, Any]) -> Site:
+    site = Site(organisation=organisation)
+    _apply(site, data, SITE_FIELDS)
+    _check_commune(site.postal_code, site.commune)
+    if site.commune is not None and (site.latitude is None or site.longitude is None):
+        site.latitude, site.longitude = site.commune.latitude, site.commune.longitude
+    site.full_clean()
+    site.save()
+    journal_record(
+        actor=actor,
+        action=JournalAction.CREATE,
+        obj=site,
+        changes=created(snapshot(site, SITE_FIELDS)),
+    )
+    return site
+
+
+@transaction.atomic
+def site_hours_set(*, actor, site: Site, expression: str, expected_version: int) -> Site:
+    """Store new opening hours (OSM syntax, already validated by the editor)."""
+    hours.parse(expression)  # raises HoursError with a French message
+    current = Site.objects.select_for_update().get(pk=site.pk)
+    if current.version != expected_version:
+        raise ConcurrentModification
+    before = current.opening_hours
+    current.opening_hours = expression
+    _save_site_locked(site=current, expected_version=expected_version, fields=("opening_hours",))
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=current,
+        changes={"opening_hours": [before, expression]} if before != expression else {},
+    )
+    return current
+
+
+def _check_stop(site: Site, commune: Commune, schedule: str) -> None:
+    errors = {}
+    if site.commune_id and site.commune.region_id and commune.region_id != site.commune.region_id:
+        errors["commune"] = _(
+            "%(commune)s est hors de la région du point d'accueil (%(region)s)."
+        ) % {"commune": commune.name, "region": site.commune.region.name}
+    try:
+        hours.parse(schedule)
+    except hours.HoursError as exc:
+        errors["schedule"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def stop_create(*, actor, site: Site, data: dict[str, Any]) -> Stop:
+    stop = Stop(site=site)
+    _apply(stop, data, STOP_FIELDS)
+    _check_stop(site, stop.commune, stop.schedule)
+    if stop.latitude is None or stop.longitude is None:
+        stop.latitude, stop.longitude = stop.commune.latitude, stop.commune.longitude
+    stop.full_clean()
+    stop.save()
+    journal_record(
+        actor=actor,
+        action=JournalAction.CREATE,
+        obj=stop,
+        changes=created(snapshot(stop, STOP_FIELDS)),
+    )
+    return stop
+
+
+@transaction.atomic
+def stop_update(*, actor, stop: Stop, data: dict[str, Any]) -> Stop:
+    before = snapshot(stop, STOP_FIELDS)
+    _apply(stop, data, STOP_FIELDS)
+    _check_stop(stop.site, stop.commune, stop.schedule)
+    stop.full_clean()
+    stop.save()
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=stop,
+        changes=diff(before, snapshot(stop, STOP_FIELDS)),
+    )
+    return stop
+
+
+@transaction.atomic
+def stop_delete(*, actor, stop: Stop) -> None:
+    before = snapshot(stop, STOP_FIELDS)
+    journal_record(
+        actor=actor,
+        action=JournalAction.DELETE,
+        obj=stop,
+        changes={name: [value, None] for name, value in before.items()},
+    )
+    stop.delete()
+
+
+@transaction.atomic
+def partner_save(*, actor, partner: Partner | None, data: dict[str, Any]) -> Partner:
+    """Create (partner=None) or update a partner; network head only (checked by the caller)."""
+    creating = partner is None
+    partner = partner or Partner()
+    before = {} if creating else snapshot(partner, PARTNER_FIELDS)
+    _apply(partner, data, PARTNER_FIELDS)
+    partner.full_clean()
+    partner.save()
+    after = snapshot(partner, PARTNER_FIELDS)
+    journal_record(
+        actor=actor,
+        action=JournalAction.CREATE if creating else JournalAction.UPDATE,
+        obj=partner,
+        changes=created(after) if creating else diff(before, after),
+    )
+    return partner
+
+
+def _check_agreement(agreement: Agreement) -> None:
+    partner = agreement.partner
+    start, end = agreement.start_date, agreement.end_date
+    errors = {}
+    if end and start and end < start:
+        errors["end_date"] = _("La fin de la convention doit suivre son début.")
+    if partner.valid_until and start and start > partner.valid_until:
+        errors["start_date"] = _("Ce partenaire n'est plus valable depuis le %(date)s.") % {
+            "date": partner.valid_until.strftime("%d/%m/%Y")
+        }
+    if partner.valid_from and end and end < partner.valid_from:
+        errors["end_date"] = _("Ce partenaire n'est valable qu'à partir du %(date)s.") % {
+            "date": partner.valid_from.strftime("%d/%m/%Y")
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agreement_save(
+    *, actor, agreement: Agreement | None, site: Site, data: dict[str, Any]
+) -> Agreement:
+    """Create (agreement=None) or update a site's agreement with a partner."""
+    creating = agreement is None
+    agreement = agreement or Agreement(site=site)
+    before = {} if creating else snapshot(agreement, AGREEMENT_FIELDS)
+    _apply(agreement, data, ("partner", "start_date", "end_date", "scope"))
+    _check_agreement(agreement)
+    agreement.full_clean()
+    agreement.save()
+    after = snapshot(agreement, AGREEMENT_FIELDS)
+    journal_record(
+        actor=actor,
+        action=JournalAction.CREATE if creating else JournalAction.UPDATE,
+        obj=agreement,
+        changes=created(after) if creating else diff(before, after),
+    )
+    return agreement
+
+
+def agreement_end(*, actor, agreement: Agreement, on: datetime.date) -> Agreement:
+    return agreement_save(
+        actor=actor, agreement=agreement, site=agreement.site, data={"end_date": on}
+    )
