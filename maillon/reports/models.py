@@ -48,6 +48,12 @@ class DeclaredFigure(models.Model):
     requests in 2018") covers its period. `total` links a part to the figure it breaks down.
     """
 
+    reference = models.SlugField(
+        _("référence"),
+        max_length=100,
+        blank=True,
+        help_text=_("Identifiant stable dans le jeu de données d'origine."),
+    )
     indicator = models.SlugField(_("indicateur"), max_length=80)
     label = models.CharField(_("libellé"), max_length=300)
     value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
@@ -114,16 +120,9 @@ class DeclaredFigure(models.Model):
                 condition=Q(scope_type__in=FigureScope.values), name="reports_figure_scope"
             ),
             models.UniqueConstraint(
-                fields=[
-                    "indicator",
-                    "scope_type",
-                    "scope_code",
-                    "breakdown",
-                    "period_start",
-                    "period_end",
-                    "source",
-                ],
-                name="reports_figure_unique_per_source",
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="reports_figure_unique_reference",
             ),
         ]
 

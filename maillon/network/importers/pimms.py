@@ -444,17 +444,19 @@ def _load_publications(dataset, sites, sources, result) -> None:
 def _load_figures(dataset, sources, result) -> None:
     networks = {n.slug: n for n in Network.objects.all()}
     figures: dict[str, DeclaredFigure] = {}
+    source_dates = {row["key"]: _date(row["date"]) for _line, row in dataset["sources"]}
     rows = [row for _line, row in dataset["figures"]]
     for row in sorted(rows, key=lambda r: bool(r["total"])):  # totals before their parts
         figure, _created = DeclaredFigure.objects.update_or_create(
-            indicator=row["indicator"],
-            scope_type=row["scope_type"],
-            scope_code=row["scope_code"],
-            breakdown=row["breakdown"],
-            period_start=_date(row["period_start"]),
-            period_end=_date(row["period_end"]),
-            source=sources[row["source"]],
+            reference=f"pimms-{row['key']}",
             defaults={
+                "indicator": row["indicator"],
+                "scope_type": row["scope_type"],
+                "scope_code": row["scope_code"],
+                "breakdown": row["breakdown"],
+                "period_start": _date(row["period_start"]),
+                "period_end": _date(row["period_end"]),
+                "source": sources[row["source"]],
                 "label": row["label"],
                 "value": Decimal(row["value"]),
                 "unit": row["unit"],
@@ -462,9 +464,7 @@ def _load_figures(dataset, sources, result) -> None:
                 "network": networks.get(row["network"]),
                 "total": figures.get(row["total"]),
                 "precision": row["precision"],
-                "source_date": _date(
-                    next(r["date"] for _l, r in dataset["sources"] if r["key"] == row["source"])
-                ),
+                "source_date": source_dates[row["source"]],
                 "quote": row["quote"],
             },
         )
