@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,13 @@ from maillon.network.hours_editor import EditorHours, Exception_, PublicHolidays
 from maillon.network.models import Agreement, Organisation, Partner, Site
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def https_urls(field, **kwargs):
+    """ModelForm field factory: a web address typed without scheme is https://."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class CommuneFromPostalCodeMixin:
@@ -62,6 +70,13 @@ class CommuneFromPostalCodeMixin:
 
 
 class OrganisationForm(CommuneFromPostalCodeMixin, forms.ModelForm):
+    formfield_callback = https_urls
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        required=False,
+        help_text=_("14 chiffres ; les espaces sont ignorés."),
+    )
     postal_code = forms.CharField(label=_("Code postal"), max_length=5, required=False)
 
     class Meta:
@@ -84,13 +99,13 @@ class OrganisationForm(CommuneFromPostalCodeMixin, forms.ModelForm):
             code = self.instance.commune.postal_codes.values_list("code", flat=True).first()
             self.initial.setdefault("postal_code", code or "")
         self._setup_commune(self.instance.commune if self.instance.commune_id else None)
-        self.fields["siret"].help_text = _("14 chiffres, sans espace.")
 
     def clean_siret(self):
         return "".join((self.cleaned_data.get("siret") or "").split())
 
 
 class SiteForm(CommuneFromPostalCodeMixin, forms.ModelForm):
+    formfield_callback = https_urls
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -337,6 +352,8 @@ class StopForm(CommuneFromPostalCodeMixin, forms.Form):
 
 
 class PartnerForm(forms.ModelForm):
+    formfield_callback = https_urls
+
     class Meta:
         model = Partner
         fields = ["name", "short_name", "code", "kind", "valid_from", "valid_until", "website"]

@@ -68,7 +68,8 @@ def _check_commune(postal_code: str, commune: Commune | None) -> None:
 
 @transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
-    before = snapshot(organisation, ORGANISATION_FIELDS)
+    # a ModelForm may have changed the instance already: compare with the stored row
+    before = snapshot(Organisation.objects.get(pk=organisation.pk), ORGANISATION_FIELDS)
     _apply(organisation, data, ORGANISATION_FIELDS)
     organisation.full_clean()
     organisation.save()
@@ -217,7 +218,7 @@ def partner_save(*, actor, partner: Partner | None, data: dict[str, Any]) -> Par
     """Create (partner=None) or update a partner; network head only (checked by the caller)."""
     creating = partner is None
     partner = partner or Partner()
-    before = {} if creating else snapshot(partner, PARTNER_FIELDS)
+    before = {} if creating else snapshot(Partner.objects.get(pk=partner.pk), PARTNER_FIELDS)
     _apply(partner, data, PARTNER_FIELDS)
     partner.full_clean()
     partner.save()
@@ -256,7 +257,7 @@ def agreement_save(
     """Create (agreement=None) or update a site's agreement with a partner."""
     creating = agreement is None
     agreement = agreement or Agreement(site=site)
-    before = {} if creating else snapshot(agreement, AGREEMENT_FIELDS)
+    before = {} if creating else snapshot(Agreement.objects.get(pk=agreement.pk), AGREEMENT_FIELDS)
     _apply(agreement, data, ("partner", "start_date", "end_date", "scope"))
     _check_agreement(agreement)
     agreement.full_clean()
