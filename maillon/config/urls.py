@@ -14,6 +14,7 @@ urlpatterns = [
     path("equipes/", include("maillon.people.urls")),
     path("rapports/", include("maillon.reports.urls")),
     path("journal/", include("maillon.journal.urls")),
+    path("label/", include("maillon.labels.urls")),
     path("admin/", admin.site.urls),
     path("api/", api_urls()),
 ]

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         console.print("Base de données prête.")
         call_command("import_geo", stdout=self.stdout)
         call_command("import_france_services", stdout=self.stdout, verbosity=0)
+        call_command("import_pimms_network", stdout=self.stdout)
         accounts = demo_accounts_create()
 
         table = Table(title="Comptes de démonstration")
