@@ -106,24 +106,12 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def desk_url(site: Site | None) -> str:
-    """The desk page of a site (activity app), else its root."""
-    if site is not None:
-        for name, kwargs in (
-            ("activity:desk", {"site_pk": site.pk}),
-            ("activity:desk", {"pk": site.pk}),
-            ("activity:site_desk", {"pk": site.pk}),
-            ("activity:desk", {"site_id": site.pk}),
-        ):
-            try:
-                return reverse(name, kwargs=kwargs)
-            except NoReverseMatch:
-                continue
-    for name in ("activity:desk", "activity:home", "activity:index"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return "/activite/"
+    """The desk page (activity app) opened on `site`: `/activite/guichet/?site=<pk>`."""
+    try:
+        url = reverse("activity:desk")
+    except NoReverseMatch:  # the activity app is not wired
+        url = "/activite/"
+    return f"{url}?site={site.pk}" if site is not None else url
 
 
 # --- writes -----------------------------------------------------------------------------------
