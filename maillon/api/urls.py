@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from maillon.api import geo, sites
+from maillon.api import geo, public, sites
 from maillon.api.auth import SessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -16,6 +16,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/geo", geo.router)
+api.add_router("/v1/public", public.router)
 api.add_router("/v1", sites.router)
 
 

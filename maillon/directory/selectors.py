@@ -1,30 +1,148 @@
-"""Public reads of the directory: no account, public sites only."""
+"""Public reads of the directory (no account): a site's page, the partners it serves, its
+label, its upcoming closures and, for a mobile site, its next stops. The search is in
+`maillon.directory.search`."""
 
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass
 
-from maillon.geo.selectors import communes_for_postal_code, communes_search
-from maillon.network.models import Site
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from maillon.directory.search import public_sites
+from maillon.labels.enums import FRANCE_SERVICES, LABEL_HOLDING_OUTCOMES
+from maillon.labels.models import LabelDecision
+from maillon.labels.selectors import sites_labelled_on
+from maillon.network import hours
+from maillon.network.models import Agreement, Partner, Site, Stop
+from maillon.network.selectors import site_timezone
+
+CLOSURE_HORIZON_DAYS = 21
+STOP_HORIZON_DAYS = 60
 
 
-def public_sites() -> QuerySet[Site]:
-    return Site.objects.public().with_geography()
+def public_site_get(*, pk: int) -> Site:
+    site = public_sites().with_geography().filter(pk=pk).first()
+    if site is None:
+        raise Http404
+    return site
 
 
-def public_site_search(*, text: str) -> tuple[QuerySet[Site], list]:
-    """Public sites for a postal code, a commune name or a site name.
+def public_site_count() -> int:
+    return public_sites().count()
 
-    Returns the sites and the communes the text was understood as (to explain the result).
-    """
-    text = text.strip()
-    if not text:
-        return Site.objects.none(), []
-    if text.isdigit() and len(text) == 5:
-        communes = communes_for_postal_code(postal_code=text)
-        sites = public_sites().filter(Q(postal_code=text) | Q(commune__in=communes))
-        return sites.order_by("name"), communes
-    communes = communes_search(text=text, limit=10)
-    exact = [c for c in communes if getattr(c, "match_rank", 2) == 0] or communes[:3]
-    sites = public_sites().filter(
-        Q(commune__in=exact) | Q(commune__parent__in=exact) | Q(name__icontains=text)
-    )
-    return sites.order_by("name"), exact
+
+@dataclass(frozen=True)
+class LabelBadge:
+    programme: str
+    since: datetime.date | None
+
+
+def site_labels(*, site: Site, day: datetime.date) -> list[LabelBadge]:
+    """The labels the site holds on `day`, with the date of the decision that granted it."""
+    badges = []
+    holding = sites_labelled_on(
+        programme=FRANCE_SERVICES, day=day, sites=Site.objects.filter(pk=site.pk)
+    ).exists()
+    if holding:
+        first = (
+            LabelDecision.objects.filter(site=site, outcome__in=LABEL_HOLDING_OUTCOMES)
+            .of_programme(FRANCE_SERVICES)
+            .effective_by(day)
+            .select_related("programme")
+            .order_by("effective_date")
+            .first()
+        )
+        badges.append(
+            LabelBadge(
+                programme=first.programme.name if first else "France Services",
+                since=first.effective_date if first else None,
+            )
+        )
+    return badges
+
+
+@dataclass(frozen=True)
+class ServedPartner:
+    partner: Partner
+    through_label: bool
+
+
+def site_partners(*, site: Site, day: datetime.date, labelled: bool) -> list[ServedPartner]:
+    """Partners whose public the site serves on `day`: its own or its organisation's
+    agreements, and the national operators when the site is labelled France Services."""
+    agreements = Agreement.objects.active_on(day).select_related("partner")
+    own = agreements.filter(site=site)
+    if site.organisation_id:
+        own = own | agreements.filter(site__isnull=True, organisation_id=site.organisation_id)
+    served = {a.partner_id: ServedPartner(a.partner, False) for a in own}
+    if labelled:
+        for partner in Partner.objects.national_operators().valid_on(day):
+            served.setdefault(partner.pk, ServedPartner(partner, True))
+    return sorted(served.values(), key=lambda s: (s.partner.kind, str(s.partner)))
+
+
+@dataclass(frozen=True)
+class Closure:
+    day: datetime.date
+    usual: str
+
+
+def upcoming_closures(
+    *, site: Site, at: datetime.datetime, days: int = CLOSURE_HORIZON_DAYS
+) -> list[Closure]:
+    """Days in the coming weeks when the site is closed although it usually opens that
+    weekday (public holidays, exceptions written in the OSM expression)."""
+    expression = site.opening_hours
+    if not expression or not hours.is_valid(expression):
+        return []
+    week = hours.weekly_ranges(expression)
+    timezone = site_timezone(site)
+    today = at.astimezone(timezone).date()
+    parsed = hours.parse(expression)
+    closures = []
+    for offset in range(days):
+        day = today + datetime.timedelta(days=offset)
+        usual = week[day.weekday()]
+        if not usual:
+            continue
+        start = datetime.datetime.combine(day, datetime.time())
+        if not any(parsed.is_open(start + datetime.timedelta(minutes=r.start + 1)) for r in usual):
+            closures.append(Closure(day, hours.day_ranges_french(usual)))
+    return closures
+
+
+@dataclass(frozen=True)
+class StopVisit:
+    stop: Stop
+    when: datetime.datetime | None
+    schedule_text: str
+
+
+def upcoming_stops(*, site: Site, at: datetime.datetime) -> list[StopVisit]:
+    """The stops of a mobile site, the next one first (stops with no date to come last)."""
+    timezone = site_timezone(site)
+    horizon = at + datetime.timedelta(days=STOP_HORIZON_DAYS)
+    visits = []
+    for stop in site.stops.select_related("commune"):
+        when, text = None, stop.schedule
+        if hours.is_valid(stop.schedule):
+            if hours.is_open(stop.schedule, at, timezone=timezone):
+                when = at
+            else:
+                when = hours.next_opening(stop.schedule, at, timezone=timezone)
+            if when is not None and when > horizon:
+                when = None
+            text = hours.render_french(stop.schedule)
+        visits.append(StopVisit(stop, when, text))
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return sorted(visits, key=lambda v: (v.when or far, v.stop.place))
+
+
+def directions_url(site: Site) -> str:
+    if site.latitude is None or site.longitude is None:
+        return ""
+    return f"https://www.openstreetmap.org/directions?to={site.latitude:.5f}%2C{site.longitude:.5f}"
+
+
+def kind_text(site: Site) -> str:
+    return _("Bus ou service itinérant") if site.is_mobile else str(site.get_kind_display())

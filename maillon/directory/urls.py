@@ -6,4 +6,10 @@ app_name = "directory"
 urlpatterns = [
     path("", views.home, name="home"),
     path("lieux/<int:pk>/", views.site_page, name="site"),
+    path("donnees/", views.open_data, name="open_data"),
+    path(
+        "donnees/lieux-mediation-numerique.<str:fmt>",
+        views.open_data_file,
+        name="open_data_file",
+    ),
 ]

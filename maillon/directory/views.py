@@ -1,37 +1,92 @@
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+"""Public pages (no account): search, a site's page, the open-data downloads."""
 
-from maillon.directory.selectors import public_site_search, public_sites
-from maillon.labels.selectors import label_history
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from maillon.directory import opendata
+from maillon.directory.forms import SearchForm, read_search
+from maillon.directory.search import (
+    PAGE_SIZE,
+    SearchInputError,
+    SearchResult,
+    directory_search,
+)
+from maillon.directory.selectors import (
+    directions_url,
+    kind_text,
+    public_site_count,
+    public_site_get,
+    site_labels,
+    site_partners,
+    upcoming_closures,
+    upcoming_stops,
+)
 from maillon.network.selectors import site_hours_status
 
 
 @login_not_required
+@require_GET
 def home(request):
-    text = request.GET.get("q", "").strip()
-    sites, communes = public_site_search(text=text)
+    arguments, messages = read_search(request.GET)
+    now = timezone.now()
+    try:
+        result = directory_search(**arguments, at=now)
+    except SearchInputError as exc:
+        result = SearchResult(searched=True, messages=[str(exc)])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": SearchForm(request.GET or None),
+        "result": result,
+        "notices": messages + result.messages,
+        "q": arguments["text"],
+        "near": arguments["near"],
+        "query_string": query.urlencode(),
+        "now": now,
+        "first_rank": (result.page - 1) * PAGE_SIZE + 1,
+        "filters_open": arguments["filters"].any or "rayon" in request.GET,
+        "site_total": public_site_count(),
+    }
+    return render(request, "directory/home.html", context)
+
+
+@login_not_required
+@require_GET
+def site_page(request, pk: int):
+    site = public_site_get(pk=pk)
+    now = timezone.now()
+    labels = site_labels(site=site, day=now.date())
+    context = {
+        "site": site,
+        "kind_text": kind_text(site),
+        "hours": site_hours_status(site, at=now),
+        "closures": upcoming_closures(site=site, at=now),
+        "labels": labels,
+        "partners": site_partners(site=site, day=now.date(), labelled=bool(labels)),
+        "stops": upcoming_stops(site=site, at=now) if site.is_mobile else [],
+        "directions_url": directions_url(site),
+        "now": now,
+    }
+    return render(request, "directory/site.html", context)
+
+
+@login_not_required
+@require_GET
+def open_data(request):
     return render(
         request,
-        "directory/home.html",
-        {
-            "q": text,
-            "sites": sites[:100] if text else [],
-            "communes": communes,
-            "site_total": public_sites().count(),
-        },
+        "directory/open_data.html",
+        {"site_total": public_site_count(), "schema_version": opendata.SCHEMA_VERSION},
     )
 
 
 @login_not_required
-def site_page(request, pk: int):
-    site = get_object_or_404(public_sites(), pk=pk)
-    return render(
-        request,
-        "directory/site.html",
-        {
-            "site": site,
-            "hours": site_hours_status(site, at=timezone.now()),
-            "decisions": label_history(site=site),
-        },
-    )
+@require_GET
+def open_data_file(request, fmt: str):
+    content, content_type = opendata.export_cached(fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{opendata.FILE_STEM}.{fmt}"'
+    return response

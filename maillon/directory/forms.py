@@ -1,0 +1,116 @@
+"""The public search form: every field is optional and a wrong value never blocks the search.
+
+A value that cannot be used (a radius of 10,000 km, a position that is not a number, an unknown
+partner) is dropped with a French explanation, and the rest of the search goes on.
+"""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillon.directory.search import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, SearchFilters
+from maillon.network.models import Partner
+
+RADIUS_CHOICES = [(str(km), f"{km} km") for km in (5, 10, 20, 30, 50, 100, 200)]
+
+
+def partner_choices() -> list[tuple[str, str]]:
+    return [("", gettext_lazy("Tous"))] + [
+        (code, str(short or name))
+        for code, short, name in Partner.objects.order_by("kind", "name").values_list(
+            "code", "short_name", "name"
+        )
+    ]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Commune, code postal ou nom du lieu"), required=False, max_length=200
+    )
+    commune = forms.CharField(required=False, widget=forms.HiddenInput)
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    lon = forms.CharField(required=False, widget=forms.HiddenInput)
+    rayon = forms.ChoiceField(
+        label=gettext_lazy("Distance maximale"), required=False, choices=RADIUS_CHOICES
+    )
+    partenaire = forms.ChoiceField(
+        label=gettext_lazy("Organisme ou partenaire"), required=False, choices=()
+    )
+    ouvert = forms.BooleanField(label=gettext_lazy("Ouvert maintenant"), required=False)
+    samedi = forms.BooleanField(label=gettext_lazy("Ouvert le samedi"), required=False)
+    itinerant = forms.BooleanField(label=gettext_lazy("Bus et services itinérants"), required=False)
+    accessible = forms.BooleanField(
+        label=gettext_lazy("Accessible en fauteuil roulant"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partenaire"].choices = partner_choices()
+        self.fields["rayon"].initial = str(DEFAULT_RADIUS_KM)
+
+
+def read_search(params) -> tuple[dict, list[str]]:
+    """The search arguments from the query string, and why some values were dropped."""
+    messages: list[str] = []
+    text = " ".join(params.get("q", "").split())[:200]
+    near = None
+    lat, lon = params.get("lat", "").strip(), params.get("lon", "").strip()
+    if lat or lon:
+        try:
+            near = (float(lat.replace(",", ".")), float(lon.replace(",", ".")))
+        except ValueError:
+            messages.append(_("La position transmise n'est pas lisible : elle est ignorée."))
+        else:
+            if not (-90 <= near[0] <= 90 and -180 <= near[1] <= 180):
+                messages.append(
+                    _("La position %(lat)s, %(lon)s est impossible : elle est ignorée.")
+                    % {"lat": lat, "lon": lon}
+                )
+                near = None
+    radius = None
+    raw_radius = params.get("rayon", "").strip()
+    if raw_radius:
+        try:
+            radius = float(raw_radius.replace(",", "."))
+        except ValueError:
+            radius = -1
+        if not 1 <= radius <= MAX_RADIUS_KM:
+            messages.append(
+                _(
+                    "La distance « %(value)s km » n'est pas possible : elle doit être comprise "
+                    "entre 1 et %(max)s km. La recherche est faite à %(default)s km."
+                )
+                % {"value": raw_radius, "max": MAX_RADIUS_KM, "default": DEFAULT_RADIUS_KM}
+            )
+            radius = None
+    partner = None
+    code = params.get("partenaire", "").strip()
+    if code:
+        partner = Partner.objects.filter(code=code).first()
+        if partner is None:
+            messages.append(
+                _("Le partenaire « %(code)s » est inconnu : le filtre est ignoré.")
+                % {"code": code[:50]}
+            )
+    filters = SearchFilters(
+        partner=partner,
+        open_now=bool(params.get("ouvert")),
+        open_saturday=bool(params.get("samedi")),
+        mobile=bool(params.get("itinerant")),
+        accessible=bool(params.get("accessible")),
+    )
+    try:
+        page = max(1, int(params.get("page", "1")))
+    except ValueError:
+        page = 1
+    return (
+        {
+            "text": text,
+            "commune_code": params.get("commune", "").strip()[:5],
+            "near": near,
+            "radius_km": radius,
+            "filters": filters,
+            "page": page,
+        },
+        messages,
+    )

@@ -1,0 +1,258 @@
+"""Writes of the directory: import of places published in the national open-data standard.
+
+Policy (docs/directory.md):
+- a file that cannot be read, or lacks a required column: nothing is imported;
+- every row is validated against the standard; a row with a problem in a required field, an
+  unknown commune or a duplicated id is rejected with its problems (line, field, value, why);
+  a problem in an optional field drops that value and is reported;
+- the key is (`source`, `id`): the same file imported twice changes nothing; a changed row
+  updates its place; rows that are the network's own sites (as exported by Maillon) are
+  recognised and left alone, so exporting then importing changes nothing;
+- everything accepted is written in one transaction.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from maillon.core.importing import Problem
+from maillon.core.text import search_key
+from maillon.directory.opendata.export import UNKNOWN_PIVOT, own_source
+from maillon.directory.opendata.phones import to_national
+from maillon.directory.opendata.schema import fields, table_problems
+from maillon.geo.models import Commune
+from maillon.geo.selectors import commune_get, communes_for_postal_code
+from maillon.network import hours
+from maillon.network.enums import OrganisationKind, SiteKind
+from maillon.network.models import Organisation, Site
+from maillon.network.validators import validate_siret
+
+IMPORTED_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "address_complement",
+    "postal_code",
+    "commune_id",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "appointment_url",
+    "opening_hours",
+    "opening_hours_source",
+    "public_note",
+    "organisation_id",
+)
+_OWN_ID = re.compile(r"^(?:fs-(?P<fs_id>.+)|maillon-(?P<pk>\d+))$")
+
+
+@dataclass
+class PlacesImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    own: int = 0
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def rejected_lines(self) -> int:
+        return len({p.line for p in self.rejected})
+
+
+def _commune_for(row: dict[str, str]) -> Commune | None:
+    if row.get("code_insee"):
+        commune = commune_get(code=row["code_insee"])
+        if commune is not None and commune.is_former and commune.parent_id:
+            return commune.parent
+        return commune
+    candidates = communes_for_postal_code(postal_code=row.get("code_postal", ""))
+    key = search_key(row.get("commune", ""))
+    named = [
+        c for c in candidates if c.search_name == key or (c.parent and c.parent.search_name == key)
+    ]
+    return (named or candidates or [None])[0]
+
+
+def _own_site_ids(rows) -> dict[str, int]:
+    """Ids of the rows that designate the network's own sites → their pk."""
+    fs_ids, pks = {}, {}
+    for _line, row in rows:
+        if row.get("source") != own_source():
+            continue
+        match = _OWN_ID.match(row.get("id", ""))
+        if match and match.group("fs_id"):
+            fs_ids[match.group("fs_id")] = row["id"]
+        elif match:
+            pks[int(match.group("pk"))] = row["id"]
+    found = {}
+    own = Site.objects.filter(external_id="")
+    for pk, fs_id in own.filter(fs_id__in=fs_ids).values_list("pk", "fs_id"):
+        found[fs_ids[fs_id]] = pk
+    for pk in own.filter(pk__in=pks).values_list("pk", flat=True):
+        found[pks[pk]] = pk
+    return found
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def places_import(
+    *, rows: list[tuple[int, dict[str, str]]], default_source: str
+) -> PlacesImportResult:
+    """Create or update the places of other structures from rows of the standard."""
+    result = PlacesImportResult(rows=len(rows))
+    required = {f.name for f in fields() if f.required}
+    problems_by_line: dict[int, list[Problem]] = {}
+    for problem in table_problems(rows):
+        problems_by_line.setdefault(problem.line, []).append(problem)
+    own_ids = _own_site_ids(rows)
+    url_ok = URLValidator(schemes=["http", "https"])
+
+    wanted: dict[tuple[str, str], Site] = {}
+    organisations: dict[str, Organisation] = {}
+    for line, row in rows:
+        problems = problems_by_line.get(line, [])
+        if row.get("id") in own_ids:
+            result.own += 1
+            continue
+        fatal = [p for p in problems if p.column in required]
+        if fatal:
+            result.rejected.extend(problems)
+            continue
+        result.warnings.extend(problems)
+        bad = {p.column for p in problems}
+
+        def value(name: str, bad=bad, row=row) -> str:
+            return "" if name in bad else row.get(name, "")
+
+        commune = _commune_for(row if "code_insee" not in bad else {**row, "code_insee": ""})
+        if commune is None:
+            result.rejected.append(
+                Problem(
+                    line,
+                    "code_insee",
+                    row.get("code_insee") or row.get("commune", ""),
+                    "commune introuvable dans la géographie officielle (code INSEE, ou code "
+                    "postal et nom de la commune)",
+                )
+            )
+            continue
+        latitude, longitude = _float(value("latitude")), _float(value("longitude"))
+        if (
+            latitude is not None
+            and longitude is not None
+            and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+        ):
+            result.warnings.append(
+                Problem(line, "latitude", row["latitude"], "coordonnées impossibles, ignorées")
+            )
+            latitude = longitude = None
+        if (latitude is None) != (longitude is None):
+            latitude = longitude = None
+        email = value("courriels").split("|")[0].strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                result.warnings.append(
+                    Problem(line, "courriels", email, "courriel invalide, ignoré")
+                )
+                email = ""
+        appointment = value("prise_rdv")
+        if appointment:
+            try:
+                url_ok(appointment)
+            except ValidationError:
+                result.warnings.append(
+                    Problem(line, "prise_rdv", appointment, "adresse web invalide, ignorée")
+                )
+                appointment = ""
+        expression = value("horaires")
+        source_hours = ""
+        if expression and not hours.is_valid(expression):
+            result.warnings.append(
+                Problem(
+                    line,
+                    "horaires",
+                    expression,
+                    "horaires illisibles en syntaxe OpenStreetMap : gardés comme texte",
+                )
+            )
+            source_hours, expression = expression, ""
+        pivot = value("pivot")
+        organisation_id = None
+        if pivot and pivot != UNKNOWN_PIVOT:
+            try:
+                validate_siret(pivot)
+            except ValidationError:
+                pass  # an RNA number or a RIDET: the directory keeps no organisation for it
+            else:
+                if pivot not in organisations:
+                    organisations[pivot] = Organisation.objects.filter(siret=pivot).first() or (
+                        Organisation.objects.create(
+                            siret=pivot,
+                            name=(value("structure_parente") or row["nom"])[:200],
+                            kind=OrganisationKind.OTHER,
+                        )
+                    )
+                organisation_id = organisations[pivot].pk
+        itinerance = value("itinerance").split("|")
+        source = (row.get("source") or default_source)[:100]
+        wanted[(source, row["id"][:200])] = Site(
+            external_source=source,
+            external_id=row["id"][:200],
+            name=row["nom"][:200],
+            kind=SiteKind.ITINERANT
+            if "Itinérant" in itinerance and "Fixe" not in itinerance
+            else SiteKind.FIXED,
+            address=row["adresse"][:300],
+            address_complement=value("complement_adresse")[:300],
+            postal_code=row["code_postal"][:5],
+            commune_id=commune.pk,
+            latitude=latitude,
+            longitude=longitude,
+            phone=to_national(value("telephone"))[:50],
+            email=email,
+            appointment_url=appointment[:200],
+            opening_hours=expression[:500],
+            opening_hours_source=source_hours,
+            public_note=value("presentation_detail") or value("presentation_resume"),
+            organisation_id=organisation_id,
+            is_public=True,
+        )
+
+    existing = {}
+    for site in Site.objects.filter(
+        external_source__in={k[0] for k in wanted}, external_id__in={k[1] for k in wanted}
+    ):
+        existing[(site.external_source, site.external_id)] = site
+    to_create, to_update = [], []
+    now = timezone.now()
+    for key, site in wanted.items():
+        current = existing.get(key)
+        if current is None:
+            to_create.append(site)
+        elif any(getattr(current, name) != getattr(site, name) for name in IMPORTED_FIELDS):
+            for name in IMPORTED_FIELDS:
+                setattr(current, name, getattr(site, name))
+            current.updated_at = now
+            current.version += 1
+            to_update.append(current)
+        else:
+            result.unchanged += 1
+    Site.objects.bulk_create(to_create, batch_size=500)
+    Site.objects.bulk_update(to_update, [*IMPORTED_FIELDS, "updated_at", "version"], batch_size=500)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result

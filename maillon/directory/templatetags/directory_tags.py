@@ -1,0 +1,36 @@
+import datetime
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def distance(km: float | None) -> str:
+    """ "850 m", "2,3 km", "27 km" (French decimal comma)."""
+    if km is None:
+        return ""
+    if km < 1:
+        return f"{max(10, round(km * 1000, -1)):.0f} m"
+    if km < 10:
+        return f"{km:.1f} km".replace(".", ",")
+    return f"{km:.0f} km"
+
+
+@register.simple_tag
+def when_text(moment: datetime.datetime | None, now: datetime.datetime) -> str:
+    """ "aujourd'hui à 14h00", "demain à 09h00", "lundi 24 novembre à 09h00"."""
+    if moment is None:
+        return ""
+    local_now = now.astimezone(moment.tzinfo) if moment.tzinfo else now
+    time_text = formats.date_format(moment, "H\\hi")
+    days = (moment.date() - local_now.date()).days
+    if days == 0:
+        day_text = _("aujourd'hui")
+    elif days == 1:
+        day_text = _("demain")
+    else:
+        day_text = formats.date_format(moment, "l j F")
+    return _("%(day)s à %(time)s") % {"day": day_text, "time": time_text}
