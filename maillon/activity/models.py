@@ -1,0 +1,474 @@
+"""Desk activity: visits and their requests, outreach acts, workshops, and their daily rollups.
+
+Taxonomies (channel, theme, help given, outcome, outreach place, age band) are data tables with
+validity dates, edited by the network head; their starting values come from the data migration
+`0002_taxonomies`. No personal data of citizens is stored and a visit has no free-text field.
+
+Rollups (`*DailyRollup`) are kept exactly equal to the fact tables *in the same transaction* as
+every write (see `maillon.activity.rollups`): reports read them and never scan the facts.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class Taxonomy(models.Model):
+    """A value of a taxonomy, valid over a period. `code` is stable; `label` is shown."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("libellé"), max_length=200)
+    shortcut = models.CharField(
+        _("raccourci clavier"),
+        max_length=10,
+        blank=True,
+        help_text=_("Saisi au guichet pour choisir cette valeur sans la souris."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    valid_from = models.DateField(_("valable du"), null=True, blank=True)
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+def _validity_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(valid_until__isnull=True)
+        | Q(valid_from__isnull=True)
+        | Q(valid_until__gte=models.F("valid_from")),
+        name=name,
+    )
+
+
+class Channel(Taxonomy):
+    """How the person was helped: on site, by phone, outside the walls, at home…"""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("canal")
+        verbose_name_plural = _("canaux")
+        constraints = [_validity_constraint("activity_channel_validity_ordered")]
+
+
+class Theme(Taxonomy):
+    """The subject of a request (service-public.fr categories, plus energy and digital)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        constraints = [_validity_constraint("activity_theme_validity_ordered")]
+
+
+class HelpKind(Taxonomy):
+    """The help given: information, orientation, accompaniment, contact, mediation."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("aide apportée")
+        verbose_name_plural = _("aides apportées")
+        constraints = [_validity_constraint("activity_helpkind_validity_ordered")]
+
+
+class Outcome(Taxonomy):
+    """How the request ended: solved during the visit, to be seen again, redirected."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        constraints = [_validity_constraint("activity_outcome_validity_ordered")]
+
+
+class OutreachPlace(Taxonomy):
+    """Where an outreach act happened: transport, home, public space, partner premises."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("lieu de médiation sortante")
+        verbose_name_plural = _("lieux de médiation sortante")
+        constraints = [_validity_constraint("activity_outreachplace_validity_ordered")]
+
+
+class AgeBand(Taxonomy):
+    """Anonymous age band of a visitor (optional)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("tranche d'âge")
+        verbose_name_plural = _("tranches d'âge")
+        constraints = [_validity_constraint("activity_ageband_validity_ordered")]
+
+
+class VisitQuerySet(models.QuerySet):
+    def on_day(self, day: datetime.date):
+        return self.filter(day=day)
+
+    def between(self, start: datetime.date | None, end: datetime.date | None):
+        qs = self
+        if start is not None:
+            qs = qs.filter(day__gte=start)
+        if end is not None:
+            qs = qs.filter(day__lte=end)
+        return qs
+
+    def of_sites(self, sites):
+        return self.filter(site__in=sites)
+
+    def by_agent(self, agent):
+        return self.filter(agent=agent)
+
+    def with_partner(self, partner_id: int):
+        return self.filter(
+            Exists(Request.objects.filter(visit=OuterRef("pk"), partner_id=partner_id))
+        )
+
+    def with_theme(self, theme_id: int):
+        return self.filter(Exists(Request.objects.filter(visit=OuterRef("pk"), theme_id=theme_id)))
+
+    def with_requests(self):
+        return self.select_related("site", "channel", "agent").prefetch_related(
+            models.Prefetch(
+                "requests",
+                queryset=Request.objects.select_related(
+                    "partner", "theme", "help_kind", "outcome"
+                ).order_by("position", "pk"),
+            )
+        )
+
+
+class Visit(models.Model):
+    """One person helped once, on one channel (passage). No personal data."""
+
+    site = models.ForeignKey(
+        "network.Site",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("point d'accueil"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("agent"),
+    )
+    occurred_at = models.DateTimeField(_("date et heure"))
+    day = models.DateField(_("jour"), help_text=_("Jour local du passage (fuseau du site)."))
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="+", verbose_name=_("canal")
+    )
+    age_band = models.ForeignKey(
+        AgeBand,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tranche d'âge"),
+    )
+    qpv_resident = models.BooleanField(_("habite un QPV"), null=True, blank=True)
+    first_visit = models.BooleanField(_("première visite"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrigé par"),
+    )
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["site", "day"], name="activity_visit_site_day"),
+            models.Index(fields=["agent", "day"], name="activity_visit_agent_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__lte=600),
+                name="activity_visit_duration_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} — {self.occurred_at:%d/%m/%Y %H:%M}"
+
+
+class Request(models.Model):
+    """One need handled during a visit (demande)."""
+
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="requests", verbose_name=_("passage")
+    )
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
+    partner = models.ForeignKey(
+        "network.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire"),
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="+", verbose_name=_("thème")
+    )
+    help_kind = models.ForeignKey(
+        HelpKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("aide apportée")
+    )
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("issue")
+    )
+    follow_up = models.BooleanField(_("suite à donner"), default=False)
+
+    class Meta:
+        verbose_name = _("demande")
+        verbose_name_plural = _("demandes")
+        ordering = ["visit", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.partner or '—'} / {self.theme}"
+
+
+class OutreachActQuerySet(models.QuerySet):
+    def of_sites(self, sites):
+        return self.filter(site__in=sites)
+
+    def between(self, start: datetime.date | None, end: datetime.date | None):
+        qs = self
+        if start is not None:
+            qs = qs.filter(day__gte=start)
+        if end is not None:
+            qs = qs.filter(day__lte=end)
+        return qs
+
+
+class OutreachAct(models.Model):
+    """Mediation outside the site (médiation sortante): transport, home, public space…"""
+
+    site = models.ForeignKey(
+        "network.Site",
+        on_delete=models.PROTECT,
+        related_name="outreach_acts",
+        verbose_name=_("point d'accueil (équipe)"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    day = models.DateField(_("date"))
+    place = models.ForeignKey(
+        OutreachPlace, on_delete=models.PROTECT, related_name="+", verbose_name=_("lieu")
+    )
+    partner = models.ForeignKey(
+        "network.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire"),
+    )
+    people_reached = models.PositiveIntegerField(_("personnes touchées"), default=1)
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    objects = OutreachActQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("acte de médiation sortante")
+        verbose_name_plural = _("actes de médiation sortante")
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["site", "day"], name="activity_outreach_site_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people_reached__gte=1), name="activity_outreach_people_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} — {self.day:%d/%m/%Y}"
+
+
+class Workshop(models.Model):
+    """A collective session (atelier collectif)."""
+
+    site = models.ForeignKey(
+        "network.Site",
+        on_delete=models.PROTECT,
+        related_name="workshops",
+        verbose_name=_("point d'accueil"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    day = models.DateField(_("date"))
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="+", verbose_name=_("thème")
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    participants = models.PositiveIntegerField(_("participants"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    objects = OutreachActQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("atelier collectif")
+        verbose_name_plural = _("ateliers collectifs")
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["site", "day"], name="activity_workshop_site_day")]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.day:%d/%m/%Y}"
+
+
+class IdempotencyKey(models.Model):
+    """A client-chosen key for a create: a retry with the same key returns the first result."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("utilisateur"),
+    )
+    key = models.CharField(_("clé"), max_length=100)
+    kind = models.CharField(_("objet"), max_length=20)
+    fingerprint = models.CharField(_("empreinte de la requête"), max_length=64)
+    object_id = models.BigIntegerField(_("objet créé"), null=True)
+    created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clé d'idempotence")
+        verbose_name_plural = _("clés d'idempotence")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="activity_idempotency_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Rollup(models.Model):
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.site_id} — {self.day}"
+
+
+# Rollups: one row per day and combination of dimensions. A missing optional dimension
+# (no partner, no age band) is stored as 0, so the unique key has no NULL and can be upserted.
+
+
+class RequestDailyRollup(Rollup):
+    site_id = models.IntegerField()
+    day = models.DateField()
+    partner_id = models.IntegerField()
+    theme_id = models.IntegerField()
+    channel_id = models.IntegerField()
+    help_kind_id = models.IntegerField()
+    outcome_id = models.IntegerField()
+    requests = models.IntegerField(default=0)
+    follow_ups = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul quotidien des demandes")
+        verbose_name_plural = _("cumuls quotidiens des demandes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "site_id",
+                    "day",
+                    "partner_id",
+                    "theme_id",
+                    "channel_id",
+                    "help_kind_id",
+                    "outcome_id",
+                ],
+                name="activity_request_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "site_id"], name="activity_reqroll_day_site")]
+
+
+class VisitDailyRollup(Rollup):
+    site_id = models.IntegerField()
+    day = models.DateField()
+    channel_id = models.IntegerField()
+    age_band_id = models.IntegerField()
+    visits = models.IntegerField(default=0)
+    first_visits = models.IntegerField(default=0)
+    qpv_residents = models.IntegerField(default=0)
+    minutes = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul quotidien des passages")
+        verbose_name_plural = _("cumuls quotidiens des passages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "day", "channel_id", "age_band_id"],
+                name="activity_visit_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "site_id"], name="activity_visroll_day_site")]
+
+
+class OutreachDailyRollup(Rollup):
+    site_id = models.IntegerField()
+    day = models.DateField()
+    place_id = models.IntegerField()
+    partner_id = models.IntegerField()
+    acts = models.IntegerField(default=0)
+    people_reached = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul quotidien de la médiation sortante")
+        verbose_name_plural = _("cumuls quotidiens de la médiation sortante")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "day", "place_id", "partner_id"],
+                name="activity_outreach_rollup_key",
+            )
+        ]
+
+
+class WorkshopDailyRollup(Rollup):
+    site_id = models.IntegerField()
+    day = models.DateField()
+    theme_id = models.IntegerField()
+    workshops = models.IntegerField(default=0)
+    participants = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul quotidien des ateliers")
+        verbose_name_plural = _("cumuls quotidiens des ateliers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "day", "theme_id"], name="activity_workshop_rollup_key"
+            )
+        ]

@@ -1,0 +1,232 @@
+"""Daily rollups, kept exactly equal to the fact tables in the same transaction as each write.
+
+Choice (see docs/activity.md): every service that writes a visit, a request, an outreach act or
+a workshop also adds (or subtracts) its contribution to the rollup rows with one upsert per
+rollup table (`INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`, same SQL on SQLite and
+PostgreSQL). There is no watermark and no lag: a committed write is in the rollups, a rolled
+back one is not. Rows are sorted by key before the upsert so that concurrent transactions lock
+rollup rows in the same order (no deadlock). Bulk loads (import, generator) aggregate their
+rows in memory and upsert once per batch, in the same transaction as the rows.
+
+`rollups_recompute()` rebuilds the tables from the facts (GROUP BY) and `rollups_compare()`
+lists every difference: that is `maillon rollups verify`.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from maillon.activity.models import (
+    OutreachDailyRollup,
+    RequestDailyRollup,
+    VisitDailyRollup,
+    WorkshopDailyRollup,
+)
+
+
+@dataclass(frozen=True)
+class RollupSpec:
+    table: str
+    keys: tuple[str, ...]
+    measures: tuple[str, ...]
+    # SELECT producing keys + measures from the fact tables (for recompute / verify)
+    source_sql: str
+
+
+REQUESTS = RollupSpec(
+    table=RequestDailyRollup._meta.db_table,
+    keys=("site_id", "day", "partner_id", "theme_id", "channel_id", "help_kind_id", "outcome_id"),
+    measures=("requests", "follow_ups"),
+    source_sql=(
+        "SELECT v.site_id, v.day, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
+        " r.help_kind_id, r.outcome_id, COUNT(*), SUM(CASE WHEN r.follow_up THEN 1 ELSE 0 END)"
+        " FROM activity_request r JOIN activity_visit v ON v.id = r.visit_id"
+        " GROUP BY v.site_id, v.day, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
+        " r.help_kind_id, r.outcome_id"
+    ),
+)
+VISITS = RollupSpec(
+    table=VisitDailyRollup._meta.db_table,
+    keys=("site_id", "day", "channel_id", "age_band_id"),
+    measures=("visits", "first_visits", "qpv_residents", "minutes"),
+    source_sql=(
+        "SELECT site_id, day, channel_id, COALESCE(age_band_id, 0), COUNT(*),"
+        " SUM(CASE WHEN first_visit THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN qpv_resident THEN 1 ELSE 0 END), SUM(COALESCE(duration_minutes, 0))"
+        " FROM activity_visit GROUP BY site_id, day, channel_id, COALESCE(age_band_id, 0)"
+    ),
+)
+OUTREACH = RollupSpec(
+    table=OutreachDailyRollup._meta.db_table,
+    keys=("site_id", "day", "place_id", "partner_id"),
+    measures=("acts", "people_reached"),
+    source_sql=(
+        "SELECT site_id, day, place_id, COALESCE(partner_id, 0), COUNT(*), SUM(people_reached)"
+        " FROM activity_outreachact GROUP BY site_id, day, place_id, COALESCE(partner_id, 0)"
+    ),
+)
+WORKSHOPS = RollupSpec(
+    table=WorkshopDailyRollup._meta.db_table,
+    keys=("site_id", "day", "theme_id"),
+    measures=("workshops", "participants"),
+    source_sql=(
+        "SELECT site_id, day, theme_id, COUNT(*), SUM(participants)"
+        " FROM activity_workshop GROUP BY site_id, day, theme_id"
+    ),
+)
+ALL_SPECS = (VISITS, REQUESTS, OUTREACH, WORKSHOPS)
+
+
+class Delta:
+    """Contributions to add to the rollups, accumulated then applied in one upsert per table."""
+
+    def __init__(self) -> None:
+        self.rows: dict[RollupSpec, dict[tuple, list[int]]] = {spec: {} for spec in ALL_SPECS}
+
+    def add(self, spec: RollupSpec, key: tuple, measures: Sequence[int], sign: int = 1) -> None:
+        current = self.rows[spec].get(key)
+        if current is None:
+            self.rows[spec][key] = [sign * m for m in measures]
+        else:
+            for i, m in enumerate(measures):
+                current[i] += sign * m
+
+    def visit(self, visit, requests: Iterable, sign: int = 1) -> None:
+        """The contribution of one visit (a model instance) and its requests."""
+        self.add(
+            VISITS,
+            (visit.site_id, visit.day, visit.channel_id, visit.age_band_id or 0),
+            (
+                1,
+                int(bool(visit.first_visit)),
+                int(bool(visit.qpv_resident)),
+                visit.duration_minutes or 0,
+            ),
+            sign,
+        )
+        for r in requests:
+            self.add(
+                REQUESTS,
+                (
+                    visit.site_id,
+                    visit.day,
+                    r.partner_id or 0,
+                    r.theme_id,
+                    visit.channel_id,
+                    r.help_kind_id,
+                    r.outcome_id,
+                ),
+                (1, int(r.follow_up)),
+                sign,
+            )
+
+    def outreach(self, act, sign: int = 1) -> None:
+        self.add(
+            OUTREACH,
+            (act.site_id, act.day, act.place_id, act.partner_id or 0),
+            (1, act.people_reached),
+            sign,
+        )
+
+    def workshop(self, workshop, sign: int = 1) -> None:
+        self.add(
+            WORKSHOPS,
+            (workshop.site_id, workshop.day, workshop.theme_id),
+            (1, workshop.participants),
+            sign,
+        )
+
+    def apply(self) -> None:
+        """Upsert every accumulated row. Call inside the transaction of the facts."""
+        with connection.cursor() as cursor:
+            for spec in ALL_SPECS:
+                rows = self.rows[spec]
+                items = [(k, v) for k, v in sorted(rows.items()) if any(v)]
+                if items:
+                    _upsert(cursor, spec, items)
+                rows.clear()
+
+
+_CHUNK = 500
+
+
+def _upsert(cursor, spec: RollupSpec, items: list[tuple[tuple, list[int]]]) -> None:
+    columns = spec.keys + spec.measures
+    width = len(columns)
+    updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+        params = [value for key, measures in chunk for value in (*key, *measures)]
+        cursor.execute(
+            f"INSERT INTO {spec.table} ({', '.join(columns)}) VALUES {placeholders} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates}",
+            params,
+        )
+
+
+def rollups_recompute() -> None:
+    """Rebuild every rollup table from the facts (after a restore or a manual SQL fix)."""
+    with connection.cursor() as cursor:
+        for spec in ALL_SPECS:
+            cursor.execute(f"DELETE FROM {spec.table}")  # noqa: S608
+            columns = ", ".join(spec.keys + spec.measures)
+            cursor.execute(f"INSERT INTO {spec.table} ({columns}) {spec.source_sql}")  # noqa: S608
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str
+    key: tuple
+    expected: tuple
+    stored: tuple
+
+
+def rollups_compare(*, limit: int = 50) -> tuple[dict[str, int], list[Difference], int]:
+    """Recompute each rollup with GROUP BY on the facts and compare with the stored rows.
+
+    Returns the rows compared per table, up to `limit` differences and their total."""
+    counts: dict[str, int] = {}
+    differences: list[Difference] = []
+    total = 0
+    with connection.cursor() as cursor:
+        for spec in ALL_SPECS:
+            n_keys = len(spec.keys)
+            cursor.execute(spec.source_sql)
+            expected = {
+                _norm_key(row[:n_keys]): tuple(int(v or 0) for v in row[n_keys:])
+                for row in cursor.fetchall()
+            }
+            columns = ", ".join(spec.keys + spec.measures)
+            cursor.execute(f"SELECT {columns} FROM {spec.table}")  # noqa: S608
+            stored = {
+                _norm_key(row[:n_keys]): tuple(int(v) for v in row[n_keys:])
+                for row in cursor.fetchall()
+                if any(row[n_keys:])
+            }
+            counts[spec.table] = len(expected)
+            zero = (0,) * len(spec.measures)
+            for key in sorted(expected.keys() | stored.keys(), key=str):
+                e, s = expected.get(key, zero), stored.get(key, zero)
+                if e != s:
+                    total += 1
+                    if len(differences) < limit:
+                        differences.append(Difference(spec.table, key, e, s))
+    return counts, differences, total
+
+
+def _norm_key(key: Sequence) -> tuple:
+    return tuple(str(v) for v in key)
+
+
+def total_visits_and_requests() -> Counter:
+    """Grand totals from the rollups (cheap), used by the CLI summaries."""
+    totals: Counter = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(SUM(visits), 0) FROM {VISITS.table}")  # noqa: S608
+        totals["visits"] = int(cursor.fetchone()[0])
+        cursor.execute(f"SELECT COALESCE(SUM(requests), 0) FROM {REQUESTS.table}")  # noqa: S608
+        totals["requests"] = int(cursor.fetchone()[0])
+    return totals

@@ -1,0 +1,85 @@
+"""Reads of activity, scoped by membership: what is not visible is "not found"."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from maillon.accounts.perms import sites_visible_to, sites_writable_by
+from maillon.activity.models import OutreachAct, Visit, Workshop
+from maillon.network.models import Site
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    return Visit.objects.filter(site__in=sites_visible_to(user))
+
+
+def visit_list(
+    *,
+    user,
+    site_id: int | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    partner_id: int | None = None,
+    theme_id: int | None = None,
+    before_id: int | None = None,
+) -> QuerySet[Visit]:
+    """Visits the user may see, newest first (by id, for cursor pagination)."""
+    visits = visits_visible_to(user).between(start, end)
+    if site_id is not None:
+        visits = visits.filter(site_id=site_id)
+    if partner_id is not None:
+        visits = visits.with_partner(partner_id)
+    if theme_id is not None:
+        visits = visits.with_theme(theme_id)
+    if before_id is not None:
+        visits = visits.filter(pk__lt=before_id)
+    return visits.with_requests().order_by("-pk")
+
+
+def visit_get(*, user, pk: int) -> Visit:
+    visit = (
+        visits_visible_to(user)
+        .with_requests()
+        .select_related("site__commune__region")
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def desk_sites(*, user) -> QuerySet[Site]:
+    """Sites the user may record on, the user's own site(s) first."""
+    return sites_writable_by(user).select_related("commune__region").order_by("name")
+
+
+def desk_log(*, user, site: Site, day: datetime.date | None = None) -> QuerySet[Visit]:
+    """Today's visits at the site (the desk's log), newest first."""
+    day = day or timezone.localdate()
+    return (
+        visits_visible_to(user)
+        .filter(site=site, day=day)
+        .with_requests()
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def outreach_list(*, user, site_id: int | None = None, start=None, end=None, before_id=None):
+    acts = OutreachAct.objects.filter(site__in=sites_visible_to(user)).between(start, end)
+    if site_id is not None:
+        acts = acts.filter(site_id=site_id)
+    if before_id is not None:
+        acts = acts.filter(pk__lt=before_id)
+    return acts.select_related("place", "partner", "site").order_by("-pk")
+
+
+def workshop_list(*, user, site_id: int | None = None, start=None, end=None, before_id=None):
+    workshops = Workshop.objects.filter(site__in=sites_visible_to(user)).between(start, end)
+    if site_id is not None:
+        workshops = workshops.filter(site_id=site_id)
+    if before_id is not None:
+        workshops = workshops.filter(pk__lt=before_id)
+    return workshops.select_related("theme", "site").order_by("-pk")

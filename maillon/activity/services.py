@@ -1,0 +1,511 @@
+"""Writes of the desk: visits with their requests, outreach acts, workshops.
+
+Every service is atomic, validates its input (French messages keyed by field path, e.g.
+`requests.1.theme`), writes the facts and their rollups in the same transaction, and honours an
+idempotency key: a retried create with the same key stores nothing and returns the first result.
+"""
+
+import datetime
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.accounts.perms import organisations_managed_by, sites_writable_by
+from maillon.activity import taxonomy
+from maillon.activity.models import IdempotencyKey, OutreachAct, Request, Visit, Workshop
+from maillon.activity.rollups import Delta
+from maillon.network.models import Site
+from maillon.network.selectors import site_timezone
+
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+MAX_REQUESTS = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    """One request as typed at the desk or sent to the API (taxonomy codes)."""
+
+    theme: str
+    partner: str | None = None
+    help_kind: str = "information"
+    outcome: str = "resolu"
+    follow_up: bool = False
+
+
+@dataclass(frozen=True)
+class Recorded(Generic[T]):
+    object: T
+    created: bool
+
+
+class Errors:
+    """Collects French messages by field path, raised together as one ValidationError."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, list[str]] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.messages.setdefault(path, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            raise ValidationError(self.messages)
+
+
+def _writable_site(*, user, site_id: int | None, errors: Errors) -> Site | None:
+    site = None
+    if site_id is not None:
+        site = sites_writable_by(user).select_related("commune__region").filter(pk=site_id).first()
+    if site is None:
+        errors.add("site", _("Point d'accueil inconnu ou hors de votre périmètre."))
+    return site
+
+
+def _term(name: str, code: str | None, *, day, path: str, errors: Errors, label: str):
+    if code in (None, ""):
+        return None
+    term = taxonomy.term_by_code(name, str(code))
+    if term is None:
+        errors.add(path, _("%(label)s inconnu(e) : « %(code)s ».") % {"label": label, "code": code})
+        return None
+    if day is not None and not term.is_valid_on(day):
+        errors.add(
+            path,
+            _("%(label)s « %(term)s » n'est pas valable le %(day)s.")
+            % {"label": label, "term": term.label, "day": day.strftime("%d/%m/%Y")},
+        )
+        return None
+    return term
+
+
+def _local_day(site: Site | None, occurred_at: datetime.datetime) -> datetime.date:
+    zone = site_timezone(site) if site is not None else timezone.get_current_timezone()
+    return occurred_at.astimezone(zone).date()
+
+
+def _check_moment(occurred_at: datetime.datetime, day: datetime.date, *, path: str, errors: Errors):
+    if occurred_at > timezone.now() + CLOCK_SKEW:
+        errors.add(path, _("La date est dans le futur."))
+    elif day < EARLIEST_DAY:
+        errors.add(path, _("La date est antérieure à l'ouverture du point d'accueil."))
+
+
+def _check_day(day: datetime.date, *, site: Site | None, path: str, errors: Errors):
+    today = timezone.localdate(timezone=site_timezone(site) if site else None)
+    if day > today:
+        errors.add(path, _("La date est dans le futur."))
+    elif day < EARLIEST_DAY:
+        errors.add(path, _("La date est antérieure à l'ouverture du point d'accueil."))
+
+
+def new_idempotency_key() -> str:
+    """A key for a form rendered once: a double submit or a replayed POST stores one visit."""
+    return "form-" + secrets.token_urlsafe(18)
+
+
+def _fingerprint(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _claim(*, user, key: str | None, kind: str, fingerprint: str) -> int | None:
+    """Claim `key` for this create; return the id created by an earlier call with it, if any.
+
+    `INSERT … ON CONFLICT DO NOTHING` waits for a concurrent transaction holding the same key
+    and then sees its committed row: two racing retries never both create."""
+    if not key:
+        return None
+    if len(key) > 100:
+        raise ValidationError(
+            {"idempotency_key": [_("La clé d'idempotence dépasse 100 caractères.")]}
+        )
+    table = IdempotencyKey._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, key, kind, fingerprint, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING",
+            [user.pk, key, kind, fingerprint, timezone.now()],
+        )
+        if cursor.rowcount == 1:
+            return None
+    existing = IdempotencyKey.objects.get(user=user, key=key)
+    if existing.kind != kind or existing.fingerprint != fingerprint:
+        raise ValidationError(
+            {"idempotency_key": [_("Cette clé d'idempotence a déjà servi pour une autre requête.")]}
+        )
+    return existing.object_id
+
+
+def _bind(*, user, key: str | None, object_id: int) -> None:
+    if key:
+        IdempotencyKey.objects.filter(user=user, key=key).update(object_id=object_id)
+
+
+def _validate_visit(
+    *,
+    site: Site | None,
+    occurred_at: datetime.datetime,
+    channel: str,
+    age_band: str | None,
+    duration_minutes: int | None,
+    requests: Sequence[RequestInput],
+    errors: Errors,
+) -> tuple[datetime.date, dict[str, Any], list[Request]]:
+    if timezone.is_naive(occurred_at):
+        zone = site_timezone(site) if site is not None else timezone.get_current_timezone()
+        occurred_at = timezone.make_aware(occurred_at, zone)
+    day = _local_day(site, occurred_at)
+    _check_moment(occurred_at, day, path="occurred_at", errors=errors)
+    fields: dict[str, Any] = {"occurred_at": occurred_at, "day": day}
+    term = _term("channel", channel, day=day, path="channel", errors=errors, label=_("Canal"))
+    if channel in (None, ""):
+        errors.add("channel", _("Le canal est obligatoire."))
+    fields["channel_id"] = term.id if term else None
+    term = _term(
+        "age_band", age_band, day=day, path="age_band", errors=errors, label=_("Tranche d'âge")
+    )
+    fields["age_band_id"] = term.id if term else None
+    if duration_minutes is not None and not 0 <= duration_minutes <= 600:
+        errors.add("duration_minutes", _("La durée doit être comprise entre 0 et 600 minutes."))
+    fields["duration_minutes"] = duration_minutes
+    if not requests:
+        errors.add("requests", _("Un passage comporte au moins une demande."))
+    if len(requests) > MAX_REQUESTS:
+        errors.add(
+            "requests", _("Un passage comporte au plus %(n)d demandes.") % {"n": MAX_REQUESTS}
+        )
+    rows = []
+    for i, item in enumerate(requests):
+        prefix = f"requests.{i}."
+        partner = _term(
+            "partner",
+            item.partner,
+            day=day,
+            path=prefix + "partner",
+            errors=errors,
+            label=_("Partenaire"),
+        )
+        theme = _term(
+            "theme", item.theme, day=day, path=prefix + "theme", errors=errors, label=_("Thème")
+        )
+        if not item.theme:
+            errors.add(prefix + "theme", _("Le thème est obligatoire."))
+        help_kind = _term(
+            "help_kind",
+            item.help_kind,
+            day=day,
+            path=prefix + "help_kind",
+            errors=errors,
+            label=_("Aide apportée"),
+        )
+        outcome = _term(
+            "outcome",
+            item.outcome,
+            day=day,
+            path=prefix + "outcome",
+            errors=errors,
+            label=_("Issue"),
+        )
+        if not item.help_kind:
+            errors.add(prefix + "help_kind", _("L'aide apportée est obligatoire."))
+        if not item.outcome:
+            errors.add(prefix + "outcome", _("L'issue est obligatoire."))
+        if theme and help_kind and outcome:
+            rows.append(
+                Request(
+                    position=i,
+                    partner_id=partner.id if partner else None,
+                    theme_id=theme.id,
+                    help_kind_id=help_kind.id,
+                    outcome_id=outcome.id,
+                    follow_up=bool(item.follow_up),
+                )
+            )
+    return day, fields, rows
+
+
+def _cache_requests(visit: Visit, rows: list[Request]) -> None:
+    """Let `visit.requests.all()` answer the rows just written, without a query."""
+    queryset = Request.objects.filter(visit=visit)
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    visit._prefetched_objects_cache = {"requests": queryset}
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    agent,
+    site_id: int | None,
+    requests: Sequence[RequestInput],
+    occurred_at: datetime.datetime | None = None,
+    channel: str = "sur-site",
+    age_band: str | None = None,
+    qpv_resident: bool | None = None,
+    first_visit: bool | None = None,
+    duration_minutes: int | None = None,
+    idempotency_key: str | None = None,
+) -> Recorded[Visit]:
+    """Record a visit and its requests on a site the agent may write to."""
+    fingerprint = _fingerprint(
+        {
+            "site": site_id,
+            "occurred_at": occurred_at,
+            "channel": channel,
+            "age_band": age_band,
+            "qpv": qpv_resident,
+            "first": first_visit,
+            "duration": duration_minutes,
+            "requests": [asdict(r) for r in requests],
+        }
+    )
+    existing = _claim(user=agent, key=idempotency_key, kind="visit", fingerprint=fingerprint)
+    if existing is not None:
+        return Recorded(Visit.objects.with_requests().get(pk=existing), created=False)
+    errors = Errors()
+    site = _writable_site(user=agent, site_id=site_id, errors=errors)
+    _, fields, rows = _validate_visit(
+        site=site,
+        occurred_at=occurred_at or timezone.now(),
+        channel=channel,
+        age_band=age_band,
+        duration_minutes=duration_minutes,
+        requests=requests,
+        errors=errors,
+    )
+    errors.raise_if_any()
+    visit = Visit.objects.create(
+        site=site, agent=agent, qpv_resident=qpv_resident, first_visit=first_visit, **fields
+    )
+    for row in rows:
+        row.visit = visit
+    Request.objects.bulk_create(rows)
+    delta = Delta()
+    delta.visit(visit, rows)
+    delta.apply()
+    _bind(user=agent, key=idempotency_key, object_id=visit.pk)
+    _cache_requests(visit, rows)
+    return Recorded(visit, created=True)
+
+
+def visit_can_change(*, user, visit: Visit) -> bool:
+    """The author the same (local) day; afterwards, a manager of the site (correction)."""
+    if visit.agent_id == user.pk and visit.day == timezone.localdate(
+        timezone=site_timezone(visit.site)
+    ):
+        return True
+    return organisations_managed_by(user).filter(pk=visit.site.organisation_id).exists()
+
+
+def _require_change(*, user, visit: Visit) -> None:
+    if not visit_can_change(user=user, visit=visit):
+        raise PermissionDenied(
+            _(
+                "Ce passage est verrouillé : seul son auteur le modifie, le jour même ; "
+                "ensuite, un gestionnaire le corrige."
+            )
+        )
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    actor,
+    visit: Visit,
+    requests: Sequence[RequestInput],
+    occurred_at: datetime.datetime | None = None,
+    channel: str = "sur-site",
+    age_band: str | None = None,
+    qpv_resident: bool | None = None,
+    first_visit: bool | None = None,
+    duration_minutes: int | None = None,
+) -> Visit:
+    """Replace a visit's fields and requests; a manager's change after the day is a correction."""
+    visit = (
+        Visit.objects.select_for_update().select_related("site__commune__region").get(pk=visit.pk)
+    )
+    _require_change(user=actor, visit=visit)
+    errors = Errors()
+    _, fields, rows = _validate_visit(
+        site=visit.site,
+        occurred_at=occurred_at or visit.occurred_at,
+        channel=channel,
+        age_band=age_band,
+        duration_minutes=duration_minutes,
+        requests=requests,
+        errors=errors,
+    )
+    errors.raise_if_any()
+    delta = Delta()
+    delta.visit(visit, list(visit.requests.all()), sign=-1)
+    for name, value in fields.items():
+        setattr(visit, name, value)
+    visit.qpv_resident = qpv_resident
+    visit.first_visit = first_visit
+    if actor.pk != visit.agent_id:
+        visit.corrected_by = actor
+    visit.save()
+    visit.requests.all().delete()
+    for row in rows:
+        row.visit = visit
+    Request.objects.bulk_create(rows)
+    delta.visit(visit, rows)
+    delta.apply()
+    _cache_requests(visit, rows)
+    return visit
+
+
+@transaction.atomic
+def visit_delete(*, actor, visit: Visit) -> None:
+    visit = (
+        Visit.objects.select_for_update().select_related("site__commune__region").get(pk=visit.pk)
+    )
+    _require_change(user=actor, visit=visit)
+    delta = Delta()
+    delta.visit(visit, list(visit.requests.all()), sign=-1)
+    visit.delete()
+    delta.apply()
+
+
+@transaction.atomic
+def visit_repeat_last(
+    *, agent, site_id: int, idempotency_key: str | None = None
+) -> Recorded[Visit]:
+    """ "Same as last": a new visit now, with the channel and requests of the agent's last one."""
+    last = (
+        Visit.objects.filter(agent=agent, site_id=site_id)
+        .order_by("-created_at", "-pk")
+        .select_related("channel")
+        .first()
+    )
+    if last is None:
+        raise ValidationError({"requests": [_("Aucun passage précédent à répéter.")]})
+    vocab = taxonomy.vocabularies()
+    inputs = [
+        RequestInput(
+            theme=vocab["theme"].by_id[r.theme_id].code,
+            partner=vocab["partner"].by_id[r.partner_id].code if r.partner_id else None,
+            help_kind=vocab["help_kind"].by_id[r.help_kind_id].code,
+            outcome=vocab["outcome"].by_id[r.outcome_id].code,
+            follow_up=r.follow_up,
+        )
+        for r in last.requests.order_by("position", "pk")
+    ]
+    return visit_record(
+        agent=agent,
+        site_id=site_id,
+        requests=inputs,
+        channel=last.channel.code,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def outreach_record(
+    *,
+    agent,
+    site_id: int | None,
+    day: datetime.date,
+    place: str,
+    partner: str | None = None,
+    people_reached: int = 1,
+    idempotency_key: str | None = None,
+) -> Recorded[OutreachAct]:
+    fingerprint = _fingerprint(
+        {"site": site_id, "day": day, "place": place, "partner": partner, "people": people_reached}
+    )
+    existing = _claim(user=agent, key=idempotency_key, kind="outreach", fingerprint=fingerprint)
+    if existing is not None:
+        return Recorded(OutreachAct.objects.get(pk=existing), created=False)
+    errors = Errors()
+    site = _writable_site(user=agent, site_id=site_id, errors=errors)
+    _check_day(day, site=site, path="day", errors=errors)
+    place_term = _term("place", place, day=day, path="place", errors=errors, label=_("Lieu"))
+    if not place:
+        errors.add("place", _("Le lieu est obligatoire."))
+    partner_term = _term(
+        "partner", partner, day=day, path="partner", errors=errors, label=_("Partenaire")
+    )
+    if people_reached is None or people_reached < 1:
+        errors.add("people_reached", _("Au moins une personne touchée."))
+    errors.raise_if_any()
+    act = OutreachAct.objects.create(
+        site=site,
+        agent=agent,
+        day=day,
+        place_id=place_term.id,
+        partner_id=partner_term.id if partner_term else None,
+        people_reached=people_reached,
+    )
+    delta = Delta()
+    delta.outreach(act)
+    delta.apply()
+    _bind(user=agent, key=idempotency_key, object_id=act.pk)
+    return Recorded(act, created=True)
+
+
+@transaction.atomic
+def workshop_record(
+    *,
+    agent,
+    site_id: int | None,
+    day: datetime.date,
+    theme: str,
+    title: str,
+    participants: int,
+    duration_minutes: int | None = None,
+    idempotency_key: str | None = None,
+) -> Recorded[Workshop]:
+    fingerprint = _fingerprint(
+        {
+            "site": site_id,
+            "day": day,
+            "theme": theme,
+            "title": title,
+            "participants": participants,
+            "duration": duration_minutes,
+        }
+    )
+    existing = _claim(user=agent, key=idempotency_key, kind="workshop", fingerprint=fingerprint)
+    if existing is not None:
+        return Recorded(Workshop.objects.get(pk=existing), created=False)
+    errors = Errors()
+    site = _writable_site(user=agent, site_id=site_id, errors=errors)
+    _check_day(day, site=site, path="day", errors=errors)
+    theme_term = _term("theme", theme, day=day, path="theme", errors=errors, label=_("Thème"))
+    if not theme:
+        errors.add("theme", _("Le thème est obligatoire."))
+    title = (title or "").strip()
+    if not title:
+        errors.add("title", _("L'intitulé est obligatoire."))
+    elif len(title) > 200:
+        errors.add("title", _("L'intitulé dépasse 200 caractères."))
+    if participants is None or participants < 1:
+        errors.add("participants", _("Au moins un participant."))
+    if duration_minutes is not None and not 0 <= duration_minutes <= 600:
+        errors.add("duration_minutes", _("La durée doit être comprise entre 0 et 600 minutes."))
+    errors.raise_if_any()
+    workshop = Workshop.objects.create(
+        site=site,
+        agent=agent,
+        day=day,
+        theme_id=theme_term.id,
+        title=title,
+        participants=participants,
+        duration_minutes=duration_minutes,
+    )
+    delta = Delta()
+    delta.workshop(workshop)
+    delta.apply()
+    _bind(user=agent, key=idempotency_key, object_id=workshop.pk)
+    return Recorded(workshop, created=True)

@@ -1,0 +1,394 @@
+"""Activity API: visits with their requests, outreach acts, workshops (`/api/v1/`).
+
+Taxonomy values are exchanged as codes (`GET /api/v1/activity/taxonomies`). Every create accepts
+an `Idempotency-Key` header: a retry stores nothing and answers the first result (200 instead of
+201). A foreign id answers 404 like a missing one; bad input answers 422 with the field path.
+"""
+
+import base64
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Header, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from maillon.activity import selectors, services, taxonomy
+
+router = Router(tags=["activité"])
+
+MAX_LIMIT = 200
+
+
+def _code(name: str, pk: int | None) -> str | None:
+    if pk is None:
+        return None
+    term = taxonomy.term_by_id(name, pk)
+    return term.code if term else None
+
+
+class RequestIn(Schema):
+    theme: str
+    partner: str | None = None
+    help_kind: str = "information"
+    outcome: str = "resolu"
+    follow_up: bool = False
+
+
+class VisitIn(Schema):
+    site_id: int
+    occurred_at: datetime.datetime | None = None
+    channel: str = "sur-site"
+    age_band: str | None = None
+    qpv_resident: bool | None = None
+    first_visit: bool | None = None
+    duration_minutes: int | None = None
+    requests: list[RequestIn]
+
+
+class RequestOut(Schema):
+    partner: str | None
+    theme: str
+    help_kind: str
+    outcome: str
+    follow_up: bool
+
+    @staticmethod
+    def resolve_partner(obj) -> str | None:
+        return _code("partner", obj.partner_id)
+
+    @staticmethod
+    def resolve_theme(obj) -> str:
+        return _code("theme", obj.theme_id)
+
+    @staticmethod
+    def resolve_help_kind(obj) -> str:
+        return _code("help_kind", obj.help_kind_id)
+
+    @staticmethod
+    def resolve_outcome(obj) -> str:
+        return _code("outcome", obj.outcome_id)
+
+
+class VisitOut(Schema):
+    id: int
+    site_id: int
+    agent_id: int
+    occurred_at: datetime.datetime
+    day: datetime.date
+    channel: str
+    age_band: str | None
+    qpv_resident: bool | None
+    first_visit: bool | None
+    duration_minutes: int | None
+    corrected: bool
+    requests: list[RequestOut]
+
+    @staticmethod
+    def resolve_channel(obj) -> str:
+        return _code("channel", obj.channel_id)
+
+    @staticmethod
+    def resolve_age_band(obj) -> str | None:
+        return _code("age_band", obj.age_band_id)
+
+    @staticmethod
+    def resolve_corrected(obj) -> bool:
+        return obj.corrected_by_id is not None
+
+    @staticmethod
+    def resolve_requests(obj) -> list:
+        return list(obj.requests.all())
+
+
+class VisitPage(Schema):
+    items: list[VisitOut]
+    next_cursor: str | None = Field(None, description="À passer en `cursor` pour la page suivante.")
+
+
+class OutreachIn(Schema):
+    site_id: int
+    day: datetime.date
+    place: str
+    partner: str | None = None
+    people_reached: int = 1
+
+
+class OutreachOut(Schema):
+    id: int
+    site_id: int
+    day: datetime.date
+    place: str
+    partner: str | None
+    people_reached: int
+
+    @staticmethod
+    def resolve_place(obj) -> str:
+        return _code("place", obj.place_id)
+
+    @staticmethod
+    def resolve_partner(obj) -> str | None:
+        return _code("partner", obj.partner_id)
+
+
+class OutreachPage(Schema):
+    items: list[OutreachOut]
+    next_cursor: str | None = None
+
+
+class WorkshopIn(Schema):
+    site_id: int
+    day: datetime.date
+    theme: str
+    title: str
+    participants: int
+    duration_minutes: int | None = None
+
+
+class WorkshopOut(Schema):
+    id: int
+    site_id: int
+    day: datetime.date
+    theme: str
+    title: str
+    participants: int
+    duration_minutes: int | None
+
+    @staticmethod
+    def resolve_theme(obj) -> str:
+        return _code("theme", obj.theme_id)
+
+
+class WorkshopPage(Schema):
+    items: list[WorkshopOut]
+    next_cursor: str | None = None
+
+
+class TermOut(Schema):
+    code: str
+    label: str
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+
+
+class ActivityFilters(Schema):
+    site: int | None = None
+    start: datetime.date | None = Field(None, description="Premier jour inclus.")
+    end: datetime.date | None = Field(None, description="Dernier jour inclus.")
+    partner: str | None = Field(None, description="Code du partenaire.")
+    theme: str | None = Field(None, description="Code du thème.")
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+
+
+def _unprocessable(error: DjangoValidationError, *, where: str = "body") -> NinjaValidationError:
+    """Django's {"requests.1.theme": [msg]} → ninja's 422 with `loc` as a path."""
+    details = []
+    for path, messages in error.message_dict.items():
+        loc: list = [where, "payload"] if where == "body" else [where]
+        loc.extend(int(part) if part.isdigit() else part for part in path.split("."))
+        if path == "idempotency_key":
+            loc = ["header", "Idempotency-Key"]
+        details.extend({"loc": loc, "msg": message, "type": "value_error"} for message in messages)
+    return NinjaValidationError(details)
+
+
+def _encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{pk}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = raw.split(":", 1)
+        if kind != "id":
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NinjaValidationError(
+            [{"loc": ["query", "cursor"], "msg": "Curseur invalide.", "type": "value_error"}]
+        ) from exc
+
+
+def _filter_id(name: str, code: str | None) -> int | None:
+    if code is None:
+        return None
+    term = taxonomy.term_by_code(name, code)
+    if term is None:
+        raise NinjaValidationError(
+            [{"loc": ["query", name], "msg": f"Code inconnu : « {code} ».", "type": "value_error"}]
+        )
+    return term.id
+
+
+def _page(queryset, limit: int) -> tuple[list, str | None]:
+    items = list(queryset[: limit + 1])
+    next_cursor = _encode_cursor(items[limit - 1].pk) if len(items) > limit else None
+    return items[:limit], next_cursor
+
+
+def _request_inputs(payload: VisitIn) -> list[services.RequestInput]:
+    return [services.RequestInput(**r.dict()) for r in payload.requests]
+
+
+@router.get("/activity/taxonomies", response=dict[str, list[TermOut]])
+def list_taxonomies(request):
+    """Codes and labels of every activity taxonomy and of the partners, with validity dates."""
+    return {name: vocab.terms for name, vocab in taxonomy.vocabularies().items()}
+
+
+@router.post("/visits", response={200: VisitOut, 201: VisitOut})
+def create_visit(
+    request, payload: VisitIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
+    """Record a visit with its requests."""
+    try:
+        result = services.visit_record(
+            agent=request.auth,
+            site_id=payload.site_id,
+            requests=_request_inputs(payload),
+            occurred_at=payload.occurred_at,
+            channel=payload.channel,
+            age_band=payload.age_band,
+            qpv_resident=payload.qpv_resident,
+            first_visit=payload.first_visit,
+            duration_minutes=payload.duration_minutes,
+            idempotency_key=idempotency_key,
+        )
+    except DjangoValidationError as error:
+        raise _unprocessable(error) from error
+    return (201 if result.created else 200), result.object
+
+
+@router.get("/visits", response=VisitPage)
+def list_visits(request, filters: Query[ActivityFilters]):
+    """Visits the caller may see, newest first; follow `next_cursor`."""
+    visits = selectors.visit_list(
+        user=request.auth,
+        site_id=filters.site,
+        start=filters.start,
+        end=filters.end,
+        partner_id=_filter_id("partner", filters.partner),
+        theme_id=_filter_id("theme", filters.theme),
+        before_id=_decode_cursor(filters.cursor),
+    )
+    items, next_cursor = _page(visits, filters.limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/visits/{visit_id}", response=VisitOut)
+def get_visit(request, visit_id: int):
+    return selectors.visit_get(user=request.auth, pk=visit_id)
+
+
+@router.put("/visits/{visit_id}", response=VisitOut)
+def update_visit(request, visit_id: int, payload: VisitIn):
+    """Replace a visit: its author the same day, or a manager (correction)."""
+    visit = selectors.visit_get(user=request.auth, pk=visit_id)
+    if payload.site_id != visit.site_id:
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["body", "payload", "site_id"],
+                    "msg": "Un passage ne change pas de point d'accueil.",
+                    "type": "value_error",
+                }
+            ]
+        )
+    try:
+        services.visit_update(
+            actor=request.auth,
+            visit=visit,
+            requests=_request_inputs(payload),
+            occurred_at=payload.occurred_at,
+            channel=payload.channel,
+            age_band=payload.age_band,
+            qpv_resident=payload.qpv_resident,
+            first_visit=payload.first_visit,
+            duration_minutes=payload.duration_minutes,
+        )
+    except DjangoValidationError as error:
+        raise _unprocessable(error) from error
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from error
+    return selectors.visit_get(user=request.auth, pk=visit_id)
+
+
+@router.delete("/visits/{visit_id}", response={204: None})
+def delete_visit(request, visit_id: int):
+    visit = selectors.visit_get(user=request.auth, pk=visit_id)
+    try:
+        services.visit_delete(actor=request.auth, visit=visit)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from error
+    return 204, None
+
+
+@router.post("/outreach-acts", response={200: OutreachOut, 201: OutreachOut})
+def create_outreach_act(
+    request,
+    payload: OutreachIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    try:
+        result = services.outreach_record(
+            agent=request.auth, idempotency_key=idempotency_key, **payload.dict()
+        )
+    except DjangoValidationError as error:
+        raise _unprocessable(error) from error
+    return (201 if result.created else 200), result.object
+
+
+@router.get("/outreach-acts", response=OutreachPage)
+def list_outreach_acts(request, filters: Query[ActivityFilters]):
+    acts = selectors.outreach_list(
+        user=request.auth,
+        site_id=filters.site,
+        start=filters.start,
+        end=filters.end,
+        before_id=_decode_cursor(filters.cursor),
+    )
+    items, next_cursor = _page(acts, filters.limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/outreach-acts/{act_id}", response=OutreachOut)
+def get_outreach_act(request, act_id: int):
+    return get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
+
+
+@router.post("/workshops", response={200: WorkshopOut, 201: WorkshopOut})
+def create_workshop(
+    request,
+    payload: WorkshopIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    try:
+        result = services.workshop_record(
+            agent=request.auth, idempotency_key=idempotency_key, **payload.dict()
+        )
+    except DjangoValidationError as error:
+        raise _unprocessable(error) from error
+    return (201 if result.created else 200), result.object
+
+
+@router.get("/workshops", response=WorkshopPage)
+def list_workshops(request, filters: Query[ActivityFilters]):
+    workshops = selectors.workshop_list(
+        user=request.auth,
+        site_id=filters.site,
+        start=filters.start,
+        end=filters.end,
+        before_id=_decode_cursor(filters.cursor),
+    )
+    items, next_cursor = _page(workshops, filters.limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/workshops/{workshop_id}", response=WorkshopOut)
+def get_workshop(request, workshop_id: int):
+    return get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
