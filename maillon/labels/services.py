@@ -217,7 +217,8 @@ def label_decide(
     if end < application.submitted_on:
         raise LabelError(
             _(
-                "La décision (au plus tard le %(end)s) précède le dépôt de la candidature (%(submitted)s)."
+                "La décision (au plus tard le %(end)s) précède le dépôt de la candidature "
+                "(%(submitted)s)."
             )
             % {"end": _fmt(end), "submitted": _fmt(application.submitted_on)}
         )
