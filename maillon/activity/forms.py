@@ -163,7 +163,8 @@ class VisitForm(forms.Form):
 
     @property
     def is_repeat(self) -> bool:
-        return self.cleaned_data.get("quick", "").strip() == REPEAT
+        """The "same as last" button, or « = » typed in the quick entry."""
+        return self.data.get("action") == "repeat" or self.data.get("quick", "").strip() == REPEAT
 
     def request_rows(self):
         """[(row number, [bound fields])] for the template."""
@@ -192,7 +193,7 @@ class VisitForm(forms.Form):
                 )
             elif data.get(f"r{i}_partner"):
                 self.add_error(f"r{i}_theme", _("Choisissez le thème de cette demande."))
-        if not requests and quick != REPEAT and not self.errors:
+        if not requests and not self.is_repeat and not self.errors:
             self.add_error("quick", _("Saisissez au moins une demande."))
         data["requests"] = requests
         return data

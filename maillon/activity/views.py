@@ -87,7 +87,7 @@ def desk_view(request: HttpRequest) -> HttpResponse:
         form = VisitForm(request.POST, day=today)
         if form.is_valid():
             try:
-                if form.is_repeat or request.POST.get("action") == "repeat":
+                if form.is_repeat:
                     result = services.visit_repeat_last(
                         agent=request.user,
                         site_id=site.pk,
