@@ -1,0 +1,67 @@
+"""In a real browser: an agent records a visit with two requests by keyboard only, sees it in
+today's log, edits it; an agent of another organisation cannot see it."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+
+from maillon.activity import taxonomy
+from maillon.activity.models import Visit
+from tests.factories import DEFAULT_PASSWORD, SiteFactory, agent_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _seed_reference_data() -> None:
+    """Transactional tests start from a flushed database: put the taxonomies back."""
+    importlib.import_module("maillon.network.migrations.0002_partner_taxonomy").create(apps, None)
+    importlib.import_module("maillon.activity.migrations.0002_taxonomies").create(apps, None)
+    taxonomy.cache_clear()
+
+
+def _login(page, user) -> None:
+    page.goto("/activite/guichet/")
+    assert "/compte/connexion/" in page.url
+    page.get_by_label("Identifiant").fill(user.username)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"^[^?]*/activite/guichet/"))
+
+
+def test_agent_records_a_visit_by_keyboard_and_edits_it(page):
+    _seed_reference_data()
+    site = SiteFactory(name="PIMMS du Port")
+    other_site = SiteFactory(name="PIMMS d'ailleurs")
+    agent, stranger = agent_of(site), agent_of(other_site)
+
+    _login(page, agent)
+    assert page.evaluate("document.activeElement.name") == "quick"  # ready to type
+    keystrokes = "caf2 cpam3"
+    page.keyboard.type(keystrokes)
+    page.keyboard.press("Enter")
+    assert len(keystrokes) + 1 <= 12
+    status = page.get_by_role("status").filter(has_text="Passage enregistré")
+    status.wait_for()
+    log = page.locator(".desk-log")
+    assert "CAF · Famille - Scolarité · Information · Résolu lors du passage" in log.inner_text()
+    assert "CPAM · Social - Santé" in log.inner_text()
+    assert page.evaluate("document.activeElement.name") == "quick"  # next visitor at once
+    visit = Visit.objects.get()
+    assert visit.requests.count() == 2
+
+    page.get_by_role("link", name=re.compile("^Modifier")).click()
+    page.get_by_label("Issue 2").select_option("reoriente")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    page.wait_for_url(re.compile(r"^[^?]*/activite/guichet/"))
+    assert (
+        "CPAM · Social - Santé · Information · Réorienté" in page.locator(".desk-log").inner_text()
+    )
+
+    page.get_by_role("button", name=re.compile("Se déconnecter")).click()
+    _login(page, stranger)
+    assert "Aucun passage enregistré aujourd'hui." in page.locator(".desk-log").inner_text()
+    assert "CPAM" not in page.locator(".desk-log").inner_text()
+    response = page.goto(f"/activite/passages/{visit.pk}/")
+    assert response.status == 404
