@@ -51,7 +51,10 @@ def wave(db):
     )
 
 
-def _audited(site, submitted=D(2020, 6, 1)):
+JUNE_2020 = D(2020, 6, 1)
+
+
+def _audited(site, submitted=JUNE_2020):
     application = application_create(site=site)
     application_submit(application=application, submitted_on=submitted)
     audit_start(application=application)

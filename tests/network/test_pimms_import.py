@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from maillon.labels.models import Certification, LabelDecision, Publication, Wave
 from maillon.network.importers.france_services import france_services_import
@@ -44,7 +45,7 @@ def test_dataset_loads_organisations_sites_waves_and_is_idempotent():
 def test_organisation_names_keep_their_history_without_invented_dates():
     pimms_network_import()
     organisation = Organisation.objects.get(name="PIMMS Bourgogne du Sud")
-    names = list(organisation.names.order_by("valid_from"))
+    names = list(organisation.names.order_by(F("valid_from").asc(nulls_first=True)))
     assert [(n.name, n.valid_from) for n in names] == [
         ("PIMMS Canton de Chauffailles", None),
         ("PIMMS Bourgogne du Sud", datetime.date(2020, 10, 14)),

@@ -46,7 +46,7 @@ NETWORK_NAME = "Union nationale des PIMMS"
 EXTERNAL_SOURCE = "Jeu de données PIMMS (Maillon)"
 
 FILES = {
-    "sources": ("key", "title", "date", "kind", "note"),
+    "sources": ("key", "title", "short", "date", "kind", "note"),
     "organisations": ("key", "name", "kind", "source"),
     "organisation_names": ("organisation", "name", "attested_on", "source"),
     "sites": ("key", "organisation", "name", "kind", "insee_com", "fs_id", "source", "note"),
@@ -269,7 +269,8 @@ def pimms_network_import(*, directory: Path = DATA_DIR) -> PimmsImportResult:
         network.head = head
         network.save(update_fields=["head"])
 
-    organisations = _load_organisations(dataset, network, sources, result)
+    short_sources = {row["key"]: row["short"] for _line, row in dataset["sources"]}
+    organisations = _load_organisations(dataset, network, short_sources, result)
     sites = _load_sites(dataset, organisations, communes, result)
     waves = _load_waves(dataset, sources, result)
     _load_decisions(dataset, sites, waves, sources, result)
