@@ -34,7 +34,7 @@ SQLITE_REMOVE = "DROP TRIGGER IF EXISTS journal_entry_no_update;"
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_INSTALL)
+        schema_editor.execute(PG_INSTALL, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_INSTALL)
 
@@ -42,7 +42,7 @@ def install(apps, schema_editor):
 def remove(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_REMOVE)
+        schema_editor.execute(PG_REMOVE, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_REMOVE)
 
