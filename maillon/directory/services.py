@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from maillon.core.importing import Problem
 from maillon.core.text import search_key
+from maillon.directory.geometry import haversine_km
 from maillon.directory.opendata.export import UNKNOWN_PIVOT, own_source
 from maillon.directory.opendata.phones import to_national
 from maillon.directory.opendata.schema import fields, table_problems
@@ -48,6 +49,7 @@ IMPORTED_FIELDS = (
     "public_note",
     "organisation_id",
 )
+FAR_FROM_COMMUNE_KM = 50
 _OWN_ID = re.compile(r"^(?:fs-(?P<fs_id>.+)|maillon-(?P<pk>\d+))$")
 
 
@@ -161,6 +163,18 @@ def places_import(
             latitude = longitude = None
         if (latitude is None) != (longitude is None):
             latitude = longitude = None
+        if latitude is not None and commune.latitude is not None:
+            gap = haversine_km(latitude, longitude, commune.latitude, commune.longitude)
+            if gap > FAR_FROM_COMMUNE_KM:
+                result.warnings.append(
+                    Problem(
+                        line,
+                        "latitude",
+                        f"{row['latitude']}, {row['longitude']}",
+                        f"coordonnées à {gap:.0f} km de {commune.name} ({commune.code}) : "
+                        "gardées, à vérifier",
+                    )
+                )
         email = value("courriels").split("|")[0].strip()
         if email:
             try:

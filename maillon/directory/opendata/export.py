@@ -141,7 +141,7 @@ def rows_to_json(rows) -> str:
             if item[name] is not None:
                 item[name] = float(item[name])
         items.append(item)
-    return json.dumps(items, ensure_ascii=False, indent=1)
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 
 
 def export_text(*, fmt: str, day: datetime.date) -> str:

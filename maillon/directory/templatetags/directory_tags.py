@@ -33,4 +33,17 @@ def when_text(moment: datetime.datetime | None, now: datetime.datetime) -> str:
         day_text = _("demain")
     else:
         day_text = formats.date_format(moment, "l j F")
+        if moment.day == 1:
+            day_text = day_text.replace(" 1 ", " 1er ", 1)
     return _("%(day)s à %(time)s") % {"day": day_text, "time": time_text}
+
+
+@register.filter
+def french_date(day: datetime.date | None, with_weekday: bool = False) -> str:
+    """ "1er septembre 2020", "lundi 24 novembre 2026" (with_weekday)."""
+    if day is None:
+        return ""
+    text = formats.date_format(day, "l j F Y" if with_weekday else "j F Y")
+    if day.day == 1:
+        text = text.replace(" 1 ", " 1er ", 1) if with_weekday else "1er" + text[1:]
+    return text

@@ -1,0 +1,62 @@
+import csv
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+
+from maillon.core.importing import ImportFileError
+from maillon.core.progress import progress_bar
+from maillon.directory.opendata.reading import read_table
+from maillon.directory.services import places_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import places published in the national 'Standard de données des lieux de médiation "
+        "numérique' (CSV or JSON). Every row is validated; invalid rows are reported (field, "
+        "value, why) and skipped; re-importing the same file changes nothing (key: source + id)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--source",
+            help="Producer of the file, for rows with an empty 'source' (default: file name).",
+        )
+        parser.add_argument("--report", help="Write every problem found to this CSV file.")
+
+    def handle(self, *args, **options):
+        console = Console(file=self.stdout, width=120)
+        path = Path(options["file"])
+        started = time.perf_counter()
+        try:
+            with progress_bar(console, transient=True) as progress:
+                task = progress.add_task("Lecture", total=None)
+                fmt, rows = read_table(path)
+                progress.update(task, total=len(rows), completed=len(rows))
+                result = places_import(rows=rows, default_source=options["source"] or path.stem)
+        except ImportFileError as exc:
+            raise CommandError(f"{exc} Rien n'a été importé.") from exc
+        elapsed = time.perf_counter() - started
+        sections = [("Lignes rejetées", result.rejected), ("Valeurs ignorées", result.warnings)]
+        for title, problems in sections:
+            if problems and options["verbosity"] >= 1:
+                console.print(f"\n[bold]{title} ({len(problems)})[/]")
+                for problem in problems:
+                    console.print(
+                        f"  {path.name}, {problem}", markup=False, highlight=False, soft_wrap=True
+                    )
+        console.print(
+            f"\n[bold]Lieux ({fmt.upper()})[/] : {result.rows} lignes — créés {result.created}, "
+            f"mis à jour {result.updated}, inchangés {result.unchanged}, lieux du réseau "
+            f"reconnus {result.own}, rejetés {result.rejected_lines}. Durée {elapsed:.1f} s."
+        )
+        if options["report"]:
+            with open(options["report"], "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["catégorie", "ligne", "colonne", "valeur", "motif"])
+                for title, problems in sections:
+                    for p in problems:
+                        writer.writerow([title, p.line, p.column, p.value, p.reason])
+            console.print(f"Rapport détaillé : {options['report']}")

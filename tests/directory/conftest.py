@@ -1,0 +1,26 @@
+"""Fixtures of the directory tests: the real list of 2,845 France Services, loaded once per
+module (and removed afterwards, so that other modules start without sites)."""
+
+import datetime
+import zoneinfo
+
+import pytest
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+# A Tuesday of November at 10:30 in Paris: most sites are open.
+TUESDAY_MORNING = datetime.datetime(2026, 11, 24, 10, 30, tzinfo=PARIS)
+SUNDAY = datetime.datetime(2026, 11, 22, 15, 0, tzinfo=PARIS)
+
+
+@pytest.fixture(scope="module")
+def france_services(django_db_setup, django_db_blocker):
+    from maillon.labels.models import LabelDecision
+    from maillon.network.importers.france_services import france_services_import
+    from maillon.network.models import Site
+
+    with django_db_blocker.unblock():
+        france_services_import()
+    yield
+    with django_db_blocker.unblock():
+        LabelDecision.objects.all().delete()
+        Site.objects.all().delete()
