@@ -54,3 +54,14 @@ def test_coverage_counts_distinct_territories(pimms):
     autumn = coverage_on(programme="france-services", day=AUTUMN_2020, sites=sites)
     assert (autumn.sites, autumn.departments, autumn.regions) == (53, 22, 9)
     assert autumn.cantons > january.cantons
+
+
+def test_self_check_command_says_why_hours_are_not_met(pimms):
+    site = Site.objects.get(external_id="narbonne")
+    site.opening_hours = "Mo-Th 09:00-12:00,14:00-16:00"
+    site.save()
+    out = io.StringIO()
+    call_command("label_self_check", str(site.pk), stdout=out)
+    text = " ".join(out.getvalue().split())
+    assert "non respecté" in text
+    assert "20 h par semaine sur 4 jours" in text
