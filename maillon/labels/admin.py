@@ -1,11 +1,28 @@
 from django.contrib import admin
 
-from maillon.labels.models import LabelDecision, LabelProgramme, Wave
+from maillon.labels.models import (
+    Audit,
+    AuditResult,
+    Certification,
+    Criterion,
+    LabelApplication,
+    LabelDecision,
+    LabelProgramme,
+    Publication,
+    PublicationEntry,
+    Wave,
+)
 
 
 @admin.register(LabelProgramme)
 class LabelProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "started_on"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "check_kind", "valid_from", "valid_until", "position"]
+    list_filter = ["programme", "check_kind"]
 
 
 @admin.register(Wave)
@@ -16,8 +33,46 @@ class WaveAdmin(admin.ModelAdmin):
 
 @admin.register(LabelDecision)
 class LabelDecisionAdmin(admin.ModelAdmin):
-    list_display = ["site", "programme", "outcome", "effective_date", "precision", "source"]
-    list_filter = ["programme", "outcome", "precision"]
+    list_display = ["site", "programme", "outcome", "effective_date", "precision", "wave", "source"]
+    list_filter = ["programme", "outcome", "precision", "wave"]
     search_fields = ["site__name", "source"]
+    raw_id_fields = ["site", "application"]
+    list_select_related = ["site", "programme", "wave"]
+
+
+class AuditResultInline(admin.TabularInline):
+    model = AuditResult
+    extra = 0
+
+
+@admin.register(LabelApplication)
+class LabelApplicationAdmin(admin.ModelAdmin):
+    list_display = ["site", "programme", "kind", "status", "submitted_on"]
+    list_filter = ["programme", "kind", "status"]
     raw_id_fields = ["site"]
     list_select_related = ["site", "programme"]
+
+
+@admin.register(Audit)
+class AuditAdmin(admin.ModelAdmin):
+    list_display = ["application", "auditor", "date"]
+    inlines = [AuditResultInline]
+    raw_id_fields = ["application"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "standard", "granted_on", "precision", "valid_until"]
+    list_filter = ["standard"]
+
+
+class PublicationEntryInline(admin.TabularInline):
+    model = PublicationEntry
+    extra = 0
+    raw_id_fields = ["site"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["title", "network", "published_on", "labelled_on", "declared_total"]
+    inlines = [PublicationEntryInline]
