@@ -70,7 +70,6 @@ class CommuneFromPostalCodeMixin:
 
 
 class OrganisationForm(CommuneFromPostalCodeMixin, forms.ModelForm):
-    formfield_callback = https_urls
     siret = forms.CharField(
         label=_("SIRET"),
         max_length=20,
@@ -81,6 +80,7 @@ class OrganisationForm(CommuneFromPostalCodeMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
+        formfield_callback = https_urls
         fields = [
             "name",
             "siret",
@@ -105,11 +105,11 @@ class OrganisationForm(CommuneFromPostalCodeMixin, forms.ModelForm):
 
 
 class SiteForm(CommuneFromPostalCodeMixin, forms.ModelForm):
-    formfield_callback = https_urls
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Site
+        formfield_callback = https_urls
         fields = [
             "name",
             "kind",
@@ -352,10 +352,9 @@ class StopForm(CommuneFromPostalCodeMixin, forms.Form):
 
 
 class PartnerForm(forms.ModelForm):
-    formfield_callback = https_urls
-
     class Meta:
         model = Partner
+        formfield_callback = https_urls
         fields = ["name", "short_name", "code", "kind", "valid_from", "valid_until", "website"]
         widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET}
 
