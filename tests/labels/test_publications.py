@@ -112,3 +112,9 @@ def test_docx_reads_back_with_groups_marks_and_totals(pimms):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "53 points d'accueil labellisés dans 22 départements" in text
     assert "* nouvelle labellisation depuis le 1 février 2020" in text
+
+
+def test_the_list_is_built_in_a_fixed_number_of_queries(pimms, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        listing = labelled_sites_list(network=pimms, on=AUTUMN_2020, new_since=FEB_2020)
+        render_csv(listing)

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from maillon.geo.models import Commune
 from maillon.labels.enums import (
@@ -24,6 +26,7 @@ from maillon.labels.services import (
     application_submit,
     audit_record,
     audit_start,
+    date_bounds,
     label_decide,
     label_reinstate,
     label_suspend,
@@ -196,3 +199,18 @@ def test_only_one_open_application_per_site(site):
     with pytest.raises(LabelError, match="candidature en cours"):
         application_create(site=site)
     assert LabelApplication.objects.filter(site=site).count() == 1
+
+
+@given(
+    day=st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 12, 31)),
+    precision=st.sampled_from([DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]),
+)
+def test_date_bounds_contain_the_date_and_never_invent_a_day(day, precision):
+    start, end = date_bounds(precision=precision, day=day)
+    assert start <= day <= end
+    if precision == DatePrecision.DAY:
+        assert start == end == day
+    if precision == DatePrecision.MONTH:
+        assert (start.day, (end + datetime.timedelta(days=1)).day) == (1, 1)
+    if precision == DatePrecision.YEAR:
+        assert (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)

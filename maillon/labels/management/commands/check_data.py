@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--network", default="pimms", help="Network slug ('' for all).")
+        parser.add_argument("--network", default="", help="Network slug (default: all).")
         parser.add_argument("--on", help="Date for label-dependent checks (default: today).")
         parser.add_argument("--csv", help="Also write the findings to this CSV file.")
         parser.add_argument(
