@@ -24,6 +24,7 @@ from maillon.labels.differences import DifferenceKind, publication_differences
 from maillon.labels.enums import FRANCE_SERVICES, CriterionCheck, CriterionStatus, Severity
 from maillon.labels.models import Criterion, Publication
 from maillon.labels.selectors import coverage_on, sites_labelled_on, sites_new_between
+from maillon.network.enums import SiteKind
 from maillon.network.models import Network, Site
 from maillon.reports.models import DeclaredFigure, FigureQualifier, FigureScope
 
@@ -404,32 +405,59 @@ def _site_findings(sites: QuerySet[Site], *, day: datetime.date) -> list[Finding
 
 
 def _programme_findings(figures: QuerySet[DeclaredFigure]) -> list[Finding]:
-    """National figures set against the ANCT list (which only holds sites still open)."""
+    """National figures set against the ANCT list loaded in Maillon.
+
+    The programme counts principal sites (antennas are not counted, as the 2020 figures show);
+    the ANCT list of a later date only holds the sites still open then, so what it gives for a
+    past date is a lower bound: a higher count is a contradiction, a lower one is expected.
+    """
     findings = []
+    principal = Site.objects.exclude(kind=SiteKind.ANTENNA)
     for figure in figures.filter(scope_type=FigureScope.PROGRAMME, total__isnull=True):
         if figure.indicator not in ("fs_sites", "fs_cantons"):
             continue
-        coverage = coverage_on(programme=figure.scope_code, day=figure.period_end)
+        coverage = coverage_on(programme=figure.scope_code, day=figure.period_end, sites=principal)
         measured = coverage.sites if figure.indicator == "fs_sites" else coverage.cantons
-        findings.append(
-            Finding(
-                "figures.programme_lower_bound",
-                Severity.INFO,
-                _("chiffre national non vérifiable exactement : %(label)s")
-                % {"label": figure.label},
-                _figure_where(figure),
-                _(
-                    "annoncé %(declared)s ; les données (liste ANCT 2024, sans les lieux fermés "
-                    "depuis) en comptent %(measured)s au %(date)s, un minorant"
+        if not measured:
+            continue
+        values = {
+            "declared": _fmt(figure.value),
+            "measured": measured,
+            "date": f"{figure.period_end:%d/%m/%Y}",
+        }
+        if measured <= figure.value:
+            findings.append(
+                Finding(
+                    "figures.programme_lower_bound",
+                    Severity.INFO,
+                    _("chiffre national compatible avec les données : %(label)s")
+                    % {"label": figure.label},
+                    _figure_where(figure),
+                    _(
+                        "annoncé %(declared)s ; la liste ANCT chargée compte %(measured)s lieux "
+                        "principaux (hors antennes) labellisés au %(date)s et encore ouverts à "
+                        "sa date : un minorant, l'écart correspond aux lieux fermés depuis"
+                    )
+                    % values,
+                    _("Importer la liste ANCT de la date pour vérifier le chiffre exact."),
                 )
-                % {
-                    "declared": _fmt(figure.value),
-                    "measured": measured,
-                    "date": f"{figure.period_end:%d/%m/%Y}",
-                },
-                _("Importer la liste ANCT de la date pour vérifier le chiffre."),
             )
-        )
+        else:
+            findings.append(
+                Finding(
+                    "figures.programme_exceeded",
+                    Severity.WARNING,
+                    _("chiffre national inférieur aux données : %(label)s")
+                    % {"label": figure.label},
+                    _figure_where(figure),
+                    _(
+                        "annoncé %(declared)s, mais la liste ANCT chargée compte déjà "
+                        "%(measured)s lieux principaux (hors antennes) labellisés au %(date)s"
+                    )
+                    % values,
+                    _("Vérifier la date de labellisation des lieux dans la liste ANCT."),
+                )
+            )
     return findings
 
 

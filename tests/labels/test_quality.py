@@ -77,3 +77,19 @@ def test_check_flags_hours_duplicates_and_former_communes(pimms):
     assert "site.duplicate" in _codes(findings)
     (old,) = [f for f in findings if f.code == "site.former_commune"]
     assert former.code in old.what
+
+
+@pytest.mark.django_db
+def test_national_figures_are_set_against_the_anct_list(pimms):
+    from maillon.network.importers.france_services import france_services_import
+
+    france_services_import()
+    findings = data_quality_findings(network=pimms, on=datetime.date(2020, 10, 14))
+    national = {
+        f.where.split(" — ")[1]: f for f in findings if f.code.startswith("figures.programme")
+    }
+    january = national["« la labellisation de 460 maisons France Services au 1er janvier 2020 »"]
+    assert january.code == "figures.programme_lower_bound"
+    assert "compte 459 lieux principaux (hors antennes) labellisés au 01/01/2020" in january.why
+    # The PIMMS figures still hold with the ANCT list loaded (no duplicate decisions).
+    assert not [f for f in findings if f.code == "figures.differ_from_data"]
