@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from maillon.accounts import invitations
 from maillon.accounts.forms import InvitationForm, InvitationSignupForm
 from maillon.accounts.models import Invitation, User
+from maillon.network.forms import add_service_errors
 from maillon.network.selectors import organisation_get
 
 
@@ -31,8 +32,7 @@ def member_list_view(request, pk: int):
                 ),
             )
         except ValidationError as error:
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email}
@@ -100,8 +100,7 @@ def invitation_accept_view(request, token: str):
                     last_name=form.cleaned_data["last_name"],
                 )
             except ValidationError as error:
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             except invitations.InvitationError as error:
                 return render(
                     request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410

@@ -78,3 +78,8 @@ def journal_for_site(*, site_id: int) -> QuerySet[JournalEntry]:
 
 def journal_for_object(*, obj) -> QuerySet[JournalEntry]:
     return JournalEntry.objects.for_object(obj).with_related()
+
+
+def journal_for_organisation(*, organisation_id: int) -> QuerySet[JournalEntry]:
+    """Everything filed under an organisation (its sites, staff, members included)."""
+    return JournalEntry.objects.for_organisation(organisation_id).with_related()

@@ -124,3 +124,16 @@ def journal_record(
         organisation_id=organisation_id if organisation_id is not None else scope_organisation,
         site_id=site_id if site_id is not None else scope_site,
     )
+
+
+def journal_created(
+    *, actor, obj: models.Model, fields: Iterable[str], **scope: int | None
+) -> JournalEntry | None:
+    """Shortcut: record the creation of `obj` with the values of `fields`."""
+    return journal_record(
+        actor=actor,
+        action=JournalAction.CREATE,
+        obj=obj,
+        changes=created(snapshot(obj, fields)),
+        **scope,
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from maillon.geo.models import Commune
 from maillon.geo.selectors import communes_for_postal_code
 from maillon.journal.enums import JournalAction
-from maillon.journal.services import created, diff, journal_record, snapshot
+from maillon.journal.services import created, diff, journal_created, journal_record, snapshot
 from maillon.network import hours
 from maillon.network.models import Agreement, Organisation, Partner, Site, Stop
 
@@ -52,6 +52,12 @@ def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> None:
     for name in fields:
         if name in data:
             setattr(obj, name, data[name])
+
+
+def _default_coordinates(obj: Site | Stop) -> None:
+    """A place without coordinates is put at the centre of its commune (adjustable later)."""
+    if obj.commune is not None and (obj.latitude is None or obj.longitude is None):
+        obj.latitude, obj.longitude = obj.commune.latitude, obj.commune.longitude
 
 
 def _check_commune(postal_code: str, commune: Commune | None) -> None:
@@ -103,8 +109,7 @@ def site_update(*, actor, site: Site, data: dict[str, Any], expected_version: in
     before = snapshot(current, SITE_FIELDS)
     _apply(current, data, SITE_FIELDS)
     _check_commune(current.postal_code, current.commune)
-    if current.commune is not None and (current.latitude is None or current.longitude is None):
-        current.latitude, current.longitude = current.commune.latitude, current.commune.longitude
+    _default_coordinates(current)
     current.full_clean(exclude=["version"])
     _save_site_locked(site=current, expected_version=expected_version, fields=SITE_FIELDS)
     journal_record(
@@ -121,16 +126,10 @@ def site_create(*, actor, organisation: Organisation, data: dict[str, Any]) -> S
     site = Site(organisation=organisation)
     _apply(site, data, SITE_FIELDS)
     _check_commune(site.postal_code, site.commune)
-    if site.commune is not None and (site.latitude is None or site.longitude is None):
-        site.latitude, site.longitude = site.commune.latitude, site.commune.longitude
+    _default_coordinates(site)
     site.full_clean()
     site.save()
-    journal_record(
-        actor=actor,
-        action=JournalAction.CREATE,
-        obj=site,
-        changes=created(snapshot(site, SITE_FIELDS)),
-    )
+    journal_created(actor=actor, obj=site, fields=SITE_FIELDS)
     return site
 
 
@@ -172,16 +171,10 @@ def stop_create(*, actor, site: Site, data: dict[str, Any]) -> Stop:
     stop = Stop(site=site)
     _apply(stop, data, STOP_FIELDS)
     _check_stop(site, stop.commune, stop.schedule)
-    if stop.latitude is None or stop.longitude is None:
-        stop.latitude, stop.longitude = stop.commune.latitude, stop.commune.longitude
+    _default_coordinates(stop)
     stop.full_clean()
     stop.save()
-    journal_record(
-        actor=actor,
-        action=JournalAction.CREATE,
-        obj=stop,
-        changes=created(snapshot(stop, STOP_FIELDS)),
-    )
+    journal_created(actor=actor, obj=stop, fields=STOP_FIELDS)
     return stop
 
 

@@ -15,7 +15,7 @@ urlpatterns = [
     path(f"{site}arrets/<int:stop_pk>/supprimer/", views.stop_delete_view, name="stop_delete"),
     path(f"{site}conventions/", views.agreement_list_view, name="agreement_list"),
     path(
-        f"{site}conventions/<int:agreement_pk>/", views.agreement_edit_view, name="agreement_edit"
+        f"{site}conventions/<int:agreement_pk>/", views.agreement_list_view, name="agreement_edit"
     ),
     path(f"{site}historique/", views.site_history_view, name="site_history"),
     path("communes/", views.communes_options_view, name="communes"),

@@ -4,7 +4,7 @@ Every page fetches through a selector that applies the user's permissions: a for
 404, exactly like a missing one. Writes go through `maillon.network.services`.
 """
 
-import datetime
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,10 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillon.accounts.perms import is_network_admin
+from maillon.accounts.perms import is_network_admin, organisations_managed_by
 from maillon.geo.models import Department
 from maillon.geo.selectors import communes_for_postal_code
-from maillon.journal.selectors import journal_for_object, journal_for_site
+from maillon.journal.selectors import (
+    journal_for_object,
+    journal_for_organisation,
+    journal_for_site,
+)
 from maillon.labels.selectors import label_history
 from maillon.network import hours, recurrence, services
 from maillon.network.forms import (
@@ -29,6 +33,7 @@ from maillon.network.forms import (
     PartnerForm,
     SiteForm,
     StopForm,
+    add_service_errors,
 )
 from maillon.network.hours_editor import editor_from_osm, weekly_total
 from maillon.network.models import Partner
@@ -64,13 +69,23 @@ def _refresh_only(request, form) -> bool:
     return False
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, at the field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+def _submit(request, form, save: Callable[[dict], object], message: str) -> bool:
+    """The POST half of every back-office form: validate, call the service, put its errors at
+    the fields (a site saved meanwhile is a form-level error). True once saved."""
+    if request.method != "POST" or _refresh_only(request, form) or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except services.ConcurrentModification:
+        form.add_error(None, _modified_meanwhile())
+    except hours.HoursError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        add_service_errors(form, error)
     else:
-        form.add_error(None, error)
+        messages.success(request, message)
+        return True
+    return False
 
 
 # --- sites ------------------------------------------------------------------------------------
@@ -125,23 +140,17 @@ def communes_options_view(request):
 def site_edit_view(request, pk: int):
     site = site_get_managed(user=request.user, pk=pk)
     form = SiteForm(request.POST or None, instance=site)
-    if _refresh_only(request, form):
-        pass
-    elif request.method == "POST" and form.is_valid():
-        try:
-            services.site_update(
-                actor=request.user,
-                site=site,
-                data={k: v for k, v in form.cleaned_data.items() if k != "version"},
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ConcurrentModification:
-            form.add_error(None, _modified_meanwhile())
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Le point d'accueil a été enregistré."))
-            return redirect("network:site_detail", pk=site.pk)
+
+    def save(data: dict) -> None:
+        services.site_update(
+            actor=request.user,
+            site=site,
+            data={k: v for k, v in data.items() if k != "version"},
+            expected_version=data["version"],
+        )
+
+    if _submit(request, form, save, _("Le point d'accueil a été enregistré.")):
+        return redirect("network:site_detail", pk=site.pk)
     return render(
         request, "network/site_form.html", {**_site_context(request, site, "edit"), "form": form}
     )
@@ -150,12 +159,18 @@ def site_edit_view(request, pk: int):
 def _hours_preview(form: HoursEditorForm) -> dict:
     if not form.is_valid():
         return {"preview_errors": True}
+    return _preview(form.expression, form.editor)
+
+
+def _preview(expression: str, editor) -> dict:
+    if not expression or not hours.is_valid(expression):
+        return {}
     return {
-        "preview_summary": hours.render_french(form.expression),
-        "preview_lines": hours.render_french_lines(form.expression),
-        "preview_total": hours.duration_french(weekly_total(form.editor)),
-        "preview_exceptions": form.editor.exceptions,
-        "preview_expression": form.expression,
+        "preview_summary": hours.render_french(expression),
+        "preview_lines": hours.render_french_lines(expression),
+        "preview_total": hours.duration_french(weekly_total(editor)),
+        "preview_exceptions": editor.exceptions,
+        "preview_expression": expression,
     }
 
 
@@ -165,26 +180,24 @@ def site_hours_view(request, pk: int):
     editor = editor_from_osm(site.opening_hours)
     if request.method == "POST":
         form = HoursEditorForm(request.POST)
-        if "_preview" not in request.POST and "_more" not in request.POST and form.is_valid():
-            try:
-                services.site_hours_set(
-                    actor=request.user,
-                    site=site,
-                    expression=form.expression,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except services.ConcurrentModification:
-                form.add_error(None, _modified_meanwhile())
-            except hours.HoursError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Les horaires ont été enregistrés."))
-                return redirect("network:site_detail", pk=site.pk)
-        if "_more" in request.POST:
+        if "_more" in request.POST:  # more exception rows, nothing saved
             form = HoursEditorForm(request.POST, exception_rows=form.exception_rows + 3)
+        elif "_preview" not in request.POST and _submit(
+            request,
+            form,
+            lambda data: services.site_hours_set(
+                actor=request.user,
+                site=site,
+                expression=form.expression,
+                expected_version=data["version"],
+            ),
+            _("Les horaires ont été enregistrés."),
+        ):
+            return redirect("network:site_detail", pk=site.pk)
+        preview = _hours_preview(form)
     else:
         form = HoursEditorForm(initial=HoursEditorForm.initial_from(editor, site.version))
-    preview = _hours_preview(form) if form.is_bound else _stored_preview(site.opening_hours, editor)
+        preview = _preview(site.opening_hours, editor)
     return render(
         request,
         "network/site_hours.html",
@@ -195,18 +208,6 @@ def site_hours_view(request, pk: int):
             **preview,
         },
     )
-
-
-def _stored_preview(expression: str, editor) -> dict:
-    if not expression or not hours.is_valid(expression):
-        return {}
-    return {
-        "preview_summary": hours.render_french(expression),
-        "preview_lines": hours.render_french_lines(expression),
-        "preview_total": hours.duration_french(weekly_total(editor)),
-        "preview_exceptions": editor.exceptions,
-        "preview_expression": expression,
-    }
 
 
 @require_POST
@@ -230,32 +231,31 @@ def site_history_view(request, pk: int):
 # --- stops ------------------------------------------------------------------------------------
 
 
-def stop_list_view(request, pk: int):
-    site = site_get_managed(user=request.user, pk=pk)
-    form = StopForm(request.POST or None, current=None)
-    if _refresh_only(request, form):
-        pass
-    elif request.method == "POST" and form.is_valid():
-        try:
-            services.stop_create(actor=request.user, site=site, data=_stop_data(form))
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("L'arrêt a été ajouté."))
-            return redirect("network:stop_list", pk=site.pk)
+def _stop_data(data: dict) -> dict:
+    return {"commune": data["commune"], "place": data["place"], "schedule": data["schedule"]}
+
+
+def _stops(site) -> list:
     stops = list(site.stops.select_related("commune"))
     for stop in stops:
         stop.schedule_text = recurrence.schedule_french(stop.schedule)
+    return stops
+
+
+def stop_list_view(request, pk: int):
+    site = site_get_managed(user=request.user, pk=pk)
+    form = StopForm(request.POST or None)
+
+    def save(data: dict) -> None:
+        services.stop_create(actor=request.user, site=site, data=_stop_data(data))
+
+    if _submit(request, form, save, _("L'arrêt a été ajouté.")):
+        return redirect("network:stop_list", pk=site.pk)
     return render(
         request,
         "network/stop_list.html",
-        {**_site_context(request, site, "stops"), "form": form, "stops": stops},
+        {**_site_context(request, site, "stops"), "form": form, "stops": _stops(site)},
     )
-
-
-def _stop_data(form: StopForm) -> dict:
-    data = form.cleaned_data
-    return {"commune": data["commune"], "place": data["place"], "schedule": data["schedule"]}
 
 
 def stop_edit_view(request, pk: int, stop_pk: int):
@@ -263,16 +263,14 @@ def stop_edit_view(request, pk: int, stop_pk: int):
     stop = stop_get_managed(user=request.user, site=site, pk=stop_pk)
     if request.method == "POST":
         form = StopForm(request.POST, current=stop.commune)
-        if not _refresh_only(request, form) and form.is_valid():
-            try:
-                services.stop_update(actor=request.user, stop=stop, data=_stop_data(form))
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("L'arrêt a été modifié."))
-                return redirect("network:stop_list", pk=site.pk)
     else:
         form = StopForm(initial=StopForm.initial_from(stop), current=stop.commune)
+
+    def save(data: dict) -> None:
+        services.stop_update(actor=request.user, stop=stop, data=_stop_data(data))
+
+    if _submit(request, form, save, _("L'arrêt a été modifié.")):
+        return redirect("network:stop_list", pk=site.pk)
     return render(
         request,
         "network/stop_form.html",
@@ -292,48 +290,27 @@ def stop_delete_view(request, pk: int, stop_pk: int):
 # --- agreements -------------------------------------------------------------------------------
 
 
-def agreement_list_view(request, pk: int):
+def agreement_list_view(request, pk: int, agreement_pk: int | None = None):
+    """The site's agreements with the form to add one, or (agreement_pk) to change one."""
     site = site_get_managed(user=request.user, pk=pk)
-    form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_save(
-                actor=request.user, agreement=None, site=site, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("La convention a été ajoutée."))
-            return redirect("network:agreement_list", pk=site.pk)
+    agreement = agreement_get_managed(site=site, pk=agreement_pk) if agreement_pk else None
+    form = AgreementForm(request.POST or None, instance=agreement)
+
+    def save(data: dict) -> None:
+        services.agreement_save(actor=request.user, agreement=agreement, site=site, data=data)
+
+    message = _("La convention a été modifiée.") if agreement else _("La convention a été ajoutée.")
+    if _submit(request, form, save, message):
+        return redirect("network:agreement_list", pk=site.pk)
     return render(
         request,
-        "network/agreement_list.html",
+        "network/agreement_form.html" if agreement else "network/agreement_list.html",
         {
             **_site_context(request, site, "agreements"),
             "form": form,
+            "agreement": agreement,
             "agreements": site_agreements(site=site),
         },
-    )
-
-
-def agreement_edit_view(request, pk: int, agreement_pk: int):
-    site = site_get_managed(user=request.user, pk=pk)
-    agreement = agreement_get_managed(site=site, pk=agreement_pk)
-    form = AgreementForm(request.POST or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_save(
-                actor=request.user, agreement=agreement, site=site, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("La convention a été modifiée."))
-            return redirect("network:agreement_list", pk=site.pk)
-    return render(
-        request,
-        "network/agreement_form.html",
-        {**_site_context(request, site, "agreements"), "form": form, "agreement": agreement},
     )
 
 
@@ -349,8 +326,6 @@ def organisation_list_view(request):
 
 
 def _organisation_context(request, organisation, tab: str) -> dict:
-    from maillon.accounts.perms import organisations_managed_by
-
     return {
         "organisation": organisation,
         "tab": tab,
@@ -371,17 +346,13 @@ def organisation_detail_view(request, pk: int):
 def organisation_edit_view(request, pk: int):
     organisation = organisation_get(user=request.user, pk=pk, manage=True)
     form = OrganisationForm(request.POST or None, instance=organisation)
-    if _refresh_only(request, form):
-        pass
-    elif request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "postal_code"}
-        try:
-            services.organisation_update(actor=request.user, organisation=organisation, data=data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("La structure a été enregistrée."))
-            return redirect("network:organisation_detail", pk=organisation.pk)
+
+    def save(data: dict) -> None:
+        data = {k: v for k, v in data.items() if k != "postal_code"}
+        services.organisation_update(actor=request.user, organisation=organisation, data=data)
+
+    if _submit(request, form, save, _("La structure a été enregistrée.")):
+        return redirect("network:organisation_detail", pk=organisation.pk)
     return render(
         request,
         "network/organisation_form.html",
@@ -391,9 +362,7 @@ def organisation_edit_view(request, pk: int):
 
 def organisation_history_view(request, pk: int):
     organisation = organisation_get(user=request.user, pk=pk, manage=True)
-    from maillon.journal.models import JournalEntry
-
-    entries = JournalEntry.objects.for_organisation(organisation.pk).with_related()
+    entries = journal_for_organisation(organisation_id=organisation.pk)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -405,17 +374,16 @@ def organisation_history_view(request, pk: int):
 def site_create_view(request, pk: int):
     organisation = organisation_get(user=request.user, pk=pk, manage=True)
     form = SiteForm(request.POST or None, initial={"version": 1})
-    if _refresh_only(request, form):
-        pass
-    elif request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            site = services.site_create(actor=request.user, organisation=organisation, data=data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Le point d'accueil a été créé."))
-            return redirect("network:site_detail", pk=site.pk)
+    created = []
+
+    def save(data: dict) -> None:
+        data = {k: v for k, v in data.items() if k != "version"}
+        created.append(
+            services.site_create(actor=request.user, organisation=organisation, data=data)
+        )
+
+    if _submit(request, form, save, _("Le point d'accueil a été créé.")):
+        return redirect("network:site_detail", pk=created[0].pk)
     return render(
         request,
         "network/site_create.html",
@@ -433,11 +401,7 @@ def _require_network_admin(request: HttpRequest) -> None:
 
 def partner_list_view(request):
     _require_network_admin(request)
-    return render(
-        request,
-        "network/partner_list.html",
-        {"partners": partner_list(), "today": datetime.date.today()},  # noqa: DTZ011
-    )
+    return render(request, "network/partner_list.html", {"partners": partner_list()})
 
 
 def partner_edit_view(request, pk: int | None = None) -> HttpResponse:
@@ -448,15 +412,15 @@ def partner_edit_view(request, pk: int | None = None) -> HttpResponse:
         if partner is None:
             raise Http404
     form = PartnerForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_save(actor=request.user, partner=partner, data=form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Le partenaire a été enregistré."))
-            return redirect("network:partner_list")
+
+    def save(data: dict) -> None:
+        services.partner_save(actor=request.user, partner=partner, data=data)
+
+    if _submit(request, form, save, _("Le partenaire a été enregistré.")):
+        return redirect("network:partner_list")
     history = journal_for_object(obj=partner) if partner else []
     return render(
-        request, "network/partner_form.html", {"form": form, "partner": partner, "history": history}
+        request,
+        "network/partner_form.html",
+        {"form": form, "partner": partner, "history": history},
     )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillon.journal.enums import JournalAction
-from maillon.journal.services import created, diff, journal_record, snapshot
+from maillon.journal.services import diff, journal_created, journal_record, snapshot
 from maillon.network.models import Organisation
 from maillon.people.enums import ExitOutcome
 from maillon.people.models import Contract, Employee, Exit, Training
@@ -38,12 +38,7 @@ def employee_create(*, actor, organisation: Organisation, data: dict[str, Any]) 
     employee.full_clean()
     employee.save()
     employee.sites.set(sites)
-    journal_record(
-        actor=actor,
-        action=JournalAction.CREATE,
-        obj=employee,
-        changes=created(snapshot(employee, EMPLOYEE_FIELDS)),
-    )
+    journal_created(actor=actor, obj=employee, fields=EMPLOYEE_FIELDS)
     return employee
 
 
@@ -77,12 +72,8 @@ def contract_add(*, actor, employee: Employee, data: dict[str, Any]) -> Contract
     contract = Contract(employee=employee, **{k: data.get(k) for k in CONTRACT_FIELDS})
     contract.full_clean()
     contract.save()
-    journal_record(
-        actor=actor,
-        action=JournalAction.CREATE,
-        obj=contract,
-        changes=created(snapshot(contract, CONTRACT_FIELDS)),
-        organisation_id=employee.organisation_id,
+    journal_created(
+        actor=actor, obj=contract, fields=CONTRACT_FIELDS, organisation_id=employee.organisation_id
     )
     return contract
 
@@ -96,12 +87,8 @@ def training_record(*, actor, employee: Employee, data: dict[str, Any]) -> Train
     training.completed = bool(training.completed)
     training.full_clean()
     training.save()
-    journal_record(
-        actor=actor,
-        action=JournalAction.CREATE,
-        obj=training,
-        changes=created(snapshot(training, TRAINING_FIELDS)),
-        organisation_id=employee.organisation_id,
+    journal_created(
+        actor=actor, obj=training, fields=TRAINING_FIELDS, organisation_id=employee.organisation_id
     )
     return training
 
@@ -134,11 +121,7 @@ def exit_record(
             changes={"end_date": [None, date]},
             organisation_id=employee.organisation_id,
         )
-    journal_record(
-        actor=actor,
-        action=JournalAction.CREATE,
-        obj=exit_,
-        changes=created(snapshot(exit_, EXIT_FIELDS)),
-        organisation_id=employee.organisation_id,
+    journal_created(
+        actor=actor, obj=exit_, fields=EXIT_FIELDS, organisation_id=employee.organisation_id
     )
     return exit_

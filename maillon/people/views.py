@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from maillon.network.forms import add_service_errors
 from maillon.network.selectors import organisation_get
 from maillon.people import services
 from maillon.people.forms import ContractForm, EmployeeForm, ExitForm, TrainingForm
@@ -18,14 +19,6 @@ from maillon.people.selectors import (
 )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def employee_list_view(request, pk: int):
     organisation = organisation_get(user=request.user, pk=pk, manage=True)
     form = EmployeeForm(request.POST or None, organisation=organisation)
@@ -35,7 +28,7 @@ def employee_list_view(request, pk: int):
                 actor=request.user, organisation=organisation, data=form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Le salarié a été ajouté."))
             return redirect("people:employee_detail", pk=employee.pk)
@@ -85,7 +78,7 @@ def employee_detail_view(request, pk: int):
             try:
                 _save(action, request.user, employee, form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Les informations du salarié ont été enregistrées."))
                 return redirect("people:employee_detail", pk=employee.pk)
