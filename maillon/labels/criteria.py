@@ -17,6 +17,7 @@ from maillon.labels.models import AuditResult, Criterion
 from maillon.network import hours
 from maillon.network.enums import SiteKind
 from maillon.network.models import Agreement, Partner, Site
+from maillon.people.models import Employee
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,31 @@ def check_operators(site: Site, criterion: Criterion, day: datetime.date) -> Cri
 
 
 def check_staff(site: Site, criterion: Criterion, day: datetime.date) -> CriterionResult:
-    return _from_audit(
-        site, criterion, _("effectifs et formations non renseignés : à constater lors de l'audit")
+    """Agents under contract at the site on `day`, and how many completed the initial training."""
+    minimum = int(criterion.params.get("min_agents", 2))
+    employed = Employee.objects.filter(sites=site).employed_on(day)
+    total = employed.count()
+    if total == 0:
+        return _from_audit(
+            site,
+            criterion,
+            _("aucun agent sous contrat rattaché à ce point d'accueil dans Maillon"),
+        )
+    trained = employed.trained(on=day).count()
+    measured = _("%(total)s agent(s) sous contrat, dont %(trained)s formé(s)") % {
+        "total": total,
+        "trained": trained,
+    }
+    required = _("au moins %(minimum)s agents formés") % {"minimum": minimum}
+    status = CriterionStatus.MET if trained >= minimum else CriterionStatus.NOT_MET
+    return CriterionResult(
+        criterion,
+        status,
+        _("%(measured)s (exigé : %(required)s)")
+        % {
+            "measured": measured,
+            "required": required,
+        },
     )
 
 

@@ -87,3 +87,28 @@ def test_manual_criterion_takes_the_latest_audit_result():
     result = _result(site, "confidentialite")
     assert result.status == CriterionStatus.NOT_MET
     assert "01/02/2024 par Cabinet : pas de bureau fermé" in result.why
+
+
+@pytest.mark.django_db
+def test_staff_criterion_counts_trained_agents_under_contract():
+    from maillon.people.models import Contract, Employee, Training
+
+    site = SiteFactory()
+    assert _result(site, "agents").status == CriterionStatus.UNKNOWN
+    for index, trained in enumerate((True, False)):
+        employee = Employee.objects.create(
+            organisation=site.organisation,
+            first_name="Agent",
+            last_name=str(index),
+            role="fs_adviser",
+        )
+        employee.sites.add(site)
+        Contract.objects.create(employee=employee, kind="cdi", start_date=datetime.date(2020, 1, 1))
+        Training.objects.create(
+            employee=employee, start_date=datetime.date(2020, 2, 1), completed=trained
+        )
+    result = _result(site, "agents")
+    assert result.status == CriterionStatus.NOT_MET
+    assert result.why == (
+        "2 agent(s) sous contrat, dont 1 formé(s) (exigé : au moins 2 agents formés)"
+    )
