@@ -125,3 +125,34 @@ def test_hours_invitation_and_journal(page, browser, live_server):
     assert "acceptation" in journal
     assert "invitation" in journal
     assert "agent.nouveau@example.org" in journal
+
+
+def test_address_postal_code_lists_communes_and_map_sets_coordinates(page):
+    geo_import()
+    organisation = OrganisationFactory(name="PIMMS Lyon")
+    lyon8 = commune_get(code="69388")
+    site = SiteFactory(
+        organisation=organisation,
+        name="PIMMS Lyon 8e",
+        postal_code="69008",
+        commune=lyon8,
+        latitude=lyon8.latitude,
+        longitude=lyon8.longitude,
+    )
+    manager = manager_of(organisation)
+    log_in(page, manager.username)
+    page.goto(f"/reseau/points-d-accueil/{site.pk}/modifier/")
+    assert page.locator("#site-map .leaflet-marker-icon").count() == 1  # the small map is shown
+    page.get_by_label("Code postal").focus()
+    replace_text(page, "69100")
+    commune = page.get_by_label("Commune")
+    page.locator("#id_commune option", has_text="Villeurbanne").wait_for(state="attached")
+    assert "Villeurbanne" in commune.inner_text()
+    page.locator("#site-map").click(position={"x": 450, "y": 220})  # adjust the point on the map
+    assert page.get_by_label("Latitude").input_value() != str(lyon8.latitude)
+    page.get_by_label("Code postal").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/reseau/points-d-accueil/{site.pk}/$"))
+    saved = Site.objects.get(pk=site.pk)
+    assert saved.commune.name == "Villeurbanne"
+    assert saved.latitude != lyon8.latitude
