@@ -65,3 +65,18 @@ def test_self_check_command_says_why_hours_are_not_met(pimms):
     text = " ".join(out.getvalue().split())
     assert "non respecté" in text
     assert "20 h par semaine sur 4 jours" in text
+
+
+def test_publish_command_regenerates_a_printed_list_with_its_differences(pimms):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "publish_labelled_sites",
+        "--printed",
+        "pimms-france-services-automne-2020",
+        "--format",
+        "csv",
+        stdout=out,
+        stderr=err,
+    )
+    assert out.getvalue().count(",oui\n") == 13
+    assert "« Isère » → « Loire (42) »" in err.getvalue()

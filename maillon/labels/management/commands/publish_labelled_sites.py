@@ -3,7 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from maillon.labels.differences import publication_differences
 from maillon.labels.enums import FRANCE_SERVICES
+from maillon.labels.models import Publication
 from maillon.labels.publications import FORMATS, labelled_sites_list, render
 from maillon.network.models import Network
 
@@ -23,7 +25,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--network", default="pimms", help="Network slug.")
-        parser.add_argument("--on", required=True, help="Date of the list (YYYY-MM-DD).")
+        parser.add_argument("--on", help="Date of the list (YYYY-MM-DD).")
+        parser.add_argument(
+            "--printed",
+            help="Slug of a printed list: regenerate it (its date and 'new since') and write "
+            "the differences with the printed list to standard error.",
+        )
         parser.add_argument("--new-since", help="Mark sites not labelled on this date.")
         parser.add_argument("--format", choices=FORMATS, default="html")
         parser.add_argument("--programme", default=FRANCE_SERVICES)
@@ -33,12 +40,31 @@ class Command(BaseCommand):
         network = Network.objects.filter(slug=options["network"]).first()
         if network is None:
             raise CommandError(f"Réseau inconnu « {options['network']} ».")
+        publication = None
+        if options["printed"]:
+            publication = Publication.objects.filter(slug=options["printed"]).first()
+            if publication is None:
+                raise CommandError(f"Liste publiée inconnue « {options['printed']} ».")
+            network = publication.network
+            options["on"] = options["on"] or publication.labelled_on.isoformat()
+            if publication.new_since and not options["new_since"]:
+                options["new_since"] = publication.new_since.isoformat()
+        if not options["on"]:
+            raise CommandError("Indiquez la date de la liste : --on AAAA-MM-JJ.")
         listing = labelled_sites_list(
             network=network,
             on=_day(options["on"]),
             new_since=_day(options["new_since"]) if options["new_since"] else None,
             programme=options["programme"],
         )
+        if publication is not None:
+            differences = publication_differences(publication, listing)
+            self.stderr.write(f"Différences avec la liste imprimée ({len(differences)}) :")
+            for difference in differences:
+                self.stderr.write(
+                    f"- {difference.where} : « {difference.printed} » → "
+                    f"« {difference.corrected} » — {difference.explanation}"
+                )
         content = render(listing, options["format"])
         if options["output"]:
             mode = "wb" if isinstance(content, bytes) else "w"
