@@ -4,14 +4,15 @@ A value that cannot be used (a radius of 10,000 km, a position that is not a num
 partner) is dropped with a French explanation, and the rest of the search goes on.
 """
 
-from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillon.directory.search import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, SearchFilters
 from maillon.network.models import Partner
 
-RADIUS_CHOICES = [(str(km), f"{km} km") for km in (5, 10, 20, 30, 50, 100, 200)]
+RADIUS_CHOICES = [("", gettext_lazy("Automatique (30 km, élargie s'il le faut)"))] + [
+    (str(km), f"{km} km") for km in (5, 10, 20, 30, 50, 100, 200)
+]
 
 
 def partner_choices() -> list[tuple[str, str]]:
@@ -23,30 +24,27 @@ def partner_choices() -> list[tuple[str, str]]:
     ]
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=gettext_lazy("Commune, code postal ou nom du lieu"), required=False, max_length=200
-    )
-    commune = forms.CharField(required=False, widget=forms.HiddenInput)
-    lat = forms.CharField(required=False, widget=forms.HiddenInput)
-    lon = forms.CharField(required=False, widget=forms.HiddenInput)
-    rayon = forms.ChoiceField(
-        label=gettext_lazy("Distance maximale"), required=False, choices=RADIUS_CHOICES
-    )
-    partenaire = forms.ChoiceField(
-        label=gettext_lazy("Organisme ou partenaire"), required=False, choices=()
-    )
-    ouvert = forms.BooleanField(label=gettext_lazy("Ouvert maintenant"), required=False)
-    samedi = forms.BooleanField(label=gettext_lazy("Ouvert le samedi"), required=False)
-    itinerant = forms.BooleanField(label=gettext_lazy("Bus et services itinérants"), required=False)
-    accessible = forms.BooleanField(
-        label=gettext_lazy("Accessible en fauteuil roulant"), required=False
-    )
+CHECKBOXES = (
+    ("ouvert", gettext_lazy("Ouvert maintenant")),
+    ("samedi", gettext_lazy("Ouvert le samedi")),
+    ("itinerant", gettext_lazy("Bus et services itinérants")),
+    ("accessible", gettext_lazy("Accessible en fauteuil roulant")),
+)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partenaire"].choices = partner_choices()
-        self.fields["rayon"].initial = str(DEFAULT_RADIUS_KM)
+
+def form_context(params) -> dict:
+    """What the search form shows: its choices and the values of the current search (the form
+    is written by hand in the template: it is on the hot path of every search)."""
+    return {
+        "radius_choices": RADIUS_CHOICES,
+        "partner_choices": partner_choices(),
+        "checkboxes": CHECKBOXES,
+        "values": {
+            "rayon": params.get("rayon", ""),
+            "partenaire": params.get("partenaire", ""),
+            "checked": {name for name, _label in CHECKBOXES if params.get(name)},
+        },
+    }
 
 
 def read_search(params) -> tuple[dict, list[str]]:

@@ -119,6 +119,17 @@ def _arrondissement(text: str) -> Commune | None:
     )
 
 
+def communes_named(text: str) -> list[Commune]:
+    """Communes in force whose name is exactly `text` once folded (an indexed lookup), the
+    most relevant first."""
+    return list(
+        Commune.objects.current()
+        .filter(search_name=search_key(text))
+        .select_related("department", "region", "parent")
+        .by_relevance()
+    )
+
+
 _commune_names: list[list[tuple[str, int, str, int]]] = []
 
 
@@ -349,8 +360,8 @@ def directory_search(
         if arrondissement is not None:
             communes = [arrondissement]
         else:
-            found = communes_search(text=text, limit=10)
-            exact = [c for c in found if getattr(c, "match_rank", 2) == 0]
+            exact = communes_named(text)
+            found = exact or communes_search(text=text, limit=10)
             name_ids = [] if exact else site_ids_named(text)
             if exact:
                 communes = exact[:1]

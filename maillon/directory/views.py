@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from maillon.directory import opendata
-from maillon.directory.forms import SearchForm, read_search
+from maillon.directory.forms import form_context, read_search
 from maillon.directory.search import (
     PAGE_SIZE,
     SearchInputError,
@@ -39,7 +39,7 @@ def home(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": SearchForm(request.GET or None),
+        **form_context(request.GET),
         "result": result,
         "notices": messages + result.messages,
         "q": arguments["text"],
@@ -47,8 +47,8 @@ def home(request):
         "query_string": query.urlencode(),
         "now": now,
         "first_rank": (result.page - 1) * PAGE_SIZE + 1,
-        "filters_open": arguments["filters"].any or "rayon" in request.GET,
-        "site_total": public_site_count(),
+        "filters_open": arguments["filters"].any or bool(request.GET.get("rayon")),
+        "site_total": None if result.searched else public_site_count(),
     }
     return render(request, "directory/home.html", context)
 
