@@ -1,0 +1,45 @@
+"""In a real browser: the network head asks for the autumn 2020 list, reads it grouped by région
+with the new sites marked, downloads the DOCX and finds the same list in it."""
+
+import re
+
+import pytest
+from docx import Document
+
+from maillon.accounts.enums import Role
+from maillon.geo.services import geo_import
+from maillon.network.importers.pimms import pimms_network_import
+from maillon.network.models import Network
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_network_head_publishes_the_autumn_2020_list(page):
+    geo_import()
+    pimms_network_import()
+    head = MembershipFactory(role=Role.NETWORK_ADMIN, network=Network.objects.get(slug="pimms"))
+    page.goto("/compte/connexion/")
+    page.get_by_label("Identifiant").fill(head.user.username)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/compte/$"))
+
+    page.goto("/label/listes/")
+    page.get_by_label("Liste des points d'accueil labellisés au").fill("2020-09-30")
+    page.get_by_label("Marquer d'un astérisque les nouveaux depuis le").fill("2020-02-01")
+    page.get_by_role("button", name="Afficher la liste").click()
+
+    table = page.get_by_role("table")
+    assert "13 nouveaux" in table.locator("caption").inner_text()
+    assert page.locator(".new-mark").count() == 13
+    loire = page.get_by_role("row").filter(has_text="Loire (42)")
+    assert loire.count() == 3
+    assert page.get_by_role("rowgroup").filter(has_text="Total Auvergne-Rhône-Alpes").count() == 1
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Télécharger (DOCX)").click()
+    document = Document(str(info.value.path()))
+    cells = [row.cells[2].text for row in document.tables[0].rows]
+    assert sum(text.endswith(" *") for text in cells) == 13
+    assert "PIMMS Métropole Stéphanoise - Montreynaud *" in cells
