@@ -95,32 +95,49 @@ class Delta:
 
     def visit(self, visit, requests: Iterable, sign: int = 1) -> None:
         """The contribution of one visit (a model instance) and its requests."""
-        self.add(
-            VISITS,
-            (visit.site_id, visit.day, visit.channel_id, visit.age_band_id or 0),
-            (
-                1,
-                int(bool(visit.first_visit)),
-                int(bool(visit.qpv_resident)),
-                visit.duration_minutes or 0,
-            ),
+        self.raw_visit(
+            visit.site_id,
+            visit.day,
+            visit.channel_id,
+            visit.age_band_id,
+            visit.first_visit,
+            visit.qpv_resident,
+            visit.duration_minutes,
+            [
+                (r.partner_id, r.theme_id, r.help_kind_id, r.outcome_id, r.follow_up)
+                for r in requests
+            ],
             sign,
         )
-        for r in requests:
-            self.add(
-                REQUESTS,
-                (
-                    visit.site_id,
-                    visit.day,
-                    r.partner_id or 0,
-                    r.theme_id,
-                    visit.channel_id,
-                    r.help_kind_id,
-                    r.outcome_id,
-                ),
-                (1, int(r.follow_up)),
-                sign,
-            )
+
+    def raw_visit(
+        self,
+        site_id: int,
+        day,
+        channel_id: int,
+        age_band_id: int | None,
+        first_visit: bool | None,
+        qpv_resident: bool | None,
+        minutes: int | None,
+        requests: Iterable[tuple],
+        sign: int = 1,
+    ) -> None:
+        """Same, from plain values; `requests` are (partner, theme, help, outcome, follow_up)."""
+        self.add(
+            VISITS,
+            (site_id, day, channel_id, age_band_id or 0),
+            (1, int(bool(first_visit)), int(bool(qpv_resident)), minutes or 0),
+            sign,
+        )
+        rows = self.rows[REQUESTS]
+        for partner_id, theme_id, help_id, outcome_id, follow_up in requests:
+            key = (site_id, day, partner_id or 0, theme_id, channel_id, help_id, outcome_id)
+            current = rows.get(key)
+            if current is None:
+                rows[key] = [sign, sign * int(follow_up)]
+            else:
+                current[0] += sign
+                current[1] += sign * int(follow_up)
 
     def outreach(self, act, sign: int = 1) -> None:
         self.add(

@@ -1,0 +1,291 @@
+"""Deterministic, realistic activity for the demo and the benchmarks.
+
+Calibrated on the PIMMS key figures of the press releases (`shared/seeds/`):
+- 2018: 1,829,881 requests and 943,000 people for 66 points → per site and year about
+  27,700 requests and 14,300 visits (1.94 request per visit);
+- 968 workshops for 18,000 people → about 15 workshops of 19 participants per site and year;
+- 2019: 1,252,766 outreach acts for 1,784,739 requests → people reached by outreach ≈ 0.70 × the
+  requests (one outreach act row reaches several people: `people_reached`).
+Weekday and seasonal patterns (a quiet August, busy Mondays and Septembers), and partner and
+theme mixes typical of a PIMMS (CAF, CPAM, energy and transport operators…). Every site gets its
+own random stream seeded by `seed` and the site's id: the same command gives the same rows.
+"""
+
+import calendar
+import datetime
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from maillon.activity import taxonomy
+from maillon.activity.exchange import BatchWriter, VisitRow, copy_available
+from maillon.activity.models import OutreachAct, Visit, Workshop
+from maillon.activity.rollups import Delta
+from maillon.network.models import Site
+from maillon.network.selectors import site_timezone
+
+VISITS_PER_YEAR = 14_300
+REQUESTS_PER_YEAR = 27_700
+WORKSHOPS_PER_YEAR = 15
+PARTICIPANTS_PER_WORKSHOP = 19
+OUTREACH_PEOPLE_PER_REQUEST = 0.70
+
+WEEKDAY = (1.15, 1.05, 0.95, 1.0, 0.85, 0.0, 0.0)  # Monday … Sunday
+MONTH = (1.1, 1.0, 1.05, 1.0, 0.95, 1.0, 0.85, 0.55, 1.15, 1.1, 1.05, 0.9)
+REQUESTS_PER_VISIT = ((1, 0.38), (2, 0.36), (3, 0.19), (4, 0.07))  # mean 1.95
+CHANNELS = (
+    ("sur-site", 62),
+    ("telephone", 20),
+    ("hors-les-murs", 5),
+    ("chez-partenaire", 4),
+    ("transports", 3),
+    ("domicile", 3),
+    ("a-distance", 3),
+)
+PARTNERS = (
+    ("caf", 16, ("famille", "social-sante", "logement")),
+    ("cpam", 14, ("social-sante",)),
+    ("cnav", 7, ("social-sante", "travail")),
+    ("msa", 2, ("social-sante", "famille")),
+    ("france-travail", 10, ("travail",)),
+    ("dgfip", 9, ("argent-impots",)),
+    ("france-titres", 8, ("papiers", "transports")),
+    ("justice", 1, ("justice",)),
+    ("la-poste", 4, ("argent-impots", "papiers")),
+    ("france-renov", 1, ("logement",)),
+    ("maprimeadapt", 0.5, ("logement",)),
+    ("cheque-energie", 2, ("energie-eau",)),
+    ("edf", 6, ("energie-eau",)),
+    ("engie", 3, ("energie-eau",)),
+    ("enedis", 1, ("energie-eau",)),
+    ("sncf", 3, ("transports",)),
+    ("keolis", 1.5, ("transports",)),
+    ("transdev", 1.5, ("transports",)),
+    ("veolia", 2, ("energie-eau",)),
+    ("suez", 1, ("energie-eau",)),
+    ("bailleurs-sociaux", 3, ("logement",)),
+    (None, 5, ("numerique", "etrangers", "loisirs", "associations", "papiers")),
+)
+HELP = (
+    ("information", 35),
+    ("orientation", 15),
+    ("accompagnement", 35),
+    ("mise-en-relation", 10),
+    ("mediation", 5),
+)
+OUTCOMES = (("resolu", 70), ("a-revoir", 20), ("reoriente", 10))
+AGE_BANDS = (
+    (None, 15),
+    ("moins-18", 2),
+    ("18-24", 9),
+    ("25-39", 24),
+    ("40-59", 27),
+    ("60-69", 12),
+    ("70-plus", 8),
+    ("non-communique", 3),
+)
+PLACES = (("transports", 45), ("domicile", 15), ("espace-public", 25), ("chez-partenaire", 15))
+WORKSHOP_TITLES = {
+    "numerique": ("Créer et utiliser sa boîte mail", "Découvrir FranceConnect", "Ameli en ligne"),
+    "argent-impots": ("Déclarer ses revenus en ligne", "Comprendre sa facture"),
+    "energie-eau": ("Économiser l'énergie à la maison", "Lire ses factures d'eau"),
+    "famille": ("Mon compte CAF pas à pas",),
+    "transports": ("Se déplacer en bus et en train",),
+}
+
+
+@dataclass
+class Weighted:
+    values: list
+    cumulative: list[float]
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple]) -> "Weighted":
+        values, cumulative, total = [], [], 0.0
+        for value, weight, *_ in pairs:
+            total += weight
+            values.append(value)
+            cumulative.append(total)
+        return cls(values, cumulative)
+
+    def pick(self, rng: random.Random):
+        return rng.choices(self.values, cum_weights=self.cumulative)[0]
+
+
+def _ids(name: str) -> dict[str | None, int | None]:
+    vocab = taxonomy.vocabularies()[name]
+    return {None: None, **{t.code: t.id for t in vocab.terms}}
+
+
+@dataclass
+class GenerationReport:
+    sites: int = 0
+    skipped_sites: int = 0
+    visits: int = 0
+    requests: int = 0
+    outreach_acts: int = 0
+    workshops: int = 0
+
+
+def _days(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += datetime.timedelta(days=1)
+
+
+def _expected_visits_per_day(scale: float) -> float:
+    """Mean visits on a weekday of factor 1 in a month of factor 1, so a year ≈ the target."""
+    year = datetime.date(2025, 1, 1)
+    weight = sum(
+        WEEKDAY[d.weekday()] * MONTH[d.month - 1] for d in _days(year, datetime.date(2025, 12, 31))
+    )
+    return VISITS_PER_YEAR * scale / weight
+
+
+def period(months: int, *, end: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The `months` whole months up to yesterday (the desk's today stays empty)."""
+    end = end or timezone.localdate() - datetime.timedelta(days=1)
+    year, month = end.year, end.month - months
+    while month <= 0:
+        month += 12
+        year -= 1
+    day = min(end.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day) + datetime.timedelta(days=1), end
+
+
+def activity_generate(
+    *,
+    sites: list[Site],
+    agent,
+    months: int = 12,
+    scale: float = 1.0,
+    seed: int = 2020,
+    end: datetime.date | None = None,
+    skip_filled: bool = True,
+    use_copy: bool | None = None,
+    on_site: Callable[[Site, int], None] | None = None,
+) -> GenerationReport:
+    """Generate visits, requests, outreach acts and workshops for `sites` over `months`."""
+    start, end = period(months, end=end)
+    report = GenerationReport()
+    channels = Weighted.of(CHANNELS)
+    partners = Weighted.of(PARTNERS)
+    partner_themes = {code: themes for code, _w, themes in PARTNERS}
+    help_kinds, outcomes = Weighted.of(HELP), Weighted.of(OUTCOMES)
+    ages, places = Weighted.of(AGE_BANDS), Weighted.of(PLACES)
+    sizes = Weighted.of(REQUESTS_PER_VISIT)
+    ids = {
+        name: _ids(name)
+        for name in ("channel", "theme", "help_kind", "outcome", "age_band", "place", "partner")
+    }
+    partner_terms = taxonomy.vocabulary("partner").by_code
+    per_day = _expected_visits_per_day(scale)
+    writer = BatchWriter(
+        agent_id=agent.pk, use_copy=copy_available() if use_copy is None else use_copy
+    )
+    for site in sites:
+        if skip_filled and Visit.objects.filter(site=site, day__gte=start, day__lte=end).exists():
+            report.skipped_sites += 1
+            continue
+        rng = random.Random(f"{seed}:{site.fs_id or site.pk}")  # noqa: S311 — demo data
+        zone = site_timezone(site)
+        site_factor = rng.uniform(0.8, 1.2)
+        with transaction.atomic():
+            batch: list[VisitRow] = []
+            delta = Delta()
+            outreach, workshops = [], []
+            site_requests = 0
+            for day in _days(start, end):
+                mean = per_day * site_factor * WEEKDAY[day.weekday()] * MONTH[day.month - 1]
+                if mean == 0:
+                    continue
+                n_visits = max(0, round(rng.gauss(mean, mean**0.5)))
+                day_requests = 0
+                for _ in range(n_visits):
+                    minute = rng.randrange(8 * 60 + 30, 17 * 60 + 30)
+                    occurred = datetime.datetime(
+                        day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=zone
+                    )
+                    visit = VisitRow(
+                        key="",
+                        line=0,
+                        site_id=site.pk,
+                        day=day,
+                        occurred_at=occurred,
+                        channel_id=ids["channel"][channels.pick(rng)],
+                        age_band_id=ids["age_band"][ages.pick(rng)],
+                        qpv_resident=rng.random() < 0.3 if rng.random() < 0.85 else None,
+                        first_visit=rng.random() < 0.35,
+                        duration_minutes=rng.randrange(5, 46),
+                    )
+                    for _r in range(sizes.pick(rng)):
+                        code = partners.pick(rng)
+                        while code and not partner_terms[code].is_valid_on(day):
+                            code = partners.pick(rng)
+                        theme = rng.choice(partner_themes[code])
+                        outcome = outcomes.pick(rng)
+                        visit.requests.append(
+                            (
+                                ids["partner"][code],
+                                ids["theme"][theme],
+                                ids["help_kind"][help_kinds.pick(rng)],
+                                ids["outcome"][outcome],
+                                outcome == "a-revoir" and rng.random() < 0.8,
+                            )
+                        )
+                    day_requests += len(visit.requests)
+                    batch.append(visit)
+                site_requests += day_requests
+                report.visits += n_visits
+                report.requests += day_requests
+                people = round(day_requests * OUTREACH_PEOPLE_PER_REQUEST)
+                while people > 0:
+                    reached = min(people, rng.randint(1, 12))
+                    people -= reached
+                    code = partners.pick(rng) if rng.random() < 0.5 else None
+                    while code and not partner_terms[code].is_valid_on(day):
+                        code = partners.pick(rng)
+                    outreach.append(
+                        OutreachAct(
+                            site_id=site.pk,
+                            agent_id=agent.pk,
+                            day=day,
+                            place_id=ids["place"][places.pick(rng)],
+                            partner_id=ids["partner"][code],
+                            people_reached=reached,
+                        )
+                    )
+                if rng.random() < WORKSHOPS_PER_YEAR * scale / 250 * WEEKDAY[day.weekday()]:
+                    theme = rng.choice(list(WORKSHOP_TITLES))
+                    workshops.append(
+                        Workshop(
+                            site_id=site.pk,
+                            agent_id=agent.pk,
+                            day=day,
+                            theme_id=ids["theme"][theme],
+                            title=rng.choice(WORKSHOP_TITLES[theme]),
+                            participants=max(3, round(rng.gauss(PARTICIPANTS_PER_WORKSHOP, 5))),
+                            duration_minutes=rng.choice((60, 90, 120)),
+                        )
+                    )
+                if len(batch) >= 5_000:
+                    writer.write(batch)
+                    batch = []
+            writer.write(batch)
+            OutreachAct.objects.bulk_create(outreach, batch_size=5_000)
+            Workshop.objects.bulk_create(workshops)
+            for act in outreach:
+                delta.outreach(act)
+            for workshop in workshops:
+                delta.workshop(workshop)
+            delta.apply()
+        report.sites += 1
+        report.outreach_acts += len(outreach)
+        report.workshops += len(workshops)
+        if on_site:
+            on_site(site, site_requests)
+    return report
