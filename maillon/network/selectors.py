@@ -59,6 +59,7 @@ class HoursStatus:
     summary: str = ""
     weekly_minutes: int = 0
     today_index: int = 0
+    upcoming: tuple = ()  # dated exceptions (closures, special hours) not yet over
 
     @property
     def weekly_text(self) -> str:
@@ -81,6 +82,19 @@ def site_hours_status(site: Site, *, at: datetime.datetime) -> HoursStatus:
         summary=hours.render_french(expression),
         weekly_minutes=hours.weekly_minutes(expression),
         today_index=today,
+        upcoming=_upcoming_exceptions(expression, at.astimezone(timezone).date()),
+    )
+
+
+def _upcoming_exceptions(expression: str, today: datetime.date, *, days: int = 180) -> tuple:
+    """The dated exceptions written by the hours editor that end today or later (six months)."""
+    from maillon.network.hours_editor import editor_from_osm
+
+    horizon = today + datetime.timedelta(days=days)
+    return tuple(
+        e
+        for e in editor_from_osm(expression).exceptions
+        if (e.end or e.start) >= today and e.start <= horizon
     )
 
 

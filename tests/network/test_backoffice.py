@@ -4,6 +4,7 @@ import datetime
 import html
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from maillon.geo.selectors import commune_get
@@ -422,3 +423,17 @@ def test_network_head_maintains_partners(client, world):
     entry = JournalEntry.objects.get(object_repr="Enedis")
     assert entry.organisation_id is None
     assert entry.action == JournalAction.CREATE
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=datetime.UTC), tick=False)
+def test_public_page_announces_upcoming_closures(client, world):
+    world.site_a.opening_hours = (
+        'Mo-Fr 09:00-12:00; PH off; 2026 Jan 02 off "passé"; '
+        '2026 Aug 03-2026 Aug 21 off "congés d\'été"; 2027 Jun 01 off "trop loin"'
+    )
+    world.site_a.save()
+    page = text(client.get(reverse("directory:site", args=[world.site_a.pk])))
+    assert "Fermetures et horaires exceptionnels à venir" in page
+    assert "du 3 août 2026 au 21 août 2026 : fermé (congés d'été)" in page
+    assert "passé" not in page
+    assert "trop loin" not in page
