@@ -233,16 +233,41 @@ def _filtered(queryset: QuerySet[Site], filters: SearchFilters, day: datetime.da
     return queryset
 
 
-_CANDIDATE_FIELDS = (
-    "pk",
-    "latitude",
-    "longitude",
-    "commune_id",
-    "commune__parent_id",
-    "opening_hours",
-    "commune__region__timezone",
-    "name",
-)
+_CANDIDATE_FIELDS = ("pk", "latitude", "longitude", "commune_id", "opening_hours", "name")
+
+
+@dataclass(frozen=True)
+class _CommuneFacts:
+    parent_id: int | None
+    timezone: str
+
+
+_communes: dict[int, _CommuneFacts] = {}
+_children: dict[int, list[int]] = {}
+
+
+def _commune_facts(*, needed: set[int] | frozenset = frozenset()) -> dict[int, _CommuneFacts]:
+    """Parent and time zone of every commune, read once per process (reference data), so that
+    the candidates query reads the sites table alone; read again when a commune is missing
+    (the geography was imported again)."""
+    if needed - _communes.keys():
+        _communes.clear()
+        _children.clear()
+    if not _communes:
+        rows = Commune.objects.values_list("pk", "parent_id", "region__timezone")
+        for pk, parent_id, timezone in rows:
+            _communes[pk] = _CommuneFacts(parent_id, timezone or "Europe/Paris")
+            if parent_id:
+                _children.setdefault(parent_id, []).append(pk)
+    return _communes
+
+
+def _with_children(commune_ids: set[int]) -> set[int]:
+    _commune_facts(needed=commune_ids)
+    expanded = set(commune_ids)
+    for pk in commune_ids:
+        expanded.update(_children.get(pk, ()))
+    return expanded
 
 
 @dataclass
@@ -394,9 +419,10 @@ def directory_search(
 
     center = near or (_center_of(communes) if communes else None)
     result.center = center
-    place_ids = {c.pk for c in communes}
+    place_ids = _with_children({c.pk for c in communes})
     base = _filtered(public_sites(), filters, at.date())
-    place_q = Q(commune__in=place_ids) | Q(commune__parent__in=place_ids) if place_ids else Q()
+    place_q = Q(commune_id__in=place_ids) if place_ids else Q()
+    named = set(name_ids)
     restrict = Q(pk__in=name_ids) if name_ids else Q()
     if place_ids:
         restrict = restrict | place_q if name_ids else place_q
@@ -407,10 +433,13 @@ def directory_search(
         if center is not None and not (near is not None and text):
             box_q = Q(**Box.around(center[0], center[1], radius).lookups())
             condition = condition | box_q if (place_ids or name_ids) else box_q
-        rows = base.filter(condition).values_list(*_CANDIDATE_FIELDS)
+        rows = list(base.filter(condition).values_list(*_CANDIDATE_FIELDS))
+        facts = _commune_facts(needed={row[3] for row in rows if row[3]})
+        unknown = _CommuneFacts(None, "Europe/Paris")
         candidates = []
-        for pk, lat, lon, commune_id, parent_id, expression, tz, name in rows:
-            in_place = pk in name_ids or commune_id in place_ids or parent_id in place_ids
+        for pk, lat, lon, commune_id, expression, name in rows:
+            in_place = pk in named or commune_id in place_ids
+            tz = facts.get(commune_id, unknown).timezone if commune_id else None
             distance = (
                 haversine_km(center[0], center[1], lat, lon)
                 if center is not None and lat is not None and lon is not None
