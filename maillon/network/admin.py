@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from maillon.journal.admin import JournalledAdminMixin
 from maillon.network.models import (
     Agreement,
     Network,
@@ -19,7 +20,7 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "head"]
     inlines = [NetworkMembershipInline]
     raw_id_fields = ["head"]
@@ -31,7 +32,7 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["name", "siret", "kind", "commune"]
     list_filter = ["kind"]
     search_fields = ["name", "siret"]
@@ -46,7 +47,7 @@ class StopInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "commune", "organisation", "fs_id", "is_public"]
     list_filter = ["kind", "is_public", "commune__region"]
     search_fields = ["name", "fs_id", "commune__name", "postal_code"]
@@ -55,16 +56,22 @@ class SiteAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "created_at", "updated_at"]
     inlines = [StopInline]
 
+    def save_model(self, request, obj, form, change):
+        # a change in the admin also invalidates forms opened in the back-office (version)
+        if change:
+            obj.version = Site.objects.filter(pk=obj.pk).values_list("version", flat=True).get() + 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "valid_from", "valid_until"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "organisation", "site", "start_date", "end_date"]
     list_filter = ["partner"]
     raw_id_fields = ["organisation", "site"]
