@@ -55,13 +55,48 @@ class ExitRate:
         )
 
 
+def employees_in_scope(
+    *,
+    network=None,
+    region: str | None = None,
+    department: str | None = None,
+    organisation=None,
+    site=None,
+) -> QuerySet[Employee]:
+    """Employees of a reporting scope (all arguments optional, combined). Région and
+    département are those of the sites an employee works on."""
+    employees = Employee.objects.all()
+    if network is not None:
+        from maillon.network.models import Organisation
+
+        employees = employees.filter(organisation__in=Organisation.objects.in_network(network))
+    if organisation is not None:
+        employees = employees.filter(organisation=organisation)
+    if site is not None:
+        employees = employees.filter(sites=site)
+    if department:
+        employees = employees.filter(sites__commune__department_id=department)
+    if region:
+        employees = employees.filter(sites__commune__region_id=region)
+    return employees.distinct()
+
+
 def positive_exit_rate(
-    *, exits: QuerySet[Exit] | None = None, year: int | None = None, organisations=None
+    *,
+    exits: QuerySet[Exit] | None = None,
+    year: int | None = None,
+    organisations=None,
+    employees: QuerySet[Employee] | None = None,
 ) -> ExitRate:
-    """Positive exit rate of a scope (a queryset of exits, or organisations) and year."""
+    """Positive exit rate (positive outcomes / exits with a known outcome) of a scope and year.
+
+    The scope is a queryset of exits, organisations, or employees (`employees_in_scope(...)`).
+    """
     exits = exits if exits is not None else Exit.objects.all()
     if organisations is not None:
         exits = exits.filter(employee__organisation__in=organisations)
+    if employees is not None:
+        exits = exits.filter(employee__in=employees.values("pk"))
     if year is not None:
         exits = exits.in_year(year)
     return ExitRate(

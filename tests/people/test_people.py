@@ -11,7 +11,11 @@ from maillon.journal.models import JournalEntry
 from maillon.people import services
 from maillon.people.enums import ExitOutcome
 from maillon.people.models import Contract, Employee, Exit
-from maillon.people.selectors import positive_exit_rate, trained_agents_count
+from maillon.people.selectors import (
+    employees_in_scope,
+    positive_exit_rate,
+    trained_agents_count,
+)
 from tests.journal.world import make_world
 from tests.people.factories import ContractFactory, EmployeeFactory, ExitFactory, TrainingFactory
 
@@ -166,3 +170,18 @@ def test_staff_list_in_constant_queries(client, world, django_assert_max_num_que
     with django_assert_max_num_queries(20):
         response = client.get(reverse("people:employee_list", args=[world.org_a.pk]))
     assert response.status_code == 200
+
+
+def test_positive_exit_rate_by_departement_and_site(world):
+    lyon = EmployeeFactory(organisation=world.org_a)
+    lyon.sites.add(world.site_a)
+    loire = EmployeeFactory(organisation=world.org_b)
+    loire.sites.add(world.site_b)
+    ExitFactory(employee=lyon, outcome=ExitOutcome.DURABLE_EMPLOYMENT)
+    ExitFactory(employee=loire, outcome=ExitOutcome.OTHER)
+    rhone = positive_exit_rate(employees=employees_in_scope(department="69"), year=2025)
+    assert (rhone.known, rhone.positive) == (1, 1)
+    region = positive_exit_rate(employees=employees_in_scope(region="84"), year=2025)
+    assert (region.known, region.positive, str(region.rate)) == (2, 1, "50.0")
+    site = positive_exit_rate(employees=employees_in_scope(site=world.site_b), year=2025)
+    assert site.positive == 0 and site.known == 1
