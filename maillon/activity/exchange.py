@@ -40,7 +40,7 @@ from django.utils import timezone
 from maillon.accounts.models import User
 from maillon.activity import taxonomy
 from maillon.activity.models import Request
-from maillon.activity.rollups import Delta
+from maillon.activity.rollups import rollups_add_visits
 from maillon.activity.services import EARLIEST_DAY
 from maillon.core.importing import ImportFileError, Problem
 from maillon.core.text import fold
@@ -365,6 +365,21 @@ def _same_visit(a: VisitRow, b: VisitRow) -> bool:
     )
 
 
+def _new_visit_ids(cursor, n: int) -> list[int]:
+    """Ids for `n` new visits: from the sequence on PostgreSQL; after the maximum elsewhere
+    (SQLite: inside the write transaction, a concurrent writer fails rather than collides)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('activity_visit', 'id')) "
+            "FROM generate_series(1, %s)",
+            [n],
+        )
+        return [row[0] for row in cursor.fetchall()]
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM activity_visit")
+    first = cursor.fetchone()[0] + 1
+    return list(range(first, first + n))
+
+
 def _db_datetime(value: datetime.datetime):
     """What Django's backend stores for an aware datetime (UTC on SQLite)."""
     return connection.ops.adapt_datetimefield_value(value)
@@ -380,32 +395,14 @@ class BatchWriter:
     def write(self, batch: list[VisitRow]) -> None:
         if not batch:
             return
-        delta = Delta()
-        if self.use_copy:
-            self._copy(batch)
-        else:
-            self._bulk(batch)
-        for v in batch:
-            delta.raw_visit(
-                v.site_id,
-                v.day,
-                v.channel_id,
-                v.age_band_id,
-                v.first_visit,
-                v.qpv_resident,
-                v.duration_minutes,
-                v.requests,
-            )
-        delta.apply()
+        ids = self._copy(batch) if self.use_copy else self._bulk(batch)
+        rollups_add_visits(ids)
 
-    def _bulk(self, batch: list[VisitRow]) -> None:
-        """Portable path (SQLite…): ids taken after the current maximum inside the transaction
-        (a concurrent writer makes the insert fail, never collide), then `executemany`."""
+    def _bulk(self, batch: list[VisitRow]) -> list[int]:
+        """Portable path: `executemany` of plain tuples."""
         now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM activity_visit")
-            first = cursor.fetchone()[0] + 1
-            ids = range(first, first + len(batch))
+            ids = _new_visit_ids(cursor, len(batch))
             cursor.executemany(
                 "INSERT INTO activity_visit (id, site_id, agent_id, occurred_at, day, channel_id,"
                 " age_band_id, qpv_resident, first_visit, duration_minutes, created_at,"
@@ -437,16 +434,12 @@ class BatchWriter:
                     for i, r in enumerate(v.requests)
                 ],
             )
+        return ids
 
-    def _copy(self, batch: list[VisitRow]) -> None:
+    def _copy(self, batch: list[VisitRow]) -> list[int]:
         now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('activity_visit', 'id')) "
-                "FROM generate_series(1, %s)",
-                [len(batch)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
+            ids = _new_visit_ids(cursor, len(batch))
             raw = cursor.cursor  # psycopg 3 cursor
             with raw.copy(
                 "COPY activity_visit (id, site_id, agent_id, occurred_at, day, channel_id,"
@@ -477,6 +470,7 @@ class BatchWriter:
                 for pk, v in zip(ids, batch, strict=True):
                     for i, r in enumerate(v.requests):
                         copy.write_row((pk, i, *r))
+        return ids
 
 
 def copy_available() -> bool:

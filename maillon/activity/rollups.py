@@ -31,50 +31,63 @@ class RollupSpec:
     table: str
     keys: tuple[str, ...]
     measures: tuple[str, ...]
-    # SELECT producing keys + measures from the fact tables (for recompute / verify)
-    source_sql: str
+    # SELECT … FROM … producing keys + measures from the fact tables, and its GROUP BY
+    select_sql: str
+    group_sql: str
+    visit_alias: str = ""  # alias of activity_visit in select_sql, when it is there
+
+    @property
+    def source_sql(self) -> str:
+        return f"{self.select_sql} GROUP BY {self.group_sql}"
+
+    def source_sql_where(self, where: str) -> str:
+        return f"{self.select_sql} WHERE {where} GROUP BY {self.group_sql}"
 
 
 REQUESTS = RollupSpec(
     table=RequestDailyRollup._meta.db_table,
     keys=("site_id", "day", "partner_id", "theme_id", "channel_id", "help_kind_id", "outcome_id"),
     measures=("requests", "follow_ups"),
-    source_sql=(
+    select_sql=(
         "SELECT v.site_id, v.day, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
         " r.help_kind_id, r.outcome_id, COUNT(*), SUM(CASE WHEN r.follow_up THEN 1 ELSE 0 END)"
         " FROM activity_request r JOIN activity_visit v ON v.id = r.visit_id"
-        " GROUP BY v.site_id, v.day, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
+    ),
+    group_sql=(
+        "v.site_id, v.day, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
         " r.help_kind_id, r.outcome_id"
     ),
+    visit_alias="v",
 )
 VISITS = RollupSpec(
     table=VisitDailyRollup._meta.db_table,
     keys=("site_id", "day", "channel_id", "age_band_id"),
     measures=("visits", "first_visits", "qpv_residents", "minutes"),
-    source_sql=(
-        "SELECT site_id, day, channel_id, COALESCE(age_band_id, 0), COUNT(*),"
-        " SUM(CASE WHEN first_visit THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN qpv_resident THEN 1 ELSE 0 END), SUM(COALESCE(duration_minutes, 0))"
-        " FROM activity_visit GROUP BY site_id, day, channel_id, COALESCE(age_band_id, 0)"
+    select_sql=(
+        "SELECT v.site_id, v.day, v.channel_id, COALESCE(v.age_band_id, 0), COUNT(*),"
+        " SUM(CASE WHEN v.first_visit THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN v.qpv_resident THEN 1 ELSE 0 END), SUM(COALESCE(v.duration_minutes, 0))"
+        " FROM activity_visit v"
     ),
+    group_sql="v.site_id, v.day, v.channel_id, COALESCE(v.age_band_id, 0)",
+    visit_alias="v",
 )
 OUTREACH = RollupSpec(
     table=OutreachDailyRollup._meta.db_table,
     keys=("site_id", "day", "place_id", "partner_id"),
     measures=("acts", "people_reached"),
-    source_sql=(
+    select_sql=(
         "SELECT site_id, day, place_id, COALESCE(partner_id, 0), COUNT(*), SUM(people_reached)"
-        " FROM activity_outreachact GROUP BY site_id, day, place_id, COALESCE(partner_id, 0)"
+        " FROM activity_outreachact"
     ),
+    group_sql="site_id, day, place_id, COALESCE(partner_id, 0)",
 )
 WORKSHOPS = RollupSpec(
     table=WorkshopDailyRollup._meta.db_table,
     keys=("site_id", "day", "theme_id"),
     measures=("workshops", "participants"),
-    source_sql=(
-        "SELECT site_id, day, theme_id, COUNT(*), SUM(participants)"
-        " FROM activity_workshop GROUP BY site_id, day, theme_id"
-    ),
+    select_sql="SELECT site_id, day, theme_id, COUNT(*), SUM(participants) FROM activity_workshop",
+    group_sql="site_id, day, theme_id",
 )
 ALL_SPECS = (VISITS, REQUESTS, OUTREACH, WORKSHOPS)
 
@@ -182,6 +195,26 @@ def _upsert(cursor, spec: RollupSpec, items: list[tuple[tuple, list[int]]]) -> N
             f"ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates}",
             params,
         )
+
+
+def rollups_add_visits(ids: list[int]) -> None:
+    """Add the contribution of the visits `ids` (just bulk-inserted, with their requests) to
+    the rollups, aggregated by the database itself: one statement per rollup table."""
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        where, params = "v.id = ANY(%s)", [list(ids)]
+    else:  # bulk inserts elsewhere take contiguous ids
+        where, params = "v.id BETWEEN %s AND %s", [min(ids), max(ids)]
+    with connection.cursor() as cursor:
+        for spec in (VISITS, REQUESTS):
+            columns = ", ".join(spec.keys + spec.measures)
+            updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
+            cursor.execute(
+                f"INSERT INTO {spec.table} ({columns}) {spec.source_sql_where(where)} "  # noqa: S608
+                f"ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates}",
+                params,
+            )
 
 
 def rollups_recompute() -> None:

@@ -332,7 +332,9 @@ def visit_update(
 ) -> Visit:
     """Replace a visit's fields and requests; a manager's change after the day is a correction."""
     visit = (
-        Visit.objects.select_for_update().select_related("site__commune__region").get(pk=visit.pk)
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("site__commune__region")
+        .get(pk=visit.pk)
     )
     _require_change(user=actor, visit=visit)
     errors = Errors()
@@ -368,7 +370,9 @@ def visit_update(
 @transaction.atomic
 def visit_delete(*, actor, visit: Visit) -> None:
     visit = (
-        Visit.objects.select_for_update().select_related("site__commune__region").get(pk=visit.pk)
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("site__commune__region")
+        .get(pk=visit.pk)
     )
     _require_change(user=actor, visit=visit)
     delta = Delta()
