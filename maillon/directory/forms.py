@@ -4,6 +4,7 @@ A value that cannot be used (a radius of 10,000 km, a position that is not a num
 partner) is dropped with a French explanation, and the rest of the search goes on.
 """
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,13 +16,22 @@ RADIUS_CHOICES = [("", gettext_lazy("Automatique (30 km, élargie s'il le faut)"
 ]
 
 
+PARTNER_CACHE_SECONDS = 60
+
+
 def partner_choices() -> list[tuple[str, str]]:
-    return [("", gettext_lazy("Tous"))] + [
-        (code, str(short or name))
-        for code, short, name in Partner.objects.order_by("kind", "name").values_list(
-            "code", "short_name", "name"
-        )
-    ]
+    """The partners of the filter, kept a minute in the cache (they change a few times a year
+    and the form is on every search)."""
+    partners = cache.get("directory:partner-choices")
+    if partners is None:
+        partners = [
+            (code, str(short or name))
+            for code, short, name in Partner.objects.order_by("kind", "name").values_list(
+                "code", "short_name", "name"
+            )
+        ]
+        cache.set("directory:partner-choices", partners, PARTNER_CACHE_SECONDS)
+    return [("", gettext_lazy("Tous")), *partners]
 
 
 CHECKBOXES = (

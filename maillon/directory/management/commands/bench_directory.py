@@ -122,6 +122,7 @@ class Command(BaseCommand):
         for _kind, path in paths:  # warm-up: per-process indexes, caches
             get(path)
         timings: dict[str, list[float]] = {"page": [], "api": []}
+        self.by_path: dict[str, list[float]] = {}
         errors = []
         plan = [item for _round in range(rounds) for item in paths]
         for kind, path in track(plan, description="Requêtes", total=len(plan), console=console):
@@ -129,6 +130,7 @@ class Command(BaseCommand):
             if status != 200:
                 errors.append((status, path))
             timings[kind].append(elapsed)
+            self.by_path.setdefault(path, []).append(elapsed)
         connection.close()
         if errors:
             raise CommandError(f"{len(errors)} réponses en erreur, par exemple {errors[0]}")
@@ -145,6 +147,12 @@ class Command(BaseCommand):
             table.add_row(label, *self._figures(values))
         table.add_row("tout", *self._figures(sorted(overall)))
         console.print(table)
+        slowest = sorted(self.by_path.items(), key=lambda item: -statistics.median(item[1]))
+        console.print("Les plus lentes (médiane) :")
+        for path, values in slowest[:5]:
+            console.print(
+                f"  {statistics.median(values):6.1f} ms  {urllib.parse.unquote_plus(path)}"
+            )
         p95 = self._percentile(sorted(overall), 95)
         verdict = "atteint" if p95 < target else "NON atteint"
         console.print(f"Objectif p95 < {target:.0f} ms : {verdict} (p95 = {p95:.1f} ms).")
