@@ -202,10 +202,11 @@ def rollups_add_visits(ids: list[int]) -> None:
     the rollups, aggregated by the database itself: one statement per rollup table."""
     if not ids:
         return
-    if connection.vendor == "postgresql":
+    low, high = min(ids), max(ids)
+    if high - low + 1 == len(ids):  # contiguous: a range scan of the primary key
+        where, params = "v.id BETWEEN %s AND %s", [low, high]
+    else:  # ids interleaved with a concurrent writer's (PostgreSQL sequence)
         where, params = "v.id = ANY(%s)", [list(ids)]
-    else:  # bulk inserts elsewhere take contiguous ids
-        where, params = "v.id BETWEEN %s AND %s", [min(ids), max(ids)]
     with connection.cursor() as cursor:
         for spec in (VISITS, REQUESTS):
             columns = ", ".join(spec.keys + spec.measures)

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--sites", type=int, default=50)
         parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
         parser.add_argument("--no-copy", action="store_true")
+        parser.add_argument("--batch", type=int, default=5_000, help="Visits per batch.")
         parser.add_argument("--inner", action="store_true")
 
     def handle(self, *args, **options):
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 f"--sites={options['sites']}",
                 f"--file={options['file']}",
             ]
+            argv.append(f"--batch={options['batch']}")
             if options["no_copy"]:
                 argv.append("--no-copy")
             sys.exit(bench.run_inner("bench_import", options["database_url"], argv))
@@ -82,7 +84,12 @@ class Command(BaseCommand):
         agent = import_agent()
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
-        report = activity_import(options["file"], agent=agent, use_copy=not options["no_copy"])
+        report = activity_import(
+            options["file"],
+            agent=agent,
+            use_copy=not options["no_copy"],
+            batch_visits=options["batch"],
+        )
         elapsed = time.perf_counter() - started
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         totals = total_visits_and_requests()
