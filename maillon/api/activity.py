@@ -231,6 +231,27 @@ def _page(queryset, limit: int) -> tuple[list, str | None]:
     return items[:limit], next_cursor
 
 
+def _created(record, request, payload, idempotency_key: str | None):
+    """Run a create service; 201 with the new object, or 200 with the first one on a retry."""
+    try:
+        result = record(agent=request.auth, idempotency_key=idempotency_key, **payload.dict())
+    except DjangoValidationError as error:
+        raise _unprocessable(error) from error
+    return (201 if result.created else 200), result.object
+
+
+def _listing(selector, request, filters: "ActivityFilters") -> dict:
+    rows = selector(
+        user=request.auth,
+        site_id=filters.site,
+        start=filters.start,
+        end=filters.end,
+        before_id=_decode_cursor(filters.cursor),
+    )
+    items, next_cursor = _page(rows, filters.limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
 def _request_inputs(payload: VisitIn) -> list[services.RequestInput]:
     return [services.RequestInput(**r.dict()) for r in payload.requests]
 
@@ -334,26 +355,12 @@ def create_outreach_act(
     payload: OutreachIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    try:
-        result = services.outreach_record(
-            agent=request.auth, idempotency_key=idempotency_key, **payload.dict()
-        )
-    except DjangoValidationError as error:
-        raise _unprocessable(error) from error
-    return (201 if result.created else 200), result.object
+    return _created(services.outreach_record, request, payload, idempotency_key)
 
 
 @router.get("/outreach-acts", response=OutreachPage)
 def list_outreach_acts(request, filters: Query[ActivityFilters]):
-    acts = selectors.outreach_list(
-        user=request.auth,
-        site_id=filters.site,
-        start=filters.start,
-        end=filters.end,
-        before_id=_decode_cursor(filters.cursor),
-    )
-    items, next_cursor = _page(acts, filters.limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return _listing(selectors.outreach_list, request, filters)
 
 
 @router.get("/outreach-acts/{act_id}", response=OutreachOut)
@@ -367,26 +374,12 @@ def create_workshop(
     payload: WorkshopIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    try:
-        result = services.workshop_record(
-            agent=request.auth, idempotency_key=idempotency_key, **payload.dict()
-        )
-    except DjangoValidationError as error:
-        raise _unprocessable(error) from error
-    return (201 if result.created else 200), result.object
+    return _created(services.workshop_record, request, payload, idempotency_key)
 
 
 @router.get("/workshops", response=WorkshopPage)
 def list_workshops(request, filters: Query[ActivityFilters]):
-    workshops = selectors.workshop_list(
-        user=request.auth,
-        site_id=filters.site,
-        start=filters.start,
-        end=filters.end,
-        before_id=_decode_cursor(filters.cursor),
-    )
-    items, next_cursor = _page(workshops, filters.limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return _listing(selectors.workshop_list, request, filters)
 
 
 @router.get("/workshops/{workshop_id}", response=WorkshopOut)
