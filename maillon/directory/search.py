@@ -206,30 +206,36 @@ def public_sites() -> QuerySet[Site]:
     return Site.objects.public()
 
 
-def sites_serving(partner: Partner, *, day: datetime.date) -> Q:
-    """Sites that serve a partner's public on `day`: an agreement of the site or of its
-    organisation, or — for a national operator — the France Services label, whose charter
-    makes every labelled site serve the national operators."""
+def sites_serving(partner: Partner, *, day: datetime.date, site_ids: list[int]) -> set[int]:
+    """Those of `site_ids` that serve a partner's public on `day`: an agreement of the site or
+    of its organisation, or — for a national operator — the France Services label, whose
+    charter makes every labelled site serve the national operators. The label is read for
+    these sites only (one or two queries)."""
     agreements = Agreement.objects.active_on(day).filter(partner=partner)
-    condition = Q(pk__in=agreements.filter(site__isnull=False).values("site_id")) | Q(
-        organisation__in=agreements.filter(site__isnull=True).values("organisation_id")
+    sites = Site.objects.filter(pk__in=site_ids)
+    served = set(
+        sites.filter(
+            Q(pk__in=agreements.filter(site__isnull=False).values("site_id"))
+            | Q(organisation__in=agreements.filter(site__isnull=True).values("organisation_id"))
+        ).values_list("pk", flat=True)
     )
     valid = (partner.valid_from is None or partner.valid_from <= day) and (
         partner.valid_until is None or partner.valid_until >= day
     )
     if partner.kind == PartnerKind.NATIONAL_OPERATOR and valid:
-        labelled = sites_labelled_on(programme=FRANCE_SERVICES, day=day).values("pk")
-        condition |= Q(pk__in=labelled)
-    return condition
+        served.update(
+            sites_labelled_on(programme=FRANCE_SERVICES, day=day, sites=sites).values_list(
+                "pk", flat=True
+            )
+        )
+    return served
 
 
-def _filtered(queryset: QuerySet[Site], filters: SearchFilters, day: datetime.date):
+def _filtered(queryset: QuerySet[Site], filters: SearchFilters):
     if filters.mobile:
         queryset = queryset.filter(kind__in=MOBILE_KINDS)
     if filters.accessible:
         queryset = queryset.filter(wheelchair_accessible=True)
-    if filters.partner is not None:
-        queryset = queryset.filter(sites_serving(filters.partner, day=day))
     return queryset
 
 
@@ -385,9 +391,11 @@ def directory_search(
         if arrondissement is not None:
             communes = [arrondissement]
         else:
+            # Cheapest first: an exact name (index), site names (memory), then a substring
+            # of a commune name (a scan of the communes).
             exact = communes_named(text)
-            found = exact or communes_search(text=text, limit=10)
             name_ids = [] if exact else site_ids_named(text)
+            found = exact or ([] if name_ids else communes_search(text=text, limit=10))
             if exact:
                 communes = exact[:1]
                 result.homonyms = exact[1:]
@@ -420,7 +428,7 @@ def directory_search(
     center = near or (_center_of(communes) if communes else None)
     result.center = center
     place_ids = _with_children({c.pk for c in communes})
-    base = _filtered(public_sites(), filters, at.date())
+    base = _filtered(public_sites(), filters)
     place_q = Q(commune_id__in=place_ids) if place_ids else Q()
     named = set(name_ids)
     restrict = Q(pk__in=name_ids) if name_ids else Q()
@@ -501,6 +509,9 @@ def _hours_filtered(
             for c in candidates
             if _hours_ok(c.expression) and hours.is_open(c.expression, at, timezone=c.timezone)
         ]
+    if filters.partner is not None and candidates:
+        served = sites_serving(filters.partner, day=at.date(), site_ids=[c.pk for c in candidates])
+        candidates = [c for c in candidates if c.pk in served]
     return candidates
 
 

@@ -49,7 +49,7 @@ class TestSearchPage:
         # communes, candidates, page of sites, labels (the partners of the form are cached)
         with django_assert_num_queries(4):
             client.get(url, {"q": "saint etienne"})
-        with django_assert_num_queries(5):  # + the partner
+        with django_assert_num_queries(7):  # + the partner, its agreements, the labels
             client.get(url, {"q": "42000", "partenaire": "caf"})
 
     @pytest.mark.parametrize(
