@@ -154,24 +154,30 @@ class VisitQuerySet(models.QuerySet):
 
 
 class Visit(models.Model):
-    """One person helped once, on one channel (passage). No personal data."""
+    """One person helped once, on one channel (passage). No personal data.
+
+    Foreign keys of the fact tables carry no index of their own (`db_index=False`): the
+    composite indexes (site, day) and (agent, day) serve the reads, and every extra index
+    slows the write path and the bulk import; reports read the rollups."""
 
     site = models.ForeignKey(
         "network.Site",
         on_delete=models.PROTECT,
         related_name="visits",
         verbose_name=_("point d'accueil"),
+        db_index=False,
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="visits",
         verbose_name=_("agent"),
+        db_index=False,
     )
     occurred_at = models.DateTimeField(_("date et heure"))
     day = models.DateField(_("jour"), help_text=_("Jour local du passage (fuseau du site)."))
     channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, related_name="+", verbose_name=_("canal")
+        Channel, on_delete=models.PROTECT, related_name="+", verbose_name=_("canal"), db_index=False
     )
     age_band = models.ForeignKey(
         AgeBand,
@@ -180,6 +186,7 @@ class Visit(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("tranche d'âge"),
+        db_index=False,
     )
     qpv_resident = models.BooleanField(_("habite un QPV"), null=True, blank=True)
     first_visit = models.BooleanField(_("première visite"), null=True, blank=True)
@@ -193,6 +200,7 @@ class Visit(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("corrigé par"),
+        db_index=False,
     )
 
     objects = VisitQuerySet.as_manager()
@@ -230,15 +238,20 @@ class Request(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("partenaire"),
+        db_index=False,
     )
     theme = models.ForeignKey(
-        Theme, on_delete=models.PROTECT, related_name="+", verbose_name=_("thème")
+        Theme, on_delete=models.PROTECT, related_name="+", verbose_name=_("thème"), db_index=False
     )
     help_kind = models.ForeignKey(
-        HelpKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("aide apportée")
+        HelpKind,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("aide apportée"),
+        db_index=False,
     )
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("issue")
+        Outcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("issue"), db_index=False
     )
     follow_up = models.BooleanField(_("suite à donner"), default=False)
 
