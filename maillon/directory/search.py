@@ -256,7 +256,7 @@ def _commune_facts(*, needed: set[int] | frozenset = frozenset()) -> dict[int, _
     """Parent and time zone of every commune, read once per process (reference data), so that
     the candidates query reads the sites table alone; read again when a commune is missing
     (the geography was imported again)."""
-    if needed - _communes.keys():
+    if any(pk not in _communes for pk in needed):
         _communes.clear()
         _children.clear()
     if not _communes:
