@@ -34,7 +34,7 @@ def write(tmp_path: Path, lines: list[str], header: str = HEADER) -> Path:
 def good_lines(site) -> list[str]:
     return [
         f"p1;{site.pk};2025-11-03;09:15;sur-site;25-39;oui;non;20;caf;famille;accompagnement;resolu;non",
-        f"p1;{site.pk};2025-11-03;09:15;sur-site;25-39;oui;non;20;CPAM;Social - Santé;;à revoir;oui",
+        f"p1;{site.pk};2025-11-03;09:15;sur-site;25-39;oui;non;20;CPAM;Social - Santé;;à revoir;1",
         f"p2;{site.pk};03/11/2025;;Téléphone;;;;;;numerique;;;",
     ]
 
@@ -57,7 +57,7 @@ def test_one_bad_row_means_nothing_is_written_and_each_problem_is_located(tmp_pa
     lines = [
         *good_lines(site),
         f"p3;{site.pk};2025-11-04;10:00;sur-site;;;;;edf;pas-un-theme;;;",
-        f"p4;999999;2025-11-04;10:00;sur-site;;;;;;logement;;;",
+        "p4;999999;2025-11-04;10:00;sur-site;;;;;;logement;;;",
         f"p5;{site.pk};2027-01-01;10:00;sur-site;;;;;;logement;;;",
         f"p6;{site.pk};2025-11-04;10:00;sur-site;;peut-être;;;;logement;;;",
     ]
