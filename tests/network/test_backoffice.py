@@ -437,3 +437,16 @@ def test_public_page_announces_upcoming_closures(client, world):
     assert "du 3 août 2026 au 21 août 2026 : fermé (congés d'été)" in page
     assert "passé" not in page
     assert "trop loin" not in page
+
+
+def test_more_exception_rows_without_javascript_keep_what_was_typed(client, world):
+    client.force_login(world.manager_a)
+    response = client.post(
+        reverse("network:site_hours", args=[world.site_a.pk]),
+        {**hours_data(1, mo="9h-12h"), "exc0_start": "2026-12-24", "_more": "1"},
+    )
+    page = text(response)
+    assert 'name="exc5_start"' in page
+    assert 'value="2026-12-24"' in page
+    assert 'value="9h-12h"' in page
+    assert Site.objects.get(pk=world.site_a.pk).version == 1
