@@ -32,7 +32,7 @@ VISIT_BODY = {
         {"partner": "cpam", "theme": "social-sante", "outcome": "a-revoir", "follow_up": True},
     ],
 }
-RETRY_EVERY = 50  # one request in 50 is sent twice with the same key
+RETRY_EVERY = 20  # one request in 20 is sent twice with the same key
 
 
 def recreate_database(url: str) -> None:
