@@ -1,4 +1,5 @@
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,10 @@ class Command(BaseCommand):
         rows = export_rows(site_ids=site_ids or None, start=options["start"], end=options["end"])
         output: Path | None = options["output"]
         if output is None:
-            export_csv(rows, sys.stdout)
+            try:
+                export_csv(rows, sys.stdout)
+            except BrokenPipeError:  # `maillon export activity | head`
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         if output.suffix.lower() == ".xlsx":
             count = export_xlsx(rows, output)
