@@ -11,9 +11,12 @@ same on SQLite and PostgreSQL. Every input that leads nowhere gets a French expl
 
 import datetime
 import difflib
+import functools
 import hashlib
 import math
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -27,6 +30,7 @@ from maillon.geo.enums import CommuneKind
 from maillon.geo.models import Commune
 from maillon.geo.selectors import commune_get, communes_for_postal_code, communes_search
 from maillon.labels.enums import FRANCE_SERVICES
+from maillon.labels.models import LabelDecision
 from maillon.labels.selectors import sites_labelled_on
 from maillon.network import hours
 from maillon.network.enums import PartnerKind, SiteKind
@@ -206,11 +210,12 @@ def public_sites() -> QuerySet[Site]:
     return Site.objects.public()
 
 
-def sites_serving(partner: Partner, *, day: datetime.date, site_ids: list[int]) -> set[int]:
+def sites_serving(
+    partner: Partner, *, day: datetime.date, site_ids: list[int], labelled: frozenset[int]
+) -> set[int]:
     """Those of `site_ids` that serve a partner's public on `day`: an agreement of the site or
-    of its organisation, or — for a national operator — the France Services label, whose
-    charter makes every labelled site serve the national operators. The label is read for
-    these sites only (one or two queries)."""
+    of its organisation, or — for a national operator — the France Services label (`labelled`),
+    whose charter makes every labelled site serve the national operators."""
     agreements = Agreement.objects.active_on(day).filter(partner=partner)
     sites = Site.objects.filter(pk__in=site_ids)
     served = set(
@@ -223,12 +228,26 @@ def sites_serving(partner: Partner, *, day: datetime.date, site_ids: list[int]) 
         partner.valid_until is None or partner.valid_until >= day
     )
     if partner.kind == PartnerKind.NATIONAL_OPERATOR and valid:
-        served.update(
-            sites_labelled_on(programme=FRANCE_SERVICES, day=day, sites=sites).values_list(
-                "pk", flat=True
-            )
-        )
+        served.update(pk for pk in site_ids if pk in labelled)
     return served
+
+
+LABEL_MEMO_SECONDS = 300
+_labelled: dict[tuple, frozenset[int]] = {}
+
+
+def france_services_site_ids(*, day: datetime.date) -> frozenset[int]:
+    """Ids of the sites labelled France Services on `day`, kept in memory while the decisions
+    do not change (one cheap aggregate per call) and at most five minutes (a decision edited
+    in place changes no count)."""
+    stamp = LabelDecision.objects.aggregate(n=Count("id"), m=Max("id"), c=Max("created_at"))
+    key = (day, stamp["n"], stamp["m"], stamp["c"], int(time.time() // LABEL_MEMO_SECONDS))
+    if key not in _labelled:
+        _labelled.clear()
+        _labelled[key] = frozenset(
+            sites_labelled_on(programme=FRANCE_SERVICES, day=day).values_list("pk", flat=True)
+        )
+    return _labelled[key]
 
 
 def _filtered(queryset: QuerySet[Site], filters: SearchFilters):
@@ -459,12 +478,13 @@ def directory_search(
         return candidates
 
     radius = result.radius_km
-    candidates = _hours_filtered(fetch(radius), filters, at)
+    labelled = functools.cache(lambda: france_services_site_ids(day=at.date()))
+    candidates = _hours_filtered(fetch(radius), filters, at, labelled)
     if not candidates and center is not None and not user_radius:
         for wider in WIDER_RADII_KM:
             if wider <= radius:
                 continue
-            candidates = _hours_filtered(fetch(wider), filters, at)
+            candidates = _hours_filtered(fetch(wider), filters, at, labelled)
             if candidates:
                 result.messages.append(
                     _(
@@ -490,12 +510,15 @@ def directory_search(
     result.pages = math.ceil(result.total / page_size)
     result.page = min(max(page, 1), result.pages)
     chunk = candidates[(result.page - 1) * page_size : result.page * page_size]
-    result.hits = _hits(chunk, at)
+    result.hits = _hits(chunk, at, labelled())
     return result
 
 
 def _hours_filtered(
-    candidates: list[_Candidate], filters: SearchFilters, at: datetime.datetime
+    candidates: list[_Candidate],
+    filters: SearchFilters,
+    at: datetime.datetime,
+    labelled: Callable[[], frozenset[int]],
 ) -> list[_Candidate]:
     if filters.open_saturday:
         candidates = [
@@ -510,7 +533,12 @@ def _hours_filtered(
             if _hours_ok(c.expression) and hours.is_open(c.expression, at, timezone=c.timezone)
         ]
     if filters.partner is not None and candidates:
-        served = sites_serving(filters.partner, day=at.date(), site_ids=[c.pk for c in candidates])
+        served = sites_serving(
+            filters.partner,
+            day=at.date(),
+            site_ids=[c.pk for c in candidates],
+            labelled=labelled(),
+        )
         candidates = [c for c in candidates if c.pk in served]
     return candidates
 
@@ -528,16 +556,14 @@ def _no_result_message(result: SearchResult, filters: SearchFilters) -> str:
     }
 
 
-def _hits(chunk: list[_Candidate], at: datetime.datetime) -> list[SiteHit]:
-    ids = [c.pk for c in chunk]
-    sites = Site.objects.select_related("commune").in_bulk(ids)
-    labelled = set(
-        sites_labelled_on(
-            programme=FRANCE_SERVICES, day=at.date(), sites=Site.objects.filter(pk__in=ids)
-        ).values_list("pk", flat=True)
-    )
+def _hits(
+    chunk: list[_Candidate], at: datetime.datetime, labelled: frozenset[int]
+) -> list[SiteHit]:
+    sites = Site.objects.select_related("commune").in_bulk([c.pk for c in chunk])
     hits = []
     for candidate in chunk:
+        if candidate.pk not in sites:  # deleted or hidden between the two queries
+            continue
         expression = candidate.expression
         known = _hours_ok(expression)
         open_now = known and hours.is_open(expression, at, timezone=candidate.timezone)

@@ -46,10 +46,10 @@ class TestSearchPage:
     def test_query_count_is_locked(self, client, django_assert_num_queries):
         url = reverse("directory:home")
         client.get(url, {"q": "saint etienne"})  # warm the per-process indexes
-        # communes, candidates, page of sites, labels (the partners of the form are cached)
+        # communes, candidates, label stamp, page of sites (the partners of the form are cached)
         with django_assert_num_queries(4):
             client.get(url, {"q": "saint etienne"})
-        with django_assert_num_queries(7):  # + the partner, its agreements, the labels
+        with django_assert_num_queries(6):  # + the partner and its agreements
             client.get(url, {"q": "42000", "partenaire": "caf"})
 
     @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_one_site(client):
 
 def test_list_query_count_is_locked(client, django_assert_num_queries):
     client.get(URL, {"q": "saint etienne"})
-    with django_assert_num_queries(4):  # communes, candidates, sites of the page, labels
+    with django_assert_num_queries(4):  # communes, candidates, label stamp, sites of the page
         client.get(URL, {"q": "saint etienne"})
 
 
