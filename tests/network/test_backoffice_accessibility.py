@@ -1,0 +1,97 @@
+"""axe-core in a real browser on every back-office page: no serious or critical violation."""
+
+import re
+
+import pytest
+
+from maillon.accounts import invitations
+from maillon.accounts.enums import Role
+from maillon.geo.selectors import commune_get
+from maillon.geo.services import geo_import
+from maillon.network.models import Agreement, NetworkMembership, Stop
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    MembershipFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    SiteFactory,
+)
+from tests.people.factories import EmployeeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def axe_problems(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_back_office_pages_pass_axe(page):
+    pytest.importorskip("axe_playwright_python")
+    geo_import()
+    lyon8 = commune_get(code="69388")
+    network = NetworkFactory()
+    organisation = OrganisationFactory(name="PIMMS Lyon")
+    NetworkMembership.objects.create(network=network, organisation=organisation)
+    site = SiteFactory(organisation=organisation, name="PIMMS Lyon 8e", commune=lyon8)
+    stop = Stop.objects.create(
+        site=site, commune=lyon8, place="Marché", schedule="Mo[2,4] 09:00-12:00"
+    )
+    partner = PartnerFactory(name="CAF test")
+    agreement = Agreement.objects.create(partner=partner, site=site, start_date="2025-01-01")
+    employee = EmployeeFactory(organisation=organisation)
+    head = MembershipFactory(role=Role.NETWORK_ADMIN, network=network).user
+    invitation = invitations.invitation_create(
+        actor=head,
+        organisation=organisation,
+        email="nouvelle@example.org",
+        role=Role.AGENT,
+        site=site,
+        accept_url=lambda token: token,
+    )
+    token = invitations.invitation_token(invitation)
+
+    page.goto(f"/compte/invitation/{token}/")
+    assert axe_problems(page) == [], "invitation"
+
+    page.goto("/compte/connexion/")
+    page.get_by_label("Identifiant").fill(head.username)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/compte/$"))
+    urls = [
+        f"/reseau/points-d-accueil/{site.pk}/",
+        f"/reseau/points-d-accueil/{site.pk}/modifier/",
+        f"/reseau/points-d-accueil/{site.pk}/horaires/",
+        f"/reseau/points-d-accueil/{site.pk}/arrets/",
+        f"/reseau/points-d-accueil/{site.pk}/arrets/{stop.pk}/",
+        f"/reseau/points-d-accueil/{site.pk}/conventions/",
+        f"/reseau/points-d-accueil/{site.pk}/conventions/{agreement.pk}/",
+        f"/reseau/points-d-accueil/{site.pk}/historique/",
+        f"/reseau/structures/{organisation.pk}/",
+        f"/reseau/structures/{organisation.pk}/modifier/",
+        f"/reseau/structures/{organisation.pk}/historique/",
+        f"/reseau/structures/{organisation.pk}/nouveau-point/",
+        f"/equipes/structures/{organisation.pk}/",
+        f"/equipes/salaries/{employee.pk}/",
+        f"/compte/structures/{organisation.pk}/membres/",
+        "/reseau/structures/",
+        "/reseau/partenaires/",
+        f"/reseau/partenaires/{partner.pk}/",
+        "/journal/",
+    ]
+    problems = {}
+    for url in urls:
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        found = axe_problems(page)
+        if found:
+            problems[url] = found
+    assert problems == {}, "\n".join(f"{u}: {p}" for u, ps in problems.items() for p in ps)
