@@ -148,3 +148,14 @@ def test_outreach_and_workshop_pages(client):
         },
     )
     assert "La date est dans le futur." in response.content.decode()
+
+
+def test_the_network_head_edits_a_taxonomy_in_the_admin(client):
+    from tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory(network_admin=True).user)
+    page = client.get("/admin/activity/theme/")
+    assert page.status_code == 200
+    assert "Énergie - Eau" in page.content.decode()
+    client.force_login(agent_of(SiteFactory()))
+    assert client.get("/admin/activity/theme/").status_code in (302, 403)

@@ -1,0 +1,39 @@
+"""The network head edits the activity taxonomies here (journalled like other reference data).
+
+Visits, requests and rollups are not in the admin: they are written by the desk services only.
+The desk reads the taxonomies through a one-minute in-process cache (`taxonomy.py`).
+"""
+
+from django.contrib import admin
+
+from maillon.accounts.perms import is_network_admin
+from maillon.activity.models import AgeBand, Channel, HelpKind, Outcome, OutreachPlace, Theme
+from maillon.journal.admin import JournalledAdminMixin
+
+
+class TaxonomyAdmin(JournalledAdminMixin, admin.ModelAdmin):
+    list_display = ["label", "code", "shortcut", "position", "valid_from", "valid_until"]
+    list_editable = ["shortcut", "position", "valid_from", "valid_until"]
+    search_fields = ["label", "code"]
+    ordering = ["position", "label"]
+
+    # The network head's tool: the same rule as the reference-data apps (accounts.backends).
+    def has_module_permission(self, request) -> bool:
+        return is_network_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_network_admin(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_network_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_network_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """A value used by past activity is closed with `valid_until`, never deleted."""
+        return False
+
+
+for model in (Channel, Theme, HelpKind, Outcome, OutreachPlace, AgeBand):
+    admin.site.register(model, TaxonomyAdmin)
