@@ -14,6 +14,7 @@ from maillon.network import hours, recurrence
 from maillon.network.enums import PartnerKind
 from maillon.network.hours_editor import EditorHours, Exception_, PublicHolidays
 from maillon.network.models import Agreement, Organisation, Partner, Site
+from maillon.network.services import SITE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -120,23 +121,7 @@ class SiteForm(CommuneFromPostalCodeMixin, forms.ModelForm):
     class Meta:
         model = Site
         formfield_callback = https_urls
-        fields = [
-            "name",
-            "kind",
-            "address",
-            "address_complement",
-            "postal_code",
-            "commune",
-            "latitude",
-            "longitude",
-            "phone",
-            "email",
-            "appointment_url",
-            "appointment_required",
-            "wheelchair_accessible",
-            "public_note",
-            "is_public",
-        ]
+        fields = list(SITE_FIELDS)  # what site_update may change
         widgets = {"public_note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
