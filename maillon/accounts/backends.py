@@ -3,7 +3,16 @@ from django.contrib.auth.backends import BaseBackend
 from maillon.accounts.perms import is_network_admin
 
 # The reference data a network admin maintains through Django's admin.
-NETWORK_ADMIN_APPS = {"geo", "network", "labels", "accounts"}
+NETWORK_ADMIN_APPS = {
+    "geo",
+    "network",
+    "labels",
+    "accounts",
+    "activity",
+    "people",
+    "reports",
+    "journal",
+}
 
 
 class NetworkAdminBackend(BaseBackend):

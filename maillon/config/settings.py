@@ -187,3 +187,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Public API rate limit per client address (requests per minute), counted in the cache.
+MAILLON_PUBLIC_API_RATE = env_int("MAILLON_PUBLIC_API_RATE", 120)
+# Trust X-Forwarded-For for the client address (only behind a proxy that sets it).
+MAILLON_BEHIND_PROXY = env_bool("MAILLON_BEHIND_PROXY", default=False)
+# Name of the producer written in the open-data export.
+MAILLON_OPEN_DATA_SOURCE = env_str("MAILLON_OPEN_DATA_SOURCE", "Maillon")
+# Bulk activity import uses COPY on PostgreSQL (set false to use plain inserts).
+ACTIVITY_IMPORT_COPY = env_bool("ACTIVITY_IMPORT_COPY", default=True)
