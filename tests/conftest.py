@@ -37,23 +37,22 @@ def _fast_password_hasher(settings):
 
 
 def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests: skipped with a reason on SQLite locally; under CI the SQLite run
+    deselects them (the PostgreSQL run of CI covers them), since a skip there is a failure."""
     from django.conf import settings
 
-    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    for item in items:
-        if "postgresql" in item.keywords and vendor != "postgresql":
-            item.add_marker(
-                pytest.mark.skipif(
-                    not IN_CI, reason="needs PostgreSQL (set DATABASE_URL=postgres://…)"
-                )
-            )
-            if IN_CI:  # the PostgreSQL run of CI covers it; deselecting is not skipping
-                item.add_marker(pytest.mark.deselect_in_ci)
-    selected = [i for i in items if "deselect_in_ci" not in i.keywords]
-    deselected = [i for i in items if "deselect_in_ci" in i.keywords]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
+    if settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] == "postgresql":
+        return
+    postgresql_only = [item for item in items if "postgresql" in item.keywords]
+    if not postgresql_only:
+        return
+    if IN_CI:
+        config.hook.pytest_deselected(items=postgresql_only)
+        items[:] = [item for item in items if "postgresql" not in item.keywords]
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in postgresql_only:
+        item.add_marker(skip)
 
 
 _skipped_in_ci: list[str] = []
