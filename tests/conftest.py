@@ -36,6 +36,19 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: ids cached by an earlier test may be flushed."""
+    from django.core.cache import cache
+
+    from maillon.directory.search import clear_caches
+
+    cache.clear()
+    clear_caches()
+    yield
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests: skipped with a reason on SQLite locally; under CI the SQLite run
     deselects them (the PostgreSQL run of CI covers them), since a skip there is a failure."""

@@ -149,6 +149,11 @@ def _current_commune_names() -> list[tuple[str, int, str, int]]:
     return _commune_names[0]
 
 
+def clear_caches() -> None:
+    """Forget the per-process list of commune names (after a geography import, in tests)."""
+    _commune_names.clear()
+
+
 def commune_suggestions(text: str, *, limit: int = 3) -> list[Commune]:
     """Communes whose name is close to a misspelt `text` ("Sant-Etienne" → Saint-Étienne)."""
     key = search_key(text)

@@ -8,14 +8,22 @@ from docx import Document
 
 from maillon.accounts.enums import Role
 from maillon.geo.services import geo_import
+from maillon.labels.enums import FRANCE_SERVICES
+from maillon.labels.models import LabelProgramme
 from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_network_head_publishes_the_autumn_2020_list(page):
+    # A transactional test starts from a flushed database: the programme that the data
+    # migration creates is gone.
+    LabelProgramme.objects.get_or_create(slug=FRANCE_SERVICES, defaults={"name": "France Services"})
     geo_import()
     pimms_network_import()
     head = MembershipFactory(role=Role.NETWORK_ADMIN, network=Network.objects.get(slug="pimms"))
