@@ -88,6 +88,9 @@ TEMPLATES = [
 
 # Database: DATABASE_URL (postgres://… or sqlite:///…), default an embedded SQLite file.
 _default_sqlite = f"sqlite:///{DATA_DIR / 'maillon.sqlite3'}"
+if not env_str("DATABASE_URL"):
+    # The embedded database needs its folder before any command (migrate, import…) opens it.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", _default_sqlite), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)

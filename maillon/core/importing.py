@@ -64,3 +64,28 @@ def read_csv_rows(
             raise ImportFileError(
                 f"{path.name}, ligne {start} : fichier CSV illisible ({exc})."
             ) from exc
+
+
+ProblemSections = list[tuple[str, list[Problem]]]
+
+
+def print_problems(console, *, file_name: str, sections: ProblemSections) -> None:
+    """Print each non-empty section of problems under its title (a rich Console)."""
+    for title, problems in sections:
+        if not problems:
+            continue
+        console.print(f"\n[bold]{title} ({len(problems)})[/]")
+        for problem in problems:
+            console.print(
+                f"  {file_name}, {problem}", markup=False, highlight=False, soft_wrap=True
+            )
+
+
+def write_problem_report(path: str | Path, *, sections: ProblemSections) -> None:
+    """Write every problem to a CSV file: category, line, column, value, reason."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["catégorie", "ligne", "colonne", "valeur", "motif"])
+        for title, problems in sections:
+            for p in problems:
+                writer.writerow([title, p.line, p.column, p.value, p.reason])

@@ -142,3 +142,24 @@ def test_a_file_not_in_utf8_writes_nothing(tmp_path):
     with pytest.raises(ImportFileError, match="UTF-8"):
         france_services_import(path=path)
     assert Site.objects.count() == 0
+
+
+def test_the_command_prints_a_summary_and_writes_the_problem_report(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    report = tmp_path / "problemes.csv"
+    out = StringIO()
+    call_command("import_france_services", report=str(report), stdout=out)
+    text = out.getvalue()
+    assert "créés 2843" in text and "rejetés 2" in text
+    assert "Horaires : 13833/13944 (99.2%)" in text
+    with report.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["catégorie"] for row in rows} >= {
+        "Lignes rejetées",
+        "Horaires non convertis",
+        "Écarts avec la géographie officielle",
+    }
+    assert rows[0]["ligne"] == "1322" and rows[0]["colonne"] == "insee_com"

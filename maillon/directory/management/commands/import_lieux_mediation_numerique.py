@@ -1,11 +1,10 @@
-import csv
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from maillon.core.importing import ImportFileError
+from maillon.core.importing import ImportFileError, print_problems, write_problem_report
 from maillon.core.progress import progress_bar
 from maillon.directory.opendata.reading import read_table
 from maillon.directory.services import places_import
@@ -40,23 +39,13 @@ class Command(BaseCommand):
             raise CommandError(f"{exc} Rien n'a été importé.") from exc
         elapsed = time.perf_counter() - started
         sections = [("Lignes rejetées", result.rejected), ("Valeurs ignorées", result.warnings)]
-        for title, problems in sections:
-            if problems and options["verbosity"] >= 1:
-                console.print(f"\n[bold]{title} ({len(problems)})[/]")
-                for problem in problems:
-                    console.print(
-                        f"  {path.name}, {problem}", markup=False, highlight=False, soft_wrap=True
-                    )
+        if options["verbosity"] >= 1:
+            print_problems(console, file_name=path.name, sections=sections)
         console.print(
             f"\n[bold]Lieux ({fmt.upper()})[/] : {result.rows} lignes — créés {result.created}, "
             f"mis à jour {result.updated}, inchangés {result.unchanged}, lieux du réseau "
             f"reconnus {result.own}, rejetés {result.rejected_lines}. Durée {elapsed:.1f} s."
         )
         if options["report"]:
-            with open(options["report"], "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["catégorie", "ligne", "colonne", "valeur", "motif"])
-                for title, problems in sections:
-                    for p in problems:
-                        writer.writerow([title, p.line, p.column, p.value, p.reason])
+            write_problem_report(options["report"], sections=sections)
             console.print(f"Rapport détaillé : {options['report']}")

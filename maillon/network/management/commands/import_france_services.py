@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from maillon.core.importing import ImportFileError
+from maillon.core.importing import ImportFileError, print_problems, write_problem_report
 from maillon.core.progress import progress_bar
 from maillon.network.importers.france_services import (
     DATA_FILE,
@@ -51,13 +51,8 @@ class Command(BaseCommand):
             ("Écarts avec la géographie officielle", result.geo_mismatches),
             ("Autres remarques", result.other_warnings),
         ]
-        for title, problems in sections:
-            if problems and options["verbosity"] >= 1:
-                console.print(f"\n[bold]{title} ({len(problems)})[/]")
-                for problem in problems:
-                    console.print(
-                        f"  {path.name}, {problem}", markup=False, highlight=False, soft_wrap=True
-                    )
+        if options["verbosity"] >= 1:
+            print_problems(console, file_name=path.name, sections=sections)
         console.print(
             f"\n[bold]France Services[/] : {result.rows} lignes — créés {result.created}, "
             f"mis à jour {result.updated}, inchangés {result.unchanged}, "
@@ -70,10 +65,5 @@ class Command(BaseCommand):
             f"{len(result.geo_mismatches)} écarts de géographie. Durée {elapsed:.1f} s."
         )
         if options["report"]:
-            with open(options["report"], "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["catégorie", "ligne", "colonne", "valeur", "motif"])
-                for title, problems in sections:
-                    for p in problems:
-                        writer.writerow([title, p.line, p.column, p.value, p.reason])
+            write_problem_report(options["report"], sections=sections)
             console.print(f"Rapport détaillé : {options['report']}")
