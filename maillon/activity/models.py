@@ -15,12 +15,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.periods import in_force_on, ordered_period_constraint
+
 
 class TaxonomyQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-        )
+        return self.filter(in_force_on(day))
 
 
 class Taxonomy(models.Model):
@@ -53,22 +53,13 @@ class Taxonomy(models.Model):
         )
 
 
-def _validity_constraint(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(valid_until__isnull=True)
-        | Q(valid_from__isnull=True)
-        | Q(valid_until__gte=models.F("valid_from")),
-        name=name,
-    )
-
-
 class Channel(Taxonomy):
     """How the person was helped: on site, by phone, outside the walls, at home…"""
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("canal")
         verbose_name_plural = _("canaux")
-        constraints = [_validity_constraint("activity_channel_validity_ordered")]
+        constraints = [ordered_period_constraint("activity_channel_validity_ordered")]
 
 
 class Theme(Taxonomy):
@@ -77,7 +68,7 @@ class Theme(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("thème")
         verbose_name_plural = _("thèmes")
-        constraints = [_validity_constraint("activity_theme_validity_ordered")]
+        constraints = [ordered_period_constraint("activity_theme_validity_ordered")]
 
 
 class HelpKind(Taxonomy):
@@ -86,7 +77,7 @@ class HelpKind(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("aide apportée")
         verbose_name_plural = _("aides apportées")
-        constraints = [_validity_constraint("activity_helpkind_validity_ordered")]
+        constraints = [ordered_period_constraint("activity_helpkind_validity_ordered")]
 
 
 class Outcome(Taxonomy):
@@ -95,7 +86,7 @@ class Outcome(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
-        constraints = [_validity_constraint("activity_outcome_validity_ordered")]
+        constraints = [ordered_period_constraint("activity_outcome_validity_ordered")]
 
 
 class OutreachPlace(Taxonomy):
@@ -104,7 +95,7 @@ class OutreachPlace(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("lieu de médiation sortante")
         verbose_name_plural = _("lieux de médiation sortante")
-        constraints = [_validity_constraint("activity_outreachplace_validity_ordered")]
+        constraints = [ordered_period_constraint("activity_outreachplace_validity_ordered")]
 
 
 class AgeBand(Taxonomy):
@@ -113,7 +104,7 @@ class AgeBand(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("tranche d'âge")
         verbose_name_plural = _("tranches d'âge")
-        constraints = [_validity_constraint("activity_ageband_validity_ordered")]
+        constraints = [ordered_period_constraint("activity_ageband_validity_ordered")]
 
 
 class VisitQuerySet(models.QuerySet):

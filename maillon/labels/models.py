@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.periods import in_force_on
 from maillon.labels.enums import (
     ApplicationKind,
     ApplicationStatus,
@@ -57,9 +58,7 @@ class Wave(models.Model):
 
 class CriterionQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-        )
+        return self.filter(in_force_on(day))
 
 
 class Criterion(models.Model):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.periods import in_force_on, ordered_period_constraint
 from maillon.network.enums import OrganisationKind, PartnerKind, SiteKind
 from maillon.network.validators import validate_siret
 
@@ -35,9 +36,7 @@ class Network(models.Model):
 
 class NetworkMembershipQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
-        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=day)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
-        )
+        return self.filter(in_force_on(day, start="start_date", end="end_date"))
 
 
 class NetworkMembership(models.Model):
@@ -62,11 +61,8 @@ class NetworkMembership(models.Model):
         verbose_name = _("adhésion à un réseau")
         verbose_name_plural = _("adhésions à un réseau")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="network_membership_dates_ordered",
+            ordered_period_constraint(
+                "network_membership_dates_ordered", start="start_date", end="end_date"
             )
         ]
 
@@ -286,9 +282,7 @@ class Stop(models.Model):
 
 class PartnerQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-        )
+        return self.filter(in_force_on(day))
 
     def national_operators(self):
         return self.filter(kind=PartnerKind.NATIONAL_OPERATOR)
@@ -315,12 +309,7 @@ class Partner(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=PartnerKind.values), name="network_partner_kind"
             ),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_until__gte=models.F("valid_from")),
-                name="network_partner_validity_ordered",
-            ),
+            ordered_period_constraint("network_partner_validity_ordered"),
         ]
 
     def __str__(self) -> str:
