@@ -476,3 +476,57 @@ class WorkshopDailyRollup(Rollup):
                 fields=["site_id", "day", "theme_id"], name="activity_workshop_rollup_key"
             )
         ]
+
+
+# Monthly rollups: the same facts summed per calendar month on fewer dimensions, so that key
+# figures and dashboards over a whole network and a year read tens of thousands of rows, not
+# millions (the daily request rollup has nearly one row per request at national scale). `month`
+# is the first day of the month. They are written in the same transaction as the daily ones.
+
+
+class VisitMonthlyRollup(Rollup):
+    site_id = models.IntegerField()
+    month = models.DateField()
+    channel_id = models.IntegerField()
+    visits = models.IntegerField(default=0)
+    requests = models.IntegerField(default=0)
+    first_visits = models.IntegerField(default=0)
+    qpv_residents = models.IntegerField(default=0)
+    minutes = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul mensuel des passages")
+        verbose_name_plural = _("cumuls mensuels des passages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "month", "channel_id"], name="activity_visit_month_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "site_id"], name="activity_vismonth_month_site")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} — {self.month:%Y-%m}"
+
+
+class RequestMonthlyRollup(Rollup):
+    site_id = models.IntegerField()
+    month = models.DateField()
+    partner_id = models.IntegerField()
+    theme_id = models.IntegerField()
+    channel_id = models.IntegerField()
+    requests = models.IntegerField(default=0)
+    follow_ups = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul mensuel des demandes")
+        verbose_name_plural = _("cumuls mensuels des demandes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "month", "partner_id", "theme_id", "channel_id"],
+                name="activity_request_month_key",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "site_id"], name="activity_reqmonth_month_site")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} — {self.month:%Y-%m}"

@@ -8,6 +8,10 @@ back one is not. Rows are sorted by key before the upsert so that concurrent tra
 rollup rows in the same order (no deadlock). Bulk loads (import, generator) aggregate their
 rows in memory and upsert once per batch, in the same transaction as the rows.
 
+Monthly rollups (visits per site × month × channel with their request count; requests per
+site × month × partner × theme × channel) are maintained the same way, by the same upserts: they
+are what key figures and dashboards read (see `maillon.reports`).
+
 `rollups_recompute()` rebuilds the tables from the facts (GROUP BY) and `rollups_compare()`
 lists every difference: that is `maillon rollups verify`.
 """
@@ -21,9 +25,18 @@ from django.db import connection
 from maillon.activity.models import (
     OutreachDailyRollup,
     RequestDailyRollup,
+    RequestMonthlyRollup,
     VisitDailyRollup,
+    VisitMonthlyRollup,
     WorkshopDailyRollup,
 )
+
+
+def month_sql(column: str) -> str:
+    """SQL for the first day of the month of a date column, on the current database."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
 
 
 @dataclass(frozen=True)
@@ -36,12 +49,18 @@ class RollupSpec:
     group_sql: str
     visit_alias: str = ""  # alias of activity_visit in select_sql, when it is there
 
+    # select_sql and group_sql may contain {month}: the month of v.day on the current database
+
     @property
     def source_sql(self) -> str:
-        return f"{self.select_sql} GROUP BY {self.group_sql}"
+        return self._sql(f"{self.select_sql} GROUP BY {self.group_sql}")
 
     def source_sql_where(self, where: str) -> str:
-        return f"{self.select_sql} WHERE {where} GROUP BY {self.group_sql}"
+        return self._sql(f"{self.select_sql} WHERE {where} GROUP BY {self.group_sql}")
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("{month}", month_sql("v.day"))
 
 
 REQUESTS = RollupSpec(
@@ -89,7 +108,34 @@ WORKSHOPS = RollupSpec(
     select_sql="SELECT site_id, day, theme_id, COUNT(*), SUM(participants) FROM activity_workshop",
     group_sql="site_id, day, theme_id",
 )
-ALL_SPECS = (VISITS, REQUESTS, OUTREACH, WORKSHOPS)
+VISITS_MONTHLY = RollupSpec(
+    table=VisitMonthlyRollup._meta.db_table,
+    keys=("site_id", "month", "channel_id"),
+    measures=("visits", "requests", "first_visits", "qpv_residents", "minutes"),
+    select_sql=(
+        "SELECT v.site_id, {month}, v.channel_id, COUNT(*),"
+        " SUM((SELECT COUNT(*) FROM activity_request r WHERE r.visit_id = v.id)),"
+        " SUM(CASE WHEN v.first_visit THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN v.qpv_resident THEN 1 ELSE 0 END), SUM(COALESCE(v.duration_minutes, 0))"
+        " FROM activity_visit v"
+    ),
+    group_sql="v.site_id, {month}, v.channel_id",
+    visit_alias="v",
+)
+REQUESTS_MONTHLY = RollupSpec(
+    table=RequestMonthlyRollup._meta.db_table,
+    keys=("site_id", "month", "partner_id", "theme_id", "channel_id"),
+    measures=("requests", "follow_ups"),
+    select_sql=(
+        "SELECT v.site_id, {month}, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
+        " COUNT(*), SUM(CASE WHEN r.follow_up THEN 1 ELSE 0 END)"
+        " FROM activity_request r JOIN activity_visit v ON v.id = r.visit_id"
+    ),
+    group_sql="v.site_id, {month}, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id",
+    visit_alias="v",
+)
+ALL_SPECS = (VISITS, REQUESTS, OUTREACH, WORKSHOPS, VISITS_MONTHLY, REQUESTS_MONTHLY)
+VISIT_SPECS = (VISITS, REQUESTS, VISITS_MONTHLY, REQUESTS_MONTHLY)
 
 
 class Delta:
@@ -136,21 +182,31 @@ class Delta:
         sign: int = 1,
     ) -> None:
         """Same, from plain values; `requests` are (partner, theme, help, outcome, follow_up)."""
+        requests = list(requests)
+        first, qpv, minutes = int(bool(first_visit)), int(bool(qpv_resident)), minutes or 0
         self.add(
-            VISITS,
-            (site_id, day, channel_id, age_band_id or 0),
-            (1, int(bool(first_visit)), int(bool(qpv_resident)), minutes or 0),
+            VISITS, (site_id, day, channel_id, age_band_id or 0), (1, first, qpv, minutes), sign
+        )
+        month = day.replace(day=1)
+        self.add(
+            VISITS_MONTHLY,
+            (site_id, month, channel_id),
+            (1, len(requests), first, qpv, minutes),
             sign,
         )
-        rows = self.rows[REQUESTS]
+        rows, monthly = self.rows[REQUESTS], self.rows[REQUESTS_MONTHLY]
         for partner_id, theme_id, help_id, outcome_id, follow_up in requests:
-            key = (site_id, day, partner_id or 0, theme_id, channel_id, help_id, outcome_id)
-            current = rows.get(key)
-            if current is None:
-                rows[key] = [sign, sign * int(follow_up)]
-            else:
-                current[0] += sign
-                current[1] += sign * int(follow_up)
+            follow = sign * int(follow_up)
+            for table, key in (
+                (rows, (site_id, day, partner_id or 0, theme_id, channel_id, help_id, outcome_id)),
+                (monthly, (site_id, month, partner_id or 0, theme_id, channel_id)),
+            ):
+                current = table.get(key)
+                if current is None:
+                    table[key] = [sign, follow]
+                else:
+                    current[0] += sign
+                    current[1] += follow
 
     def outreach(self, act, sign: int = 1) -> None:
         self.add(
@@ -208,7 +264,7 @@ def rollups_add_visits(ids: list[int]) -> None:
     else:  # ids interleaved with a concurrent writer's (PostgreSQL sequence)
         where, params = "v.id = ANY(%s)", [list(ids)]
     with connection.cursor() as cursor:
-        for spec in (VISITS, REQUESTS):
+        for spec in VISIT_SPECS:
             columns = ", ".join(spec.keys + spec.measures)
             updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
             cursor.execute(
