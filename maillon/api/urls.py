@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from maillon.api import activity, geo, public, sites
+from maillon.api import activity, geo, public, report_documents, reports, sites
 from maillon.api.auth import SessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -19,6 +19,8 @@ api.add_router("/v1/geo", geo.router)
 api.add_router("/v1/public", public.router)
 api.add_router("/v1", sites.router)
 api.add_router("/v1", activity.router)
+api.add_router("/v1/reports", reports.router)
+api.add_router("/v1/reports", report_documents.router)
 
 
 def _exempt_from_login_middleware(patterns) -> None:

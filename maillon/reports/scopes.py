@@ -1,0 +1,149 @@
+"""Reporting scopes: the set of sites a report is about, and who may read it.
+
+A scope is written `kind:code` in URLs and forms (`network:pimms`, `region:84`,
+`department:42`, `organisation:12`, `site:345`, `all:`):
+
+- `all` — every site of the installation: superusers only;
+- `network`, `region`, `department` — the network head (network admin): a network he
+  administers; a région or a département within the sites he may see;
+- `organisation` — the organisations the user manages (managers, network head);
+- `site` — any site the user may see (agents included).
+
+Partner viewers have no scope: they read the partner report of their own partner only.
+A scope the user may not read answers 404, the same as one that does not exist.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillon.accounts.perms import (
+    is_network_admin,
+    organisations_managed_by,
+    sites_visible_to,
+)
+from maillon.geo.models import Department, Region
+from maillon.labels.perms import networks_administered_by
+from maillon.network.models import Site
+
+KIND_LABELS = {
+    "all": gettext_lazy("ensemble des points d'accueil"),
+    "network": gettext_lazy("réseau"),
+    "region": gettext_lazy("région"),
+    "department": gettext_lazy("département"),
+    "organisation": gettext_lazy("structure"),
+    "site": gettext_lazy("point d'accueil"),
+}
+# From the widest to the narrowest: the order of the scope selector and of the benchmark.
+KINDS = tuple(KIND_LABELS)
+
+
+@dataclass
+class Scope:
+    kind: str
+    code: str
+    name: str
+    sites: QuerySet[Site] = field(repr=False)
+    # True when `sites` is every site (no filter needed on the rollups)
+    unrestricted: bool = False
+    network: object = None  # the Network of a network scope
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "all":
+            return str(KIND_LABELS["all"]).capitalize()
+        return f"{str(KIND_LABELS[self.kind]).capitalize()} — {self.name}"
+
+    @cached_property
+    def site_ids(self) -> list[int]:
+        return list(self.sites.order_by("pk").values_list("pk", flat=True))
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _area_sites(user) -> tuple[QuerySet[Site], bool]:
+    if user.is_superuser:
+        return Site.objects.all(), True
+    return sites_visible_to(user), False
+
+
+def scope_get(*, user, key: str) -> Scope:
+    """The scope `kind:code` if `user` may read it; Http404 otherwise."""
+    kind, _sep, code = (key or "").partition(":")
+    code = code.strip()
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    if kind == "all" and user.is_superuser:
+        return Scope("all", "", str(KIND_LABELS["all"]), Site.objects.all(), unrestricted=True)
+    if kind == "network":
+        network = networks_administered_by(user).filter(slug=code).first()
+        if network is not None:
+            return Scope(
+                "network", code, network.name, Site.objects.in_network(network), network=network
+            )
+    if kind in ("region", "department") and is_network_admin(user):
+        model = Region if kind == "region" else Department
+        area = model.objects.filter(pk=code).first()
+        if area is not None:
+            sites, _all = _area_sites(user)
+            lookup = "commune__region_id" if kind == "region" else "commune__department_id"
+            return Scope(kind, code, area.name, sites.filter(**{lookup: code}))
+    if kind == "organisation" and code.isdigit():
+        organisation = organisations_managed_by(user).filter(pk=int(code)).first()
+        if organisation is not None:
+            return Scope("organisation", code, organisation.name, organisation.sites.all())
+    if kind == "site" and code.isdigit():
+        site = sites_visible_to(user).filter(pk=int(code)).first()
+        if site is not None:
+            return Scope("site", code, site.name, Site.objects.filter(pk=site.pk))
+    raise Http404(_("Périmètre inconnu ou non autorisé."))
+
+
+def scope_default(user) -> Scope:
+    """The widest scope the user may read: his network, his organisation, his site."""
+    for key in scope_choices(user, limit_per_kind=1):
+        return scope_get(user=user, key=key[0])
+    raise Http404(_("Aucun périmètre de rapport pour ce compte."))
+
+
+def scope_choices(user, *, limit_per_kind: int | None = None) -> list[tuple[str, str]]:
+    """(key, label) of the scopes the user may read, widest first, for a selector."""
+    choices: list[tuple[str, str]] = []
+    if not (user.is_authenticated and user.is_active):
+        return choices
+
+    def add(kind: str, rows) -> None:
+        label = str(KIND_LABELS[kind]).capitalize()
+        items = list(rows[:limit_per_kind] if limit_per_kind else rows)
+        choices.extend((f"{kind}:{code}", f"{label} — {name}") for code, name in items)
+
+    if user.is_superuser:
+        choices.append(("all:", str(KIND_LABELS["all"]).capitalize()))
+    add("network", networks_administered_by(user).order_by("name").values_list("slug", "name"))
+    if is_network_admin(user):
+        sites, _all = _area_sites(user)
+        region_codes = sites.values("commune__region_id")
+        department_codes = sites.values("commune__department_id")
+        add(
+            "region",
+            Region.objects.filter(pk__in=region_codes).order_by("name").values_list("code", "name"),
+        )
+        add(
+            "department",
+            Department.objects.filter(pk__in=department_codes)
+            .order_by("code")
+            .values_list("code", "name"),
+        )
+    add("organisation", organisations_managed_by(user).order_by("name").values_list("pk", "name"))
+    if not user.is_superuser:  # a superuser's site list would be thousands long
+        add("site", sites_visible_to(user).order_by("name").values_list("pk", "name"))
+    return choices

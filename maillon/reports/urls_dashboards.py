@@ -1,0 +1,5 @@
+"""URLs of the dashboards pages (included by maillon/reports/urls.py under /rapports/)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
