@@ -26,7 +26,8 @@ from maillon.labels.models import Criterion, Publication
 from maillon.labels.selectors import coverage_on, sites_labelled_on, sites_new_between
 from maillon.network.enums import SiteKind
 from maillon.network.models import Network, Site
-from maillon.reports.models import DeclaredFigure, FigureQualifier, FigureScope
+from maillon.reports.declared import figures_compatible
+from maillon.reports.models import DeclaredFigure, FigureScope
 
 
 @dataclass(frozen=True)
@@ -220,21 +221,6 @@ def _figure_sum_findings(figures: QuerySet[DeclaredFigure]) -> list[Finding]:
     return findings
 
 
-def _compatible(a: DeclaredFigure, b: DeclaredFigure) -> bool:
-    """Whether two statements of the same quantity can both be true."""
-
-    def bounds(f: DeclaredFigure) -> tuple[Decimal, Decimal | None]:
-        if f.qualifier == FigureQualifier.AT_LEAST:
-            return f.value, None
-        if f.qualifier == FigureQualifier.ABOUT:
-            return f.value * Decimal("0.9"), f.value * Decimal("1.1")
-        return f.value, f.value
-
-    low_a, high_a = bounds(a)
-    low_b, high_b = bounds(b)
-    return (high_a is None or low_b <= high_a) and (high_b is None or low_a <= high_b)
-
-
 def _figure_contradiction_findings(figures: QuerySet[DeclaredFigure]) -> list[Finding]:
     findings = []
     groups: dict[tuple, list[DeclaredFigure]] = defaultdict(list)
@@ -249,7 +235,7 @@ def _figure_contradiction_findings(figures: QuerySet[DeclaredFigure]) -> list[Fi
                     first.period_start == second.period_start
                     and first.period_end == second.period_end
                 )
-                if not same_period or _compatible(first, second):
+                if not same_period or figures_compatible(first, second):
                     continue
                 findings.append(
                     Finding(

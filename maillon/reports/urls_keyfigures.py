@@ -1,5 +1,10 @@
-"""URLs of the keyfigures pages (included by maillon/reports/urls.py under /rapports/)."""
+"""URLs of the key figures pages (included by maillon/reports/urls.py under /rapports/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from maillon.reports import views_keyfigures as views
+
+urlpatterns: list = [
+    path("", views.reports_home_view, name="home"),
+    path("chiffres-cles/", views.key_figures_view, name="key_figures"),
+]

@@ -1,0 +1,275 @@
+"""Key figures (« chiffres clés ») of a scope and a period, read from the rollups.
+
+The indicators are those of the Union nationale des PIMMS' press releases (their codes are the
+`indicator` codes of declared figures): reception points, sites recognised MSAP, sites labelled
+France Services, requests accompanied, people accompanied by channel, outreach acts by place,
+workshops and participants, employees, mediators who left and the positive exit rate.
+
+Where the figures come from:
+- a period **covered by Maillon** (the scope has activity in the rollups for it) is computed:
+  requests and people from the monthly rollups (a few rows per site and month), outreach and
+  workshops from their daily rollups, staff from `people`, labels from the label history;
+- a period **before Maillon** shows the figures declared by a document for exactly this scope
+  and period (`DeclaredFigure`, with its source), and what can still be computed (label history);
+- a declared figure that contradicts the computed one, or another declaration of the same
+  quantity, is shown and flagged — never silently replaced.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillon.activity.models import Channel, OutreachPlace
+from maillon.labels.enums import FRANCE_SERVICES
+from maillon.labels.selectors import sites_labelled_on
+from maillon.people.enums import POSITIVE_OUTCOMES, ExitOutcome
+from maillon.people.models import Employee, Exit
+from maillon.people.selectors import ExitRate, employees_in_scope
+from maillon.reports.declared import compatible, declared_for, preferred
+from maillon.reports.models import DeclaredFigure, FigureQualifier
+from maillon.reports.periods import Period
+from maillon.reports.queries import outreach_daily, visits_monthly, workshops_daily
+from maillon.reports.scopes import Scope
+
+COMPUTED, DECLARED, UNAVAILABLE = "computed", "declared", "unavailable"
+
+# code → French label, in the order of the press release
+INDICATORS = {
+    "reception_points": gettext_lazy("Points d'accueil au public"),
+    "msap_sites": gettext_lazy("Reconnus Maisons de services au public (MSAP)"),
+    "fs_sites": gettext_lazy("Labellisés France Services"),
+    "requests": gettext_lazy("Demandes accompagnées"),
+    "people_helped": gettext_lazy("Personnes accompagnées"),
+    "outreach_acts": gettext_lazy("Actes de médiation sortante"),
+    "outreach_people": gettext_lazy("Personnes touchées par la médiation sortante"),
+    "workshops": gettext_lazy("Ateliers collectifs"),
+    "workshop_participants": gettext_lazy("Participants aux ateliers"),
+    "employees": gettext_lazy("Salariés"),
+    "mediator_exits": gettext_lazy("Médiateurs sortis du dispositif"),
+    "positive_exit_rate": gettext_lazy("Taux de sorties positives (%)"),
+}
+# Computed on any period (history), whether or not Maillon covers it
+ALWAYS_COMPUTED = ("fs_sites",)
+# Not held as detailed data: declared only
+DECLARED_ONLY = ("msap_sites",)
+
+
+@dataclass
+class Figure:
+    code: str
+    value: Decimal | None = None
+    qualifier: str = FigureQualifier.EXACT
+    origin: str = UNAVAILABLE
+    declared: DeclaredFigure | None = None
+    # other declarations of the same quantity, and the French flags of contradictions
+    also_declared: list[DeclaredFigure] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    # (label, value) parts: people by channel, outreach acts by place
+    parts: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(INDICATORS[self.code])
+
+    @property
+    def available(self) -> bool:
+        return self.value is not None
+
+    @property
+    def origin_label(self) -> str:
+        if self.origin == DECLARED and self.declared is not None:
+            return _("déclaré — %(source)s") % {"source": self.declared.source}
+        if self.origin == COMPUTED:
+            return _("calculé par Maillon")
+        return _("non disponible")
+
+
+@dataclass
+class KeyFigures:
+    scope: Scope
+    period: Period
+    labelled_on: datetime.date
+    covered: bool  # Maillon holds activity of this scope for this period
+    figures: dict[str, Figure]
+
+    def __getitem__(self, code: str) -> Figure:
+        return self.figures[code]
+
+    def value(self, code: str) -> Decimal | None:
+        return self.figures[code].value
+
+    @property
+    def flags(self) -> list[str]:
+        return [flag for figure in self.figures.values() for flag in figure.flags]
+
+    def as_dict(self) -> dict:
+        """Plain numbers (for the API and the benchmark's comparison)."""
+        return {code: figure.value for code, figure in self.figures.items()}
+
+
+def default_labelled_on(period: Period) -> datetime.date:
+    return min(period.end, timezone.localdate())
+
+
+def key_figures(
+    *, scope: Scope, period: Period, labelled_on: datetime.date | None = None
+) -> KeyFigures:
+    labelled_on = labelled_on or default_labelled_on(period)
+    computed = _computed_activity(scope, period)
+    covered = any(computed[code] for code in ("people_helped", "outreach_acts", "workshops"))
+    computed.update(_computed_staff(scope, period) if covered else {})
+    computed["fs_sites"] = _labelled(scope, labelled_on)
+    if covered:
+        computed["reception_points"] = scope.sites.count()
+
+    declared: dict[str, list[DeclaredFigure]] = defaultdict(list)
+    for figure in declared_for(scope=scope, period=period):
+        if figure.indicator in INDICATORS:
+            declared[figure.indicator].append(figure)
+
+    figures = {}
+    for code in INDICATORS:
+        figure = Figure(code=code)
+        statements = declared.get(code, [])
+        has_computed = code not in DECLARED_ONLY and (covered or code in ALWAYS_COMPUTED)
+        if has_computed and computed.get(code) is not None:
+            figure.value, figure.origin = Decimal(computed[code]), COMPUTED
+            figure.parts = computed.get(f"{code}:parts", [])
+            figure.also_declared = statements
+            figure.flags = [_contradiction(figure, s) for s in statements if not _agrees(figure, s)]
+        elif statements:
+            chosen = preferred(statements)
+            figure.value, figure.qualifier = chosen.value, chosen.qualifier
+            figure.origin, figure.declared = DECLARED, chosen
+            figure.also_declared = [s for s in statements if s is not chosen]
+            figure.flags = [
+                _contradiction(figure, s) for s in figure.also_declared if not _agrees(figure, s)
+            ]
+        figures[code] = figure
+    return KeyFigures(scope, period, labelled_on, covered, figures)
+
+
+# -- computation -------------------------------------------------------------------------------
+
+
+def _computed_activity(scope: Scope, period: Period) -> dict:
+    """Requests, people by channel, outreach by place, workshops: three grouped queries."""
+    result: dict = {}
+    by_channel = (
+        visits_monthly(scope, period)
+        .values("channel_id")
+        .annotate(visits=Sum("visits"), requests=Sum("requests"))
+        .order_by()
+    )
+    channels = dict(Channel.objects.values_list("pk", "label"))
+    people, requests, parts = 0, 0, []
+    for row in by_channel:
+        people += row["visits"]
+        requests += row["requests"]
+        parts.append((channels.get(row["channel_id"], "?"), row["visits"]))
+    result["requests"], result["people_helped"] = requests, people
+    result["people_helped:parts"] = _ordered(parts, Channel)
+
+    by_place = (
+        outreach_daily(scope, period)
+        .values("place_id")
+        .annotate(acts=Sum("acts"), people=Sum("people_reached"))
+        .order_by()
+    )
+    places = dict(OutreachPlace.objects.values_list("pk", "label"))
+    acts, reached, parts = 0, 0, []
+    for row in by_place:
+        acts += row["acts"]
+        reached += row["people"]
+        parts.append((places.get(row["place_id"], "?"), row["acts"]))
+    result["outreach_acts"], result["outreach_people"] = acts, reached
+    result["outreach_acts:parts"] = _ordered(parts, OutreachPlace)
+
+    workshops = workshops_daily(scope, period).aggregate(
+        workshops=Sum("workshops"), participants=Sum("participants")
+    )
+    result["workshops"] = workshops["workshops"] or 0
+    result["workshop_participants"] = workshops["participants"] or 0
+    return result
+
+
+def _ordered(parts: list[tuple[str, int]], taxonomy) -> list[tuple[str, int]]:
+    """Parts in the taxonomy's order (its `position`), zeros left out."""
+    order = {label: i for i, label in enumerate(taxonomy.objects.values_list("label", flat=True))}
+    return sorted((p for p in parts if p[1]), key=lambda p: order.get(p[0], len(order)))
+
+
+def scope_employees(scope: Scope):
+    """Employees of a scope: of its organisations (network, structure) or of its sites."""
+    if scope.kind == "network":
+        return employees_in_scope(network=scope.network)
+    if scope.kind == "organisation":
+        return employees_in_scope(organisation=int(scope.code))
+    if scope.kind == "all":
+        return Employee.objects.all()
+    return Employee.objects.filter(sites__in=scope.sites.values("pk")).distinct()
+
+
+def _computed_staff(scope: Scope, period: Period) -> dict:
+    """Employees under contract at some point of the period; exits in the period."""
+    employees = scope_employees(scope)
+    employed = employees.filter(
+        Q(contracts__start_date__lte=period.end)
+        & (Q(contracts__end_date__isnull=True) | Q(contracts__end_date__gte=period.start))
+    )
+    exits = Exit.objects.filter(
+        employee__in=employees.values("pk"), date__gte=period.start, date__lte=period.end
+    ).aggregate(
+        total=Count("pk"),
+        known=Count("pk", filter=~Q(outcome=ExitOutcome.UNKNOWN)),
+        positive=Count("pk", filter=Q(outcome__in=POSITIVE_OUTCOMES)),
+    )
+    rate = ExitRate(exits=exits["total"], known=exits["known"], positive=exits["positive"])
+    return {
+        "employees": employed.values("pk").distinct().count(),
+        "mediator_exits": rate.exits,
+        "positive_exit_rate": rate.rate,
+    }
+
+
+def _labelled(scope: Scope, day: datetime.date) -> int:
+    sites = None if scope.unrestricted else scope.sites
+    return sites_labelled_on(programme=FRANCE_SERVICES, day=day, sites=sites).count()
+
+
+# -- consistency -------------------------------------------------------------------------------
+
+
+def _agrees(figure: Figure, statement: DeclaredFigure) -> bool:
+    return compatible((figure.value, figure.qualifier), (statement.value, statement.qualifier))
+
+
+def _contradiction(figure: Figure, statement: DeclaredFigure) -> str:
+    return _(
+        "%(label)s : %(shown)s (%(origin)s) contredit « %(quote)s » (%(value)s, %(qualifier)s, "
+        "%(source)s)."
+    ) % {
+        "label": figure.label,
+        "shown": french_number(figure.value),
+        "origin": figure.origin_label,
+        "quote": statement.quote or statement.label,
+        "value": french_number(statement.value),
+        "qualifier": statement.get_qualifier_display(),
+        "source": statement.source,
+    }
+
+
+def french_number(value: Decimal | int | None) -> str:
+    """1829881 → « 1 829 881 » (narrow no-break spaces), 64.0 → « 64 », 63.5 → « 63,5 »."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    integral = value == value.to_integral_value()
+    text = f"{value:,.0f}" if integral else f"{value:,.1f}"
+    return text.replace(",", "\u202f").replace(".", ",")
