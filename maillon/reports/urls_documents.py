@@ -1,5 +1,10 @@
 """URLs of the documents pages (included by maillon/reports/urls.py under /rapports/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from maillon.reports import views_documents as views
+
+urlpatterns: list = [
+    path("partenaire/", views.partner_report_view, name="partner_report"),
+    path("mensuel/", views.monthly_report_view, name="monthly_report"),
+]

@@ -1,0 +1,291 @@
+"""The France Services monthly report of one site: the figures a site sends each month.
+
+- requests by national operator (partners of kind « opérateur national ») and help given, with
+  the local partners and the requests without partner on their own lines so the total is every
+  request of the site;
+- people accompanied (visits) by channel, with first visits and residents of a QPV;
+- collective workshops and their participants, by theme;
+- outreach acts and the people reached, by place.
+
+Usually one month, but any run of whole months works (a quarter for a committee). Read from the
+daily rollups only. Readers: the agents of the site, its managers and the network head (every
+user who may see the site, `scope_get(kind="site")`); a partner viewer sees no site.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.activity.models import Channel, HelpKind, OutreachPlace, Theme
+from maillon.network.models import Partner, Site
+from maillon.reports import queries
+from maillon.reports.periods import Period
+from maillon.reports.scopes import Scope, scope_get
+from maillon.reports.xlsx import (
+    INTEGER,
+    Column,
+    cover_add,
+    csv_bytes,
+    new_workbook,
+    table_add,
+    workbook_bytes,
+)
+
+SOURCE = "cumuls quotidiens Maillon"
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    values: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.values)
+
+
+@dataclass(frozen=True)
+class Table:
+    code: str
+    title: str
+    row_header: str
+    columns: tuple[str, ...]
+    lines: list[Line]
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        return tuple(sum(line.values[i] for line in self.lines) for i in range(len(self.columns)))
+
+    @property
+    def grand_total(self) -> int:
+        return sum(self.totals)
+
+
+@dataclass
+class MonthlyReport:
+    site: Site
+    period: Period
+    requests: Table  # operators × help given
+    visits: Table  # channels × (visits, first visits, QPV residents)
+    workshops: Table  # themes × (workshops, participants)
+    outreach: Table  # places × (acts, people reached)
+    generated_at: datetime.datetime
+    source: str = SOURCE
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.requests, self.visits, self.workshops, self.outreach]
+
+    @property
+    def summary(self) -> list[tuple[str, int]]:
+        return [
+            (_("Demandes accompagnées"), self.requests.grand_total),
+            (_("Personnes accompagnées"), self.visits.totals[0]),
+            (_("Ateliers collectifs"), self.workshops.totals[0]),
+            (_("Participants aux ateliers"), self.workshops.totals[1]),
+            (_("Actes de médiation sortante"), self.outreach.totals[0]),
+        ]
+
+    def as_dict(self) -> dict:
+        return {
+            "site": {"id": self.site.pk, "name": self.site.name, "fs_id": self.site.fs_id or None},
+            "period": self.period.code,
+            "period_label": self.period.label,
+            "start": self.period.start,
+            "end": self.period.end,
+            "generated_at": self.generated_at,
+            "source": self.source,
+            "tables": [
+                {
+                    "code": table.code,
+                    "title": table.title,
+                    "columns": list(table.columns),
+                    "rows": [
+                        {"label": line.label, "values": list(line.values), "total": line.total}
+                        for line in table.lines
+                    ],
+                    "totals": list(table.totals),
+                }
+                for table in self.tables
+            ],
+        }
+
+
+def _grouped(rows: QuerySet, keys: tuple[str, ...], sums: tuple[str, ...]) -> dict:
+    """{(key values…): (sums…)} of the rollup rows."""
+    names = [f"k{i}" for i in range(len(keys))]
+    values = rows.values(**{n: F(k) for n, k in zip(names, keys, strict=True)})
+    aggregates = {f"s{i}": Sum(s) for i, s in enumerate(sums)}
+    return {
+        tuple(row[n] for n in names): tuple(row[a] or 0 for a in aggregates)
+        for row in values.annotate(**aggregates).order_by()
+    }
+
+
+def _terms_in(model, period: Period, used: set) -> list:
+    """The taxonomy's terms valid during the period, plus retired ones that have figures."""
+    valid = Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)
+    valid &= Q(valid_until__isnull=True) | Q(valid_until__gte=period.start)
+    return list(model.objects.filter(valid | Q(pk__in=used)).order_by("position", "pk"))
+
+
+def _requests_table(scope: Scope, period: Period) -> Table:
+    counts = _grouped(
+        queries.requests_daily(scope, period), ("partner_id", "help_kind_id"), ("requests",)
+    )
+    helps = _terms_in(HelpKind, period, {help_id for _p, help_id in counts})
+    partner_ids = {partner_id for partner_id, _h in counts}
+    in_force = Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)
+    in_force &= Q(valid_until__isnull=True) | Q(valid_until__gte=period.start)
+    operators = list(
+        Partner.objects.national_operators()
+        .filter(in_force | Q(pk__in=partner_ids))
+        .order_by("name")
+    )
+    operator_ids = {partner.pk for partner in operators}
+
+    def line(label: str, partners) -> Line:
+        return Line(
+            label,
+            tuple(sum(counts.get((p, h.pk), (0,))[0] for p in partners) for h in helps),
+        )
+
+    others = partner_ids - operator_ids - {0}
+    lines = [line(str(partner), [partner.pk]) for partner in operators]
+    lines.append(line(_("Partenaires locaux et privés"), others))
+    lines.append(line(_("Sans partenaire"), [0]))
+    return Table(
+        "requests",
+        _("Demandes par opérateur et aide apportée"),
+        _("Opérateur"),
+        tuple(h.label for h in helps),
+        lines,
+    )
+
+
+def _simple_table(code, title, row_header, columns, model, rows, key, sums, period) -> Table:
+    counts = _grouped(rows, (key,), sums)
+    terms = _terms_in(model, period, {k for (k,) in counts})
+    lines = [Line(t.label, counts.get((t.pk,), (0,) * len(sums))) for t in terms]
+    if (0,) in counts:
+        lines.append(Line(_("non renseigné"), counts[(0,)]))
+    return Table(code, title, row_header, columns, lines)
+
+
+def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
+    """The monthly report of a site the user may see (Http404 otherwise; user=None: CLI)."""
+    if user is None:
+        site = Site.objects.get(pk=int(site_id))
+        scope = Scope("site", str(site.pk), site.name, Site.objects.filter(pk=site.pk))
+    else:
+        scope = scope_get(user=user, key=f"site:{site_id}")
+        site = scope.sites.get()
+    return MonthlyReport(
+        site=site,
+        period=period,
+        requests=_requests_table(scope, period),
+        visits=_simple_table(
+            "visits",
+            _("Personnes accompagnées par canal"),
+            _("Canal"),
+            (_("Personnes accompagnées"), _("dont première visite"), _("dont habitants QPV")),
+            Channel,
+            queries.visits_daily(scope, period),
+            "channel_id",
+            ("visits", "first_visits", "qpv_residents"),
+            period,
+        ),
+        workshops=_simple_table(
+            "workshops",
+            _("Ateliers collectifs par thème"),
+            _("Thème"),
+            (_("Ateliers"), _("Participants")),
+            Theme,
+            queries.workshops_daily(scope, period),
+            "theme_id",
+            ("workshops", "participants"),
+            period,
+        ),
+        outreach=_simple_table(
+            "outreach",
+            _("Médiation sortante par lieu"),
+            _("Lieu"),
+            (_("Actes"), _("Personnes touchées")),
+            OutreachPlace,
+            queries.outreach_daily(scope, period),
+            "place_id",
+            ("acts", "people_reached"),
+            period,
+        ),
+        generated_at=timezone.localtime(),
+    )
+
+
+# -- documents ---------------------------------------------------------------------------
+
+
+def monthly_report_facts(report: MonthlyReport) -> list[tuple[str, object]]:
+    return [
+        (_("Point d'accueil"), report.site.name),
+        (_("Identifiant France Services"), report.site.fs_id or ""),
+        (_("Période"), report.period.label),
+        *report.summary,
+        (_("Généré le"), report.generated_at.strftime("%d/%m/%Y %H:%M")),
+        (_("Sources"), report.source),
+    ]
+
+
+def monthly_report_xlsx(report: MonthlyReport) -> bytes:
+    workbook = new_workbook()
+    cover_add(
+        workbook, title=_("Rapport mensuel France Services"), lines=monthly_report_facts(report)
+    )
+    for table in report.tables:
+        with_total = len(table.columns) > 1 and table.code == "requests"
+        columns = [Column(table.row_header, 40)]
+        columns += [Column(name, 18, INTEGER) for name in table.columns]
+        if with_total:
+            columns.append(Column(_("Total"), 12, INTEGER))
+        table_add(
+            workbook,
+            title=table.title,
+            columns=columns,
+            rows=(
+                [line.label, *line.values, *([line.total] if with_total else [])]
+                for line in table.lines
+            ),
+            total=[
+                _("Total"),
+                *table.totals,
+                *([table.grand_total] if with_total else []),
+            ],
+        )
+    return workbook_bytes(workbook)
+
+
+def monthly_report_csv(report: MonthlyReport) -> bytes:
+    """One figure per line (site, period, table, line, column, value): easy to sum and filter."""
+    site, period = report.site, report.period.code
+    header = [
+        _("point_accueil"),
+        _("id_france_services"),
+        _("periode"),
+        _("rubrique"),
+        _("ligne"),
+        _("colonne"),
+        _("valeur"),
+    ]
+    rows = [header]
+    for table in report.tables:
+        for line in table.lines:
+            for column, value in zip(table.columns, line.values, strict=True):
+                rows.append([site.name, site.fs_id, period, table.title, line.label, column, value])
+    return csv_bytes(rows)
+
+
+def monthly_report_filename(report: MonthlyReport, extension: str) -> str:
+    period = report.period.code.replace("..", "_")
+    return f"rapport-mensuel-{report.site.pk}-{period}.{extension}"

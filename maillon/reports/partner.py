@@ -1,0 +1,502 @@
+"""The partner report: a partner's requests on the sites under agreement with it, for a period.
+
+Who reads which sites (access is part of fetching, see `partner_report_get`):
+
+- a partner viewer: the report of his own partner, over every site under agreement with it;
+- the network head: any partner, over the sites of the organisations of his networks;
+- an organisation manager: the partners of his organisations' agreements, over his sites;
+- a superuser (and the `maillon export partner-report` command): every site.
+
+A site is in the report when an agreement with the partner (on the site itself, or on its
+organisation) overlaps the period; its requests for that partner are counted over the whole
+period. The previous period is the period of the same length just before, over the same sites.
+The network average is the partner's requests per site over every site under agreement with the
+partner during the period, in the networks of the report's organisations.
+
+Every figure is read from the rollups (`maillon.reports.queries`), never from the fact tables:
+site, month and theme from the monthly rollup, help given and outcome from the daily one.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from maillon.accounts.perms import organisations_managed_by, partner_ids_viewable_by
+from maillon.activity.models import HelpKind, Outcome, Theme
+from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
+from maillon.reports import queries
+from maillon.reports.periods import Period, add_months
+from maillon.reports.scopes import Scope
+
+SOURCE = "cumuls quotidiens Maillon"
+
+
+class PartnerReportUnavailable(Http404):
+    """Unknown partner, a partner the user may not read, or no agreement in his scope.
+
+    The three look the same from outside (404 with a French message): a partner viewer
+    cannot learn which other partners exist or where they have agreements."""
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    requests: int
+    previous: int
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def change(self) -> float | None:
+        """Relative change from the previous period (0.25 = +25 %); None without a base."""
+        if not self.previous:
+            return None
+        return (self.requests - self.previous) / self.previous
+
+    @property
+    def change_text(self) -> str:
+        return percent(self.change, signed=True)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    code: str
+    title: str
+    column: str
+    rows: list[Row]
+
+    @property
+    def total(self) -> int:
+        return sum(row.requests for row in self.rows)
+
+    @property
+    def previous_total(self) -> int:
+        return sum(row.previous for row in self.rows)
+
+    def share(self, row: Row) -> float | None:
+        return row.requests / self.total if self.total else None
+
+    @property
+    def lines(self) -> list[tuple[Row, str]]:
+        """(row, its share as text) for the templates."""
+        return [(row, percent(self.share(row))) for row in self.rows]
+
+    @property
+    def total_row(self) -> Row:
+        return Row(_("Total"), self.total, self.previous_total)
+
+
+@dataclass
+class PartnerReport:
+    partner: Partner
+    period: Period
+    scope_label: str
+    sites: list[Site]
+    by_site: Breakdown
+    by_month: Breakdown
+    by_theme: Breakdown
+    by_help: Breakdown
+    by_outcome: Breakdown
+    network_sites: int
+    network_requests: int
+    generated_at: datetime.datetime
+    source: str = SOURCE
+
+    @property
+    def previous_period(self) -> Period:
+        return self.period.previous()
+
+    @property
+    def total(self) -> int:
+        return self.by_site.total
+
+    @property
+    def previous_total(self) -> int:
+        return self.by_site.previous_total
+
+    @property
+    def change(self) -> float | None:
+        return self.by_site.total_row.change
+
+    @property
+    def change_text(self) -> str:
+        return self.by_site.total_row.change_text
+
+    def site_gap_text(self, row: Row) -> str:
+        average = self.network_average
+        return percent((row.requests - average) / average, signed=True) if average else "—"
+
+    @property
+    def site_lines(self) -> list[tuple[Row, str]]:
+        """(site row, its gap to the network average as text) for the templates."""
+        return [(row, self.site_gap_text(row)) for row in self.by_site.rows]
+
+    @property
+    def average_per_site(self) -> float | None:
+        return self.total / len(self.sites) if self.sites else None
+
+    @property
+    def network_average(self) -> float | None:
+        return self.network_requests / self.network_sites if self.network_sites else None
+
+    @property
+    def breakdowns(self) -> list[Breakdown]:
+        return [self.by_site, self.by_month, self.by_theme, self.by_help, self.by_outcome]
+
+    def as_dict(self) -> dict:
+        """The numbers of the XLSX, for the API."""
+        return {
+            "partner": {"code": self.partner.code, "name": self.partner.name},
+            "period": self.period.code,
+            "period_label": self.period.label,
+            "start": self.period.start,
+            "end": self.period.end,
+            "previous_period": self.previous_period.code,
+            "scope": self.scope_label,
+            "sites": len(self.sites),
+            "requests": self.total,
+            "previous_requests": self.previous_total,
+            "average_per_site": self.average_per_site,
+            "network_sites": self.network_sites,
+            "network_requests": self.network_requests,
+            "network_average_per_site": self.network_average,
+            "generated_at": self.generated_at,
+            "source": self.source,
+            "breakdowns": [
+                {
+                    "code": b.code,
+                    "title": b.title,
+                    "rows": [
+                        {
+                            "label": r.label,
+                            "requests": r.requests,
+                            "previous": r.previous,
+                            "change": r.change,
+                            **r.detail,
+                        }
+                        for r in b.rows
+                    ],
+                }
+                for b in self.breakdowns
+            ],
+        }
+
+
+def percent(value: float | None, *, signed: bool = False) -> str:
+    """« +12,5 % » (French decimal comma); « — » when there is no base to compare with."""
+    if value is None:
+        return "—"
+    text = number_format(value * 100, decimal_pos=1)
+    return f"{'+' if signed and value > 0 else ''}{text} %"
+
+
+# -- access ------------------------------------------------------------------------------
+
+
+def _agreements(partner: Partner, period: Period) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(partner=partner, start_date__lte=period.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=period.start)
+    )
+
+
+def sites_under_agreement(partner: Partner, period: Period) -> QuerySet[Site]:
+    agreements = _agreements(partner, period)
+    return Site.objects.filter(
+        Q(pk__in=agreements.filter(site__isnull=False).values("site_id"))
+        | Q(
+            organisation_id__in=agreements.filter(organisation__isnull=False).values("organisation")
+        )
+    )
+
+
+def _readable_sites(user, partner: Partner) -> tuple[QuerySet[Site], str]:
+    """The sites whose figures for `partner` the user may read, and the scope's wording."""
+    if user is None:  # the command line: the installation's administrator
+        return Site.objects.all(), _("ensemble des points d'accueil sous convention")
+    if not (user.is_authenticated and user.is_active):
+        return Site.objects.none(), ""
+    if user.is_superuser or partner_ids_viewable_by(user).filter(partner_id=partner.pk).exists():
+        return Site.objects.all(), _("ensemble des points d'accueil sous convention")
+    organisations = organisations_managed_by(user)
+    return (
+        Site.objects.filter(organisation__in=organisations),
+        _("points d'accueil sous convention de vos structures"),
+    )
+
+
+def partners_readable_by(user) -> QuerySet[Partner]:
+    """The partners whose report the user may ask for (his own, or those of his agreements)."""
+    if not (user.is_authenticated and user.is_active):
+        return Partner.objects.none()
+    if user.is_superuser:
+        return Partner.objects.filter(agreements__isnull=False).distinct().order_by("name")
+    organisations = organisations_managed_by(user)
+    agreed = Agreement.objects.filter(
+        Q(organisation__in=organisations) | Q(site__organisation__in=organisations)
+    )
+    return Partner.objects.filter(
+        Q(pk__in=partner_ids_viewable_by(user)) | Q(pk__in=agreed.values("partner_id"))
+    ).order_by("name")
+
+
+def partner_report_scope(*, user, partner_code: str, period: Period) -> tuple[Partner, Scope, str]:
+    """The partner and the sites of its report that `user` may read; 404 when there are none."""
+    partner = Partner.objects.filter(code=(partner_code or "").strip()).first()
+    readable, wording = _readable_sites(user, partner) if partner else (Site.objects.none(), "")
+    if partner is not None:
+        sites = readable.filter(pk__in=sites_under_agreement(partner, period).values("pk"))
+        if sites.exists():
+            scope = Scope("partner", partner.code, partner.name, sites)
+            return partner, scope, wording
+    raise PartnerReportUnavailable(
+        _(
+            "Aucun rapport pour ce partenaire : partenaire inconnu, non autorisé, ou sans "
+            "convention sur vos points d'accueil pendant la période."
+        )
+    )
+
+
+# -- figures -----------------------------------------------------------------------------
+
+
+def _sum_by(rows: QuerySet, key) -> dict:
+    return {
+        row["key"]: row["n"]
+        for row in rows.values(key=F(key)).annotate(n=Sum("requests")).order_by()
+        if row["n"]
+    }
+
+
+def _terms(model, *counts: dict) -> list[tuple[object, str]]:
+    """Taxonomy terms having a count, in the taxonomy's order; 0 is « non renseigné »."""
+    ids = set().union(*counts)
+    terms = [(t.pk, t.label) for t in model.objects.filter(pk__in=ids).order_by("position", "pk")]
+    known = {pk for pk, _label in terms}
+    return terms + [(pk, _("non renseigné")) for pk in sorted(ids - known, key=str)]
+
+
+def _breakdown(code, title, column, terms, current: dict, previous: dict) -> Breakdown:
+    rows = [Row(label, current.get(key, 0), previous.get(key, 0)) for key, label in terms]
+    return Breakdown(code, title, column, rows)
+
+
+def _network_sites(partner: Partner, period: Period, scope: Scope) -> QuerySet[Site]:
+    """Sites under agreement in the networks of the report's organisations (all if none)."""
+    under = sites_under_agreement(partner, period)
+    organisations = scope.sites.values("organisation_id")
+    networks = NetworkMembership.objects.filter(organisation_id__in=organisations)
+    if not networks.exists():
+        return under
+    members = NetworkMembership.objects.filter(network_id__in=networks.values("network_id"))
+    return under.filter(
+        organisation__in=Organisation.objects.filter(pk__in=members.values("organisation_id"))
+    )
+
+
+def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
+    """The partner report `user` may read (user=None: the command line, every site)."""
+    partner, scope, wording = partner_report_scope(
+        user=user, partner_code=partner_code, period=period
+    )
+    previous = period.previous()
+    sites = list(
+        scope.sites.select_related("organisation", "commune").order_by("organisation__name", "name")
+    )
+
+    def monthly(p: Period) -> QuerySet:
+        return queries.requests_monthly(scope, p).filter(partner_id=partner.pk)
+
+    def daily(p: Period) -> QuerySet:
+        return queries.requests_daily(scope, p).filter(partner_id=partner.pk)
+
+    now_site, before_site = (
+        _sum_by(monthly(period), "site_id"),
+        _sum_by(monthly(previous), "site_id"),
+    )
+    by_site = Breakdown(
+        "sites",
+        _("Par point d'accueil"),
+        _("Point d'accueil"),
+        [
+            Row(
+                site.name,
+                now_site.get(site.pk, 0),
+                before_site.get(site.pk, 0),
+                {
+                    "site_id": site.pk,
+                    "organisation": site.organisation.name,
+                    "commune": site.commune.name if site.commune else "",
+                },
+            )
+            for site in sites
+        ],
+    )
+    # months of the previous period, shifted onto the months of the period
+    shift = period.month_count
+    now_month = _sum_by(monthly(period), "month")
+    before_month = {
+        add_months(month, shift): n for month, n in _sum_by(monthly(previous), "month").items()
+    }
+    by_month = Breakdown(
+        "months",
+        _("Par mois"),
+        _("Mois"),
+        [
+            Row(
+                f"{month:%Y-%m}",
+                now_month.get(month, 0),
+                before_month.get(month, 0),
+                {"month": month},
+            )
+            for month in period.months
+        ],
+    )
+    figures = {}
+    for code, model, rows, key in (
+        ("themes", Theme, monthly, "theme_id"),
+        ("help", HelpKind, daily, "help_kind_id"),
+        ("outcomes", Outcome, daily, "outcome_id"),
+    ):
+        now, before = _sum_by(rows(period), key), _sum_by(rows(previous), key)
+        figures[code] = (_terms(model, now, before), now, before)
+    network = Scope("partner", partner.code, partner.name, _network_sites(partner, period, scope))
+    network_requests = (
+        queries.requests_monthly(network, period)
+        .filter(partner_id=partner.pk)
+        .aggregate(n=Sum("requests"))["n"]
+        or 0
+    )
+    return PartnerReport(
+        partner=partner,
+        period=period,
+        scope_label=wording,
+        sites=sites,
+        by_site=by_site,
+        by_month=by_month,
+        by_theme=_breakdown("themes", _("Par thème"), _("Thème"), *figures["themes"]),
+        by_help=_breakdown("help", _("Par aide apportée"), _("Aide apportée"), *figures["help"]),
+        by_outcome=_breakdown("outcomes", _("Par issue"), _("Issue"), *figures["outcomes"]),
+        network_sites=network.sites.count(),
+        network_requests=network_requests,
+        generated_at=timezone.localtime(),
+    )
+
+
+# -- documents ---------------------------------------------------------------------------
+
+
+def report_facts(report: PartnerReport) -> list[tuple[str, object]]:
+    """The cover lines: the same in the XLSX cover sheet, the page and the PDF."""
+    return [
+        (_("Partenaire"), report.partner.name),
+        (_("Période"), report.period.label),
+        (_("Période de comparaison"), report.previous_period.label),
+        (_("Périmètre"), report.scope_label),
+        (_("Points d'accueil sous convention"), len(report.sites)),
+        (_("Demandes"), report.total),
+        (_("Demandes de la période précédente"), report.previous_total),
+        (_("Moyenne par point d'accueil"), _rounded(report.average_per_site)),
+        (
+            _("Moyenne du réseau par point d'accueil"),
+            _rounded(report.network_average),
+        ),
+        (_("Points d'accueil du réseau sous convention"), report.network_sites),
+        (_("Généré le"), report.generated_at.strftime("%d/%m/%Y %H:%M")),
+        (_("Sources"), report.source),
+    ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def partner_report_xlsx(report: PartnerReport) -> bytes:
+    from maillon.reports.xlsx import (
+        DECIMAL,
+        INTEGER,
+        MONTH,
+        PERCENT,
+        SHARE,
+        Column,
+        cover_add,
+        new_workbook,
+        table_add,
+        workbook_bytes,
+    )
+
+    workbook = new_workbook()
+    cover_add(workbook, title=_("Rapport partenaire"), lines=report_facts(report))
+    counts = [
+        Column(_("Demandes"), 12, INTEGER),
+        Column(_("Période précédente"), 18, INTEGER),
+        Column(_("Évolution"), 12, PERCENT),
+    ]
+    average = report.network_average
+    table_add(
+        workbook,
+        title=report.by_site.title,
+        columns=[
+            Column(_("Point d'accueil"), 40),
+            Column(_("Structure"), 36),
+            Column(_("Commune"), 24),
+            *counts,
+            Column(_("Moyenne du réseau"), 18, DECIMAL),
+            Column(_("Écart à la moyenne du réseau"), 26, PERCENT),
+        ],
+        rows=(
+            [
+                row.label,
+                row.detail["organisation"],
+                row.detail["commune"],
+                row.requests,
+                row.previous,
+                row.change,
+                _rounded(average),
+                (row.requests - average) / average if average else None,
+            ]
+            for row in report.by_site.rows
+        ),
+        total=[_("Total"), "", "", report.total, report.previous_total, report.change],
+    )
+    table_add(
+        workbook,
+        title=report.by_month.title,
+        columns=[Column(_("Mois"), 18, MONTH), *counts],
+        rows=(
+            [row.detail["month"], row.requests, row.previous, row.change]
+            for row in report.by_month.rows
+        ),
+        total=[_("Total"), report.total, report.previous_total, report.change],
+    )
+    for breakdown in (report.by_theme, report.by_help, report.by_outcome):
+        table_add(
+            workbook,
+            title=breakdown.title,
+            columns=[
+                Column(breakdown.column, 44),
+                counts[0],
+                Column(_("Part"), 10, SHARE),
+                *counts[1:],
+            ],
+            rows=(
+                [row.label, row.requests, breakdown.share(row), row.previous, row.change]
+                for row in breakdown.rows
+            ),
+            total=[
+                _("Total"),
+                breakdown.total,
+                1 if breakdown.total else None,
+                breakdown.previous_total,
+                Row("", breakdown.total, breakdown.previous_total).change,
+            ],
+        )
+    return workbook_bytes(workbook)
+
+
+def partner_report_filename(report: PartnerReport, extension: str) -> str:
+    period = report.period.code.replace("..", "_")
+    return f"rapport-{report.partner.code}-{period}.{extension}"
