@@ -28,6 +28,7 @@ from maillon.accounts.perms import (
 )
 from maillon.geo.models import Department, Region
 from maillon.labels.perms import networks_administered_by
+from maillon.labels.publications import french_sort_key
 from maillon.network.models import Site
 
 KIND_LABELS = {
@@ -121,9 +122,12 @@ def scope_choices(user, *, limit_per_kind: int | None = None) -> list[tuple[str,
     if not (user.is_authenticated and user.is_active):
         return choices
 
-    def add(kind: str, rows) -> None:
+    def add(kind: str, rows, *, sort: bool = True) -> None:
         label = str(KIND_LABELS[kind]).capitalize()
-        items = list(rows[:limit_per_kind] if limit_per_kind else rows)
+        items = list(rows)
+        if sort:  # French dictionary order: « Île-de-France » after « Hauts-de-France »
+            items.sort(key=lambda row: french_sort_key(row[1]))
+        items = items[:limit_per_kind] if limit_per_kind else items
         choices.extend((f"{kind}:{code}", f"{label} — {name}") for code, name in items)
 
     if user.is_superuser:

@@ -46,7 +46,7 @@ def key_figures_view(request):
     figures = key_figures(scope=scope, period=period, labelled_on=labelled_on)
     block = key_figures_block(figures)
     stem = f"chiffres-cles-{scope.kind}-{scope.code or 'tout'}-{period.code}".replace("..", "_")
-    context |= {"figures": figures, "block": block, "scope": scope, "period": period}
+    context |= {"figures": figures, "key_block": block, "scope": scope, "period": period}
     fmt = request.GET.get("format")
     if fmt == "md":
         return download(block.markdown(), filename=f"{stem}.md", content_type=MARKDOWN)
