@@ -265,7 +265,7 @@ def _measured(figure: DeclaredFigure) -> int | None:
     if figure.scope_type != FigureScope.NETWORK or figure.network is None:
         return None
     if figure.period_start != figure.period_end:
-        return None
+        return _measured_flow(figure)
     sites = Site.objects.in_network(figure.network)
     day = figure.period_end
     if figure.indicator == "fs_sites":
@@ -276,6 +276,25 @@ def _measured(figure: DeclaredFigure) -> int | None:
         labelled = sites_labelled_on(programme=FRANCE_SERVICES, day=day, sites=sites)
         return labelled.filter(kind__in=("mobile", "itinerant")).count()
     return None
+
+
+def _measured_flow(figure: DeclaredFigure) -> int | None:
+    """A flow over whole months (requests in 2025…) that Maillon holds detailed data for."""
+    from maillon.reports.keyfigures import COMPUTED, key_figures
+    from maillon.reports.periods import Period
+    from maillon.reports.scopes import Scope
+
+    period = Period.between(figure.period_start, figure.period_end)
+    if (period.start, period.end) != (figure.period_start, figure.period_end):
+        return None
+    sites = Site.objects.in_network(figure.network)
+    scope = Scope(
+        "network", figure.network.slug, figure.network.name, sites, network=figure.network
+    )
+    computed = key_figures(scope=scope, period=period).figures.get(figure.indicator)
+    if computed is None or computed.origin != COMPUTED or computed.value is None:
+        return None
+    return int(computed.value)
 
 
 def _figure_vs_data_findings(figures: QuerySet[DeclaredFigure]) -> list[Finding]:

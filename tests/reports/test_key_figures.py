@@ -311,3 +311,43 @@ def test_api_key_figures(world, client):
         ][3]["value"]
         == 7
     )
+
+
+def test_data_quality_check_compares_declared_flows_with_the_data(world):
+    from maillon.labels.quality import data_quality_findings
+
+    DeclaredFigure.objects.create(
+        indicator="requests",
+        label="Demandes 2025 (rapport d'activité)",
+        value=100,
+        scope_type=FigureScope.NETWORK,
+        network=world.network,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        source="Rapport d'activité 2025",
+    )
+    findings = [f for f in data_quality_findings() if f.code == "figures.differ_from_data"]
+    assert len(findings) == 1
+    assert "annoncé 100, compté 9" in findings[0].why
+
+
+def test_export_key_figures_command(pimms, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    output = tmp_path / "bloc.md"
+    call_command(
+        "export_key_figures",
+        scope="network:pimms",
+        period="2018",
+        labelled_on="2020-01-01",
+        output=str(output),
+    )
+    assert normalise(BLOCK_2018[0]) in normalise(output.read_text(encoding="utf-8"))
+    pdf = tmp_path / "bloc.pdf"
+    call_command(
+        "export_key_figures", scope="network:pimms", period="2018", format="pdf", output=str(pdf)
+    )
+    assert "968 ateliers" in normalise(PdfReader(pdf).pages[0].extract_text())
+    with pytest.raises(CommandError, match="avant de commencer"):
+        call_command("export_key_figures", scope="network:pimms", period="2019..2018")
