@@ -30,6 +30,8 @@ from maillon.accounts.perms import organisations_managed_by, partner_ids_viewabl
 from maillon.activity.models import HelpKind, Outcome, Theme
 from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
 from maillon.reports import queries
+from maillon.reports.charts import bar_chart, line_chart
+from maillon.reports.pdf import render_pdf
 from maillon.reports.periods import Period, add_months
 from maillon.reports.scopes import Scope
 
@@ -190,7 +192,7 @@ def percent(value: float | None, *, signed: bool = False) -> str:
     """« +12,5 % » (French decimal comma); « — » when there is no base to compare with."""
     if value is None:
         return "—"
-    text = number_format(value * 100, decimal_pos=1)
+    text = number_format(round(value * 100, 1), decimal_pos=1)  # it truncates, never rounds
     return f"{'+' if signed and value > 0 else ''}{text} %"
 
 
@@ -500,3 +502,38 @@ def partner_report_xlsx(report: PartnerReport) -> bytes:
 def partner_report_filename(report: PartnerReport, extension: str) -> str:
     period = report.period.code.replace("..", "_")
     return f"rapport-{report.partner.code}-{period}.{extension}"
+
+
+def partner_charts(report: PartnerReport) -> dict:
+    """The monthly trend and the themes of the report, the same in the page and the PDF."""
+    months = report.by_month.rows
+    trend = line_chart(
+        title=_("Demandes par mois"),
+        description=_("Demandes de la période et de la période précédente, mois par mois."),
+        categories=[row.label for row in months],
+        series=[
+            (report.period.label, [row.requests for row in months]),
+            (report.previous_period.label, [row.previous for row in months]),
+        ],
+        unit=_("demandes"),
+        category_label=_("Mois"),
+    )
+    themes = bar_chart(
+        title=_("Demandes par thème"),
+        description=_("Demandes de la période par thème de service-public.fr."),
+        categories=[row.label for row in report.by_theme.rows],
+        series=[(report.period.label, [row.requests for row in report.by_theme.rows])],
+        unit=_("demandes"),
+        horizontal=True,
+        category_label=_("Thème"),
+    )
+    return {"trend_chart": trend, "theme_chart": themes}
+
+
+def partner_report_context(report: PartnerReport) -> dict:
+    """What the page and the PDF templates read: the report, its cover lines, its charts."""
+    return {"report": report, "facts": report_facts(report), **partner_charts(report)}
+
+
+def partner_report_pdf(report: PartnerReport) -> bytes:
+    return render_pdf("reports/partner_pdf.html", partner_report_context(report))

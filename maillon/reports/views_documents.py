@@ -14,12 +14,13 @@ from maillon.reports.forms import MonthField, default_period
 from maillon.reports.partner import (
     PartnerReportUnavailable,
     partner_report,
+    partner_report_context,
     partner_report_filename,
+    partner_report_pdf,
     partner_report_xlsx,
     partners_readable_by,
-    report_facts,
 )
-from maillon.reports.pdf import CSV, PDF, XLSX, download, render_pdf
+from maillon.reports.pdf import CSV, PDF, XLSX, download
 from maillon.reports.periods import Period
 
 
@@ -105,44 +106,19 @@ def partner_report_view(request):
             filename=partner_report_filename(report, "xlsx"),
             content_type=XLSX,
         )
-    context |= {"report": report, "facts": report_facts(report), **partner_charts(report)}
     if fmt == "pdf":
-        content = render_pdf("reports/partner_pdf.html", context, request=request)
-        return download(content, filename=partner_report_filename(report, "pdf"), content_type=PDF)
+        return download(
+            partner_report_pdf(report),
+            filename=partner_report_filename(report, "pdf"),
+            content_type=PDF,
+        )
+    context |= partner_report_context(report)
     query = request.GET.copy()
     query.pop("format", None)
     query["partenaire"] = report.partner.code
     query["periode"] = report.period.code
     context["query"] = query.urlencode()
     return render(request, "reports/partner.html", context)
-
-
-def partner_charts(report) -> dict:
-    """The monthly trend and the themes of the report, the same in the page and the PDF."""
-    from maillon.reports.charts import bar_chart, line_chart
-
-    months = report.by_month.rows
-    trend = line_chart(
-        title=_("Demandes par mois"),
-        description=_("Demandes de la période et de la période précédente, mois par mois."),
-        categories=[row.label for row in months],
-        series=[
-            (report.period.label, [row.requests for row in months]),
-            (report.previous_period.label, [row.previous for row in months]),
-        ],
-        unit=_("demandes"),
-        category_label=_("Mois"),
-    )
-    themes = bar_chart(
-        title=_("Demandes par thème"),
-        description=_("Demandes de la période par thème de service-public.fr."),
-        categories=[row.label for row in report.by_theme.rows],
-        series=[(report.period.label, [row.requests for row in report.by_theme.rows])],
-        unit=_("demandes"),
-        horizontal=True,
-        category_label=_("Thème"),
-    )
-    return {"trend_chart": trend, "theme_chart": themes}
 
 
 def monthly_report_view(request):

@@ -1,0 +1,40 @@
+"""`maillon export monthly-report --site 12 --period 2024-03 --format csv --output mars.csv`"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from maillon.network.models import Site
+from maillon.reports.monthly import (
+    monthly_report,
+    monthly_report_csv,
+    monthly_report_filename,
+    monthly_report_xlsx,
+)
+from maillon.reports.periods import Period
+
+
+class Command(BaseCommand):
+    help = "Export the France Services monthly report of a site (XLSX or CSV)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--site", type=int, required=True, help="Maillon id of the site.")
+        parser.add_argument("--period", required=True, help="2024-03 (or any run of months)")
+        parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+        parser.add_argument("--output", "-o", type=Path, help="File; default generated name")
+
+    def handle(self, *args, **options):
+        try:
+            period = Period.parse(options["period"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        try:
+            report = monthly_report(user=None, site_id=options["site"], period=period)
+        except Site.DoesNotExist as error:
+            raise CommandError(f"Point d'accueil {options['site']} inconnu.") from error
+        fmt = options["format"]
+        content = monthly_report_xlsx(report) if fmt == "xlsx" else monthly_report_csv(report)
+        output = options["output"] or Path(monthly_report_filename(report, fmt))
+        output.write_bytes(content)
+        self.stderr.write(f"Rapport mensuel de {report.site.name} ({period.code}) → {output}")
