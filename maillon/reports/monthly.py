@@ -54,6 +54,7 @@ class Table:
     row_header: str
     columns: tuple[str, ...]
     lines: list[Line]
+    sheet: str = ""  # the short name of its XLSX sheet (31 characters at most)
 
     @property
     def totals(self) -> tuple[int, ...]:
@@ -163,16 +164,17 @@ def _requests_table(scope: Scope, period: Period) -> Table:
         _("Opérateur"),
         tuple(h.label for h in helps),
         lines,
+        _("Demandes"),
     )
 
 
-def _simple_table(code, title, row_header, columns, model, rows, key, sums, period) -> Table:
+def _simple_table(code, title, sheet, row_header, columns, model, rows, key, sums, period):
     counts = _grouped(rows, (key,), sums)
     terms = _terms_in(model, period, {k for (k,) in counts})
     lines = [Line(t.label, counts.get((t.pk,), (0,) * len(sums))) for t in terms]
     if (0,) in counts:
         lines.append(Line(_("non renseigné"), counts[(0,)]))
-    return Table(code, title, row_header, columns, lines)
+    return Table(code, title, row_header, columns, lines, sheet)
 
 
 def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
@@ -190,6 +192,7 @@ def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
         visits=_simple_table(
             "visits",
             _("Personnes accompagnées par canal"),
+            _("Personnes accompagnées"),
             _("Canal"),
             (_("Personnes accompagnées"), _("dont première visite"), _("dont habitants QPV")),
             Channel,
@@ -201,6 +204,7 @@ def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
         workshops=_simple_table(
             "workshops",
             _("Ateliers collectifs par thème"),
+            _("Ateliers"),
             _("Thème"),
             (_("Ateliers"), _("Participants")),
             Theme,
@@ -212,6 +216,7 @@ def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
         outreach=_simple_table(
             "outreach",
             _("Médiation sortante par lieu"),
+            _("Médiation sortante"),
             _("Lieu"),
             (_("Actes"), _("Personnes touchées")),
             OutreachPlace,
@@ -251,7 +256,7 @@ def monthly_report_xlsx(report: MonthlyReport) -> bytes:
             columns.append(Column(_("Total"), 12, INTEGER))
         table_add(
             workbook,
-            title=table.title,
+            title=table.sheet or table.title,
             columns=columns,
             rows=(
                 [line.label, *line.values, *([line.total] if with_total else [])]
