@@ -183,12 +183,18 @@ def key_figures_block(figures: KeyFigures) -> Block:
     if f["mediator_exits"].available and f["mediator_exits"].value:
         n = f["mediator_exits"]
         rate = f["positive_exit_rate"]
-        when = str(period.first_month.year) if period.is_year else period.label
-        text = ngettext(
-            " a quitté le dispositif en %(when)s",
-            " ont quitté le dispositif en %(when)s",
-            _count(n),
-        ) % {"when": when}
+        if period.is_year:
+            text = ngettext(
+                " a quitté le dispositif en %(year)d",
+                " ont quitté le dispositif en %(year)d",
+                _count(n),
+            ) % {"year": period.first_month.year}
+        else:
+            text = ngettext(
+                " a quitté le dispositif (%(period)s)",
+                " ont quitté le dispositif (%(period)s)",
+                _count(n),
+            ) % {"period": period.label}
         if rate.available:
             text += _(
                 " avec un taux de sorties positives de %(rate)s %% (vers emploi ou vers une "

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from maillon.activity.models import Channel, OutreachPlace
 from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.selectors import sites_labelled_on
-from maillon.people.enums import POSITIVE_OUTCOMES, ExitOutcome
+from maillon.people.enums import POSITIVE_OUTCOMES, EmployeeRole, ExitOutcome
 from maillon.people.models import Employee, Exit
 from maillon.people.selectors import ExitRate, employees_in_scope
 from maillon.reports.declared import compatible, declared_for, preferred
@@ -217,14 +217,17 @@ def scope_employees(scope: Scope):
 
 
 def _computed_staff(scope: Scope, period: Period) -> dict:
-    """Employees under contract at some point of the period; exits in the period."""
+    """Employees under contract at some point of the period; mediators' exits in the period
+    (the press release's « médiateurs ayant quitté le dispositif »)."""
     employees = scope_employees(scope)
     employed = employees.filter(
         Q(contracts__start_date__lte=period.end)
         & (Q(contracts__end_date__isnull=True) | Q(contracts__end_date__gte=period.start))
     )
     exits = Exit.objects.filter(
-        employee__in=employees.values("pk"), date__gte=period.start, date__lte=period.end
+        employee__in=employees.filter(role=EmployeeRole.MEDIATOR).values("pk"),
+        date__gte=period.start,
+        date__lte=period.end,
     ).aggregate(
         total=Count("pk"),
         known=Count("pk", filter=~Q(outcome=ExitOutcome.UNKNOWN)),

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         call_command("import_pimms_network", stdout=self.stdout)
         accounts = demo_accounts_create()
         call_command("generate_activity", network="pimms", scale=0.1, full_scale="fs:62,fs:63")
+        call_command("generate_staff", network="pimms", stdout=self.stdout)
 
         table = Table(title="Comptes de démonstration")
         for column in ("identifiant", "mot de passe", "rôle", "périmètre"):
