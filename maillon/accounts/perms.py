@@ -7,11 +7,14 @@
 - a superuser: everything (installation administrator).
 """
 
+import functools
+
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership
-from maillon.network.models import NetworkMembership, Organisation, Site
+from maillon.network.models import Network, NetworkMembership, Organisation, Site
 
 
 def _memberships(user) -> QuerySet[Membership]:
@@ -75,6 +78,73 @@ def sites_visible_to(user) -> QuerySet[Site]:
 def sites_writable_by(user) -> QuerySet[Site]:
     """Sites on which the user may record activity (agents, managers, network admins)."""
     return sites_visible_to(user)
+
+
+class _All:
+    """Every site (a superuser)."""
+
+    def __contains__(self, site_id: object) -> bool:
+        return True
+
+
+ALL_SITES = _All()
+
+
+# Same rules as sites_visible_to, flat: {mine} is "this user's active memberships"; a network
+# admin's networks give their organisations and the ones they head, and his own organisations.
+_WRITABLE_SQL = """
+SELECT s.id FROM {site} s WHERE
+    s.id IN (SELECT site_id FROM {membership} WHERE {mine} AND role = %s AND site_id IS NOT NULL)
+    OR s.organisation_id IN (
+        SELECT organisation_id FROM {membership}
+        WHERE {mine} AND (role = %s OR (role = %s AND site_id IS NULL)))
+    OR s.organisation_id IN (
+        SELECT organisation_id FROM {in_network} WHERE network_id IN ({admin_of}))
+    OR s.organisation_id IN (SELECT head_id FROM {network} WHERE id IN ({admin_of}))
+    OR (EXISTS ({admin_of}) AND s.organisation_id IN (
+        SELECT organisation_id FROM {membership} WHERE {mine} AND role IN (%s, %s)))
+"""
+
+
+@functools.cache
+def _writable_sql() -> str:
+    mine = "user_id = %s AND is_active = %s"
+    membership = Membership._meta.db_table
+    return _WRITABLE_SQL.format(
+        site=Site._meta.db_table,
+        membership=membership,
+        in_network=NetworkMembership._meta.db_table,
+        network=Network._meta.db_table,
+        mine=mine,
+        admin_of=f"SELECT network_id FROM {membership} WHERE {mine} AND role = %s",  # noqa: S608
+    )
+
+
+def writable_site_ids_sql(user) -> tuple[str, list] | None:
+    """`sites_writable_by` as one flat SQL query of site ids and its parameters, for hot paths
+    that check one site (the desk write path): no ORM compilation, no nested querysets, no
+    separate network-admin query. None means every site (a superuser).
+
+    Same rules as `sites_visible_to`; `tests/accounts/test_perms.py` checks both agree."""
+    if not user.is_authenticated or not user.is_active:
+        return f"SELECT id FROM {Site._meta.db_table} WHERE 1 = 0", []  # noqa: S608
+    if user.is_superuser:
+        return None
+    mine = (user.pk, True)
+    admin_of = (*mine, Role.NETWORK_ADMIN.value)
+    manager, agent = Role.ORGANISATION_MANAGER.value, Role.AGENT.value
+    params = [*mine, agent, *mine, manager, agent, *admin_of, *admin_of, *admin_of]
+    return _writable_sql(), [*params, *mine, manager, agent]
+
+
+def writable_site_ids(user):
+    """The ids of the sites the user may record activity on: a frozenset, or `ALL_SITES`."""
+    query = writable_site_ids_sql(user)
+    if query is None:
+        return ALL_SITES
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def partner_ids_viewable_by(user) -> QuerySet:

@@ -10,6 +10,7 @@ exactly once and that the rollups equal the facts.
 
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -38,8 +39,8 @@ RETRY_EVERY = 20  # one request in 20 is sent twice with the same key
 def recreate_database(url: str) -> None:
     parts = urllib.parse.urlparse(url)
     name = parts.path.lstrip("/")
-    if not name.startswith("maillon_h4_"):
-        raise ValueError("bench databases are named maillon_h4_…")
+    if not re.fullmatch(r"maillon_h\d+_\w+", name):
+        raise ValueError("bench databases are named maillon_h<n>_…")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -234,7 +234,33 @@ class Delta:
                     _upsert(cursor, spec, items)
                 rows.clear()
 
+    def upsert_ctes(self, *, gate: str) -> tuple[list[str], list]:
+        """PostgreSQL: the accumulated rows as data-modifying CTEs (`name AS (INSERT … ON
+        CONFLICT … DO UPDATE)`) to put in the same statement as the facts; each inserts only if
+        the CTE `gate` returned a row (the visit was written). Tables in a fixed order and keys
+        sorted, as in `apply`: concurrent statements lock rollup rows in the same order."""
+        ctes, params = [], []
+        for n, spec in enumerate(ALL_SPECS):
+            rows = self.rows[spec]
+            items = [(k, v) for k, v in sorted(rows.items()) if any(v)]
+            rows.clear()
+            if not items:
+                continue
+            columns = spec.keys + spec.measures
+            casts = [_PG_CAST.get(column, "bigint") for column in columns]
+            row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+            updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
+            ctes.append(
+                f"rollup_{n} AS (INSERT INTO {spec.table} ({', '.join(columns)})"  # noqa: S608
+                f" SELECT r.* FROM {gate} CROSS JOIN (VALUES {', '.join([row_sql] * len(items))})"
+                f" AS r({', '.join(columns)})"
+                f" ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates})"
+            )
+            params += [value for key, measures in items for value in (*key, *measures)]
+        return ctes, params
 
+
+_PG_CAST = {"day": "date", "month": "date"}
 _CHUNK = 500
 
 

@@ -1,14 +1,49 @@
 """Reads of activity, scoped by membership: what is not visible is "not found"."""
 
 import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from maillon.accounts.perms import sites_visible_to, sites_writable_by
+from maillon.accounts.perms import sites_visible_to, sites_writable_by, writable_site_ids_sql
 from maillon.activity.models import OutreachAct, Visit, Workshop
+from maillon.geo.models import Commune, Region
+from maillon.network import hours
 from maillon.network.models import Site
+
+
+@dataclass(frozen=True)
+class WritableSite:
+    """A site the user may record on, with the time zone that makes its local day."""
+
+    id: int
+    zone: ZoneInfo
+
+
+def writable_site(*, user, site_id: int) -> WritableSite | None:
+    """The site `site_id` if the user may record on it, in one flat query (the write path)."""
+    site, commune, region = Site._meta.db_table, Commune._meta.db_table, Region._meta.db_table
+    region_pk = Region._meta.pk.column
+    sql = (
+        f"SELECT s.id, r.timezone FROM {site} s"  # noqa: S608 - table names, no input
+        f" LEFT JOIN {commune} c ON c.id = s.commune_id"
+        f" LEFT JOIN {region} r ON r.{region_pk} = c.region_id WHERE s.id = %s"
+    )
+    params: list = [site_id]
+    scope = writable_site_ids_sql(user)
+    if scope is not None:
+        sql += f" AND s.id IN ({scope[0]})"
+        params += scope[1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return WritableSite(row[0], ZoneInfo(row[1]) if row[1] else hours.DEFAULT_TIMEZONE)
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:

@@ -18,11 +18,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillon.accounts.perms import organisations_managed_by, sites_writable_by
-from maillon.activity import taxonomy
+from maillon.accounts.perms import organisations_managed_by
+from maillon.activity import pg_writes, taxonomy
 from maillon.activity.models import IdempotencyKey, OutreachAct, Request, Visit, Workshop
 from maillon.activity.rollups import Delta
-from maillon.network.models import Site
+from maillon.activity.selectors import WritableSite, writable_site
 from maillon.network.selectors import site_timezone
 
 EARLIEST_DAY = datetime.date(2000, 1, 1)
@@ -63,10 +63,10 @@ class Errors:
             raise ValidationError(self.messages)
 
 
-def _writable_site(*, user, site_id: int | None, errors: Errors) -> Site | None:
+def _writable_site(*, user, site_id: int | None, errors: Errors) -> WritableSite | None:
     site = None
     if site_id is not None:
-        site = sites_writable_by(user).select_related("commune__region").filter(pk=site_id).first()
+        site = writable_site(user=user, site_id=site_id)
     if site is None:
         errors.add("site", _("Point d'accueil inconnu ou hors de votre périmètre."))
     return site
@@ -89,11 +89,6 @@ def _term(name: str, code: str | None, *, day, path: str, errors: Errors, label:
     return term
 
 
-def _local_day(site: Site | None, occurred_at: datetime.datetime) -> datetime.date:
-    zone = site_timezone(site) if site is not None else timezone.get_current_timezone()
-    return occurred_at.astimezone(zone).date()
-
-
 def _check_moment(occurred_at: datetime.datetime, day: datetime.date, *, path: str, errors: Errors):
     if occurred_at > timezone.now() + CLOCK_SKEW:
         errors.add(path, _("La date est dans le futur."))
@@ -101,8 +96,8 @@ def _check_moment(occurred_at: datetime.datetime, day: datetime.date, *, path: s
         errors.add(path, _("La date est antérieure à l'ouverture du point d'accueil."))
 
 
-def _check_day(day: datetime.date, *, site: Site | None, path: str, errors: Errors):
-    today = timezone.localdate(timezone=site_timezone(site) if site else None)
+def _check_day(day: datetime.date, *, site: WritableSite | None, path: str, errors: Errors):
+    today = timezone.localdate(timezone=site.zone if site else None)
     if day > today:
         errors.add(path, _("La date est dans le futur."))
     elif day < EARLIEST_DAY:
@@ -151,9 +146,23 @@ def _bind(*, user, key: str | None, object_id: int) -> None:
         IdempotencyKey.objects.filter(user=user, key=key).update(object_id=object_id)
 
 
+def _claimed(*, user, key: str | None, kind: str, fingerprint: str) -> int | None:
+    """The id created by an earlier call with `key`, if any (read-only: nothing is claimed)."""
+    if not key:
+        return None
+    existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if existing is None:
+        return None
+    if existing.kind != kind or existing.fingerprint != fingerprint:
+        raise ValidationError(
+            {"idempotency_key": [_("Cette clé d'idempotence a déjà servi pour une autre requête.")]}
+        )
+    return existing.object_id
+
+
 def _validate_visit(
     *,
-    site: Site | None,
+    zone: datetime.tzinfo,
     occurred_at: datetime.datetime,
     channel: str,
     age_band: str | None,
@@ -162,9 +171,8 @@ def _validate_visit(
     errors: Errors,
 ) -> tuple[datetime.date, dict[str, Any], list[Request]]:
     if timezone.is_naive(occurred_at):
-        zone = site_timezone(site) if site is not None else timezone.get_current_timezone()
         occurred_at = timezone.make_aware(occurred_at, zone)
-    day = _local_day(site, occurred_at)
+    day = occurred_at.astimezone(zone).date()
     _check_moment(occurred_at, day, path="occurred_at", errors=errors)
     fields: dict[str, Any] = {"occurred_at": occurred_at, "day": day}
     term = _term("channel", channel, day=day, path="channel", errors=errors, label=_("Canal"))
@@ -242,7 +250,6 @@ def _cache_requests(visit: Visit, rows: list[Request]) -> None:
     visit._prefetched_objects_cache = {"requests": queryset}
 
 
-@transaction.atomic
 def visit_record(
     *,
     agent,
@@ -256,7 +263,10 @@ def visit_record(
     duration_minutes: int | None = None,
     idempotency_key: str | None = None,
 ) -> Recorded[Visit]:
-    """Record a visit and its requests on a site the agent may write to."""
+    """Record a visit and its requests on a site the agent may write to.
+
+    On PostgreSQL the claim of the idempotency key, the visit, its requests and the rollups are
+    one statement (`pg_writes`); elsewhere one transaction with one statement per table."""
     fingerprint = _fingerprint(
         {
             "site": site_id,
@@ -269,13 +279,11 @@ def visit_record(
             "requests": [asdict(r) for r in requests],
         }
     )
-    existing = _claim(user=agent, key=idempotency_key, kind="visit", fingerprint=fingerprint)
-    if existing is not None:
-        return Recorded(Visit.objects.with_requests().get(pk=existing), created=False)
+    claim = {"user": agent, "key": idempotency_key, "kind": "visit", "fingerprint": fingerprint}
     errors = Errors()
     site = _writable_site(user=agent, site_id=site_id, errors=errors)
     _, fields, rows = _validate_visit(
-        site=site,
+        zone=site.zone if site else timezone.get_current_timezone(),
         occurred_at=occurred_at or timezone.now(),
         channel=channel,
         age_band=age_band,
@@ -283,19 +291,56 @@ def visit_record(
         requests=requests,
         errors=errors,
     )
-    errors.raise_if_any()
-    visit = Visit.objects.create(
-        site=site, agent=agent, qpv_resident=qpv_resident, first_visit=first_visit, **fields
+    if errors.messages:
+        # a retry answers the first result even if it no longer validates (the agent left)
+        existing = _claimed(**claim)
+        if existing is not None:
+            return _first_visit(existing)
+        errors.raise_if_any()
+    now = timezone.now()
+    visit = Visit(
+        site_id=site.id,
+        agent=agent,
+        qpv_resident=qpv_resident,
+        first_visit=first_visit,
+        created_at=now,
+        updated_at=now,
+        **fields,
     )
-    for row in rows:
-        row.visit = visit
-    Request.objects.bulk_create(rows)
     delta = Delta()
     delta.visit(visit, rows)
-    delta.apply()
-    _bind(user=agent, key=idempotency_key, object_id=visit.pk)
+    if pg_writes.enabled():
+        visit.pk = pg_writes.visit_insert(
+            fields={column: getattr(visit, column) for column in pg_writes.VISIT_COLUMNS},
+            requests=rows,
+            delta=delta,
+            key=idempotency_key,
+            kind="visit",
+            fingerprint=fingerprint,
+            now=now,
+        )
+        if visit.pk is None:
+            return _first_visit(_claimed(**claim))
+        visit._state.adding, visit._state.db = False, connection.alias
+        for row in rows:
+            row.visit = visit
+    else:
+        with transaction.atomic():
+            existing = _claim(**claim)
+            if existing is not None:
+                return _first_visit(existing)
+            visit.save(force_insert=True)
+            for row in rows:
+                row.visit = visit
+            Request.objects.bulk_create(rows)
+            delta.apply()
+            _bind(user=agent, key=idempotency_key, object_id=visit.pk)
     _cache_requests(visit, rows)
     return Recorded(visit, created=True)
+
+
+def _first_visit(pk: int | None) -> Recorded[Visit]:
+    return Recorded(Visit.objects.with_requests().get(pk=pk), created=False)
 
 
 def visit_can_change(*, user, visit: Visit) -> bool:
@@ -339,7 +384,7 @@ def visit_update(
     _require_change(user=actor, visit=visit)
     errors = Errors()
     _, fields, rows = _validate_visit(
-        site=visit.site,
+        zone=site_timezone(visit.site),
         occurred_at=occurred_at or visit.occurred_at,
         channel=channel,
         age_band=age_band,
@@ -444,7 +489,7 @@ def outreach_record(
         errors.add("people_reached", _("Au moins une personne touchée."))
     errors.raise_if_any()
     act = OutreachAct.objects.create(
-        site=site,
+        site_id=site.id,
         agent=agent,
         day=day,
         place_id=place_term.id,
@@ -500,7 +545,7 @@ def workshop_record(
         errors.add("duration_minutes", _("La durée doit être comprise entre 0 et 600 minutes."))
     errors.raise_if_any()
     workshop = Workshop.objects.create(
-        site=site,
+        site_id=site.id,
         agent=agent,
         day=day,
         theme_id=theme_term.id,

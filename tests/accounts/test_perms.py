@@ -8,6 +8,8 @@ from maillon.accounts.perms import (
     organisations_managed_by,
     organisations_visible_to,
     sites_visible_to,
+    sites_writable_by,
+    writable_site_ids,
 )
 from maillon.network.models import NetworkMembership
 from tests.factories import (
@@ -135,3 +137,32 @@ def test_login_is_throttled_after_repeated_failures(world, client):
     )
     assert response.status_code == 200
     assert "Trop de tentatives" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", list(EXPECTED_SITES), ids=list(EXPECTED_SITES))
+def test_the_flat_writable_set_agrees_with_the_sites_queryset(world, who):
+    sites, users, _orgs = world
+    user = users[who]
+    ids = writable_site_ids(user)
+    assert ids == set(sites_writable_by(user).values_list("pk", flat=True))
+    assert {name for name, site in sites.items() if site.pk in ids} == EXPECTED_SITES[who]
+
+
+def test_the_flat_writable_set_follows_every_kind_of_membership(world):
+    """Agents of a whole organisation, heads of a network, memberships switched off, superusers."""
+    sites, users, orgs = world
+    whole_org = MembershipFactory(role=Role.AGENT, organisation=orgs["b"], site=None).user
+    head = manager_of(orgs["x"])
+    network_of_x = NetworkFactory(slug="autre", name="Autre réseau", head=orgs["x"])
+    MembershipFactory(user=head, role=Role.NETWORK_ADMIN, network=network_of_x)
+    gone = agent_of(sites["a2"])
+    gone.memberships.update(is_active=False)
+    boss = UserFactory(is_superuser=True)
+    for user in (whole_org, head, gone, users["network_admin"], users["manager_a"]):
+        assert writable_site_ids(user) == set(
+            sites_writable_by(user).values_list("pk", flat=True)
+        ), user
+    assert writable_site_ids(whole_org) == {sites["b1"].pk}
+    assert sites["x1"].pk in writable_site_ids(head)
+    assert writable_site_ids(gone) == set()
+    assert all(site.pk in writable_site_ids(boss) for site in sites.values())

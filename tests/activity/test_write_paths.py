@@ -1,0 +1,138 @@
+"""The desk write path: one statement on PostgreSQL, one per table elsewhere — same rows, same
+rollups, same idempotency."""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from maillon.activity import taxonomy
+from maillon.activity.models import IdempotencyKey, Request, Visit, VisitMonthlyRollup
+from maillon.activity.rollups import rollups_compare
+from maillon.activity.services import RequestInput, visit_record
+from tests.activity.factories import two_requests
+from tests.factories import SiteFactory, agent_of
+
+NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
+# two requests with the same rollup key (summed before the upsert), one without partner
+REQUESTS = [
+    RequestInput(partner="caf", theme="famille"),
+    RequestInput(partner="caf", theme="famille", follow_up=True),
+    RequestInput(theme="numerique", help_kind="accompagnement", outcome="a-revoir"),
+]
+
+
+def stored(visit: Visit) -> tuple:
+    visit = Visit.objects.get(pk=visit.pk)
+    requests = Request.objects.filter(visit=visit).order_by("position")
+    return (
+        visit.site_id,
+        visit.agent_id,
+        visit.occurred_at,
+        visit.day,
+        visit.channel_id,
+        visit.age_band_id,
+        visit.qpv_resident,
+        visit.first_visit,
+        visit.duration_minutes,
+        [
+            (r.position, r.partner_id, r.theme_id, r.help_kind_id, r.outcome_id, r.follow_up)
+            for r in requests
+        ],
+    )
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize("single", [True, False], ids=["single-statement", "one-per-table"])
+def test_both_paths_store_the_same_visit_rollups_and_keys(settings, single):
+    settings.ACTIVITY_SINGLE_STATEMENT = single
+    site = SiteFactory()
+    agent = agent_of(site)
+    kwargs = {
+        "agent": agent,
+        "site_id": site.pk,
+        "requests": REQUESTS,
+        "occurred_at": NOON - datetime.timedelta(hours=1),
+        "age_band": "60-69",
+        "qpv_resident": True,
+        "first_visit": False,
+        "duration_minutes": 25,
+    }
+    first = visit_record(**kwargs, idempotency_key="k1")
+    assert first.created
+    assert [r.theme_id for r in first.object.requests.all()] == [
+        r.theme_id for r in Request.objects.filter(visit=first.object).order_by("position")
+    ]
+    row = stored(first.object)
+    assert row[:4] == (site.pk, agent.pk, NOON - datetime.timedelta(hours=1), NOON.date())
+    assert row[6:9] == (True, False, 25)
+    assert [r[0] for r in row[9]] == [0, 1, 2]
+    assert [r[1] is None for r in row[9]] == [False, False, True]
+    again = visit_record(**kwargs, idempotency_key="k1")
+    assert not again.created and again.object.pk == first.object.pk
+    assert stored(again.object) == stored(first.object)
+    visit_record(**kwargs)  # no key: a second visit
+    assert Visit.objects.count() == 2
+    assert IdempotencyKey.objects.get(key="k1").object_id == first.object.pk
+    monthly = VisitMonthlyRollup.objects.get()
+    assert (monthly.visits, monthly.requests, monthly.minutes) == (2, 6, 50)
+    assert rollups_compare()[2] == 0
+    with pytest.raises(ValidationError) as error:
+        visit_record(**{**kwargs, "duration_minutes": 30}, idempotency_key="k1")
+    assert "idempotency_key" in error.value.message_dict
+    agent.memberships.update(is_active=False)  # the agent left: a retry still answers
+    late = visit_record(**kwargs, idempotency_key="k1")
+    assert late.object.pk == first.object.pk and not late.created
+    with pytest.raises(ValidationError) as error:
+        visit_record(**kwargs, idempotency_key="k2")
+    assert "site" in error.value.message_dict
+    assert Visit.objects.count() == 2
+    assert rollups_compare()[2] == 0
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+@time_machine.travel(NOON, tick=False)
+def test_a_visit_is_two_queries_on_postgresql(django_assert_num_queries):
+    site = SiteFactory()
+    agent = agent_of(site)
+    taxonomy.vocabularies()  # read once a minute per process, not per visit
+    with django_assert_num_queries(2):  # the site in the agent's scope, then one statement
+        visit_record(agent=agent, site_id=site.pk, requests=two_requests(), idempotency_key="a")
+    assert rollups_compare()[2] == 0
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_store_one_visit():
+    site = SiteFactory()
+    agent = agent_of(site)
+    results, failures = [], []
+    barrier = threading.Barrier(6)
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            result = visit_record(
+                agent=agent, site_id=site.pk, requests=two_requests(), idempotency_key="same"
+            )
+            results.append((result.object.pk, result.created))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    assert len({pk for pk, _created in results}) == 1
+    assert sum(created for _pk, created in results) == 1
+    assert Visit.objects.count() == 1
+    assert rollups_compare()[2] == 0
