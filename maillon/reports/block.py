@@ -168,7 +168,8 @@ def key_figures_block(figures: KeyFigures) -> Block:
                 )
                 % {"n": _amount(n, capitalise=True)}
             ),
-            _(" menés pour %(n)s personnes") % {"n": _amount(participants)}
+            ngettext(" mené pour %(n)s personnes", " menés pour %(n)s personnes", _count(n))
+            % {"n": _amount(participants)}
             if participants.available
             else "",
         )

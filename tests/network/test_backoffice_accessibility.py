@@ -9,6 +9,7 @@ from maillon.accounts.enums import Role
 from maillon.geo.selectors import commune_get
 from maillon.geo.services import geo_import
 from maillon.network.models import Agreement, NetworkMembership, Stop
+from tests.accessibility import axe_problems
 from tests.factories import (
     DEFAULT_PASSWORD,
     MembershipFactory,
@@ -20,17 +21,6 @@ from tests.factories import (
 from tests.people.factories import EmployeeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def axe_problems(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_back_office_pages_pass_axe(page):

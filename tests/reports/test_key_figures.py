@@ -351,3 +351,21 @@ def test_export_key_figures_command(pimms, tmp_path):
     assert "968 ateliers" in normalise(PdfReader(pdf).pages[0].extract_text())
     with pytest.raises(CommandError, match="avant de commencer"):
         call_command("export_key_figures", scope="network:pimms", period="2019..2018")
+
+
+def test_the_block_of_a_year_of_detailed_data(world):
+    figures = figures_for(world, "network:pimms", "2025")
+    lines = [normalise(line) for line in key_figures_block(figures).markdown().splitlines()]
+    assert lines[0] == "Chiffres clés (données 2025) :"
+    assert lines[2:] == [
+        "- **2 points d'accueil au public**",
+        "- **0** labellisés « France Services »",
+        "- **9 demandes accompagnées** par an au sein des points d'accueil",
+        "- **6 personnes accompagnées** (sur site : 3 ; téléphone : 1 ; hors les murs : 2)",
+        "- **3 actes de médiation sortante** (dans les transports : 1 ; à domicile : 1 ; "
+        "sur l'espace public : 1) auprès de 17 personnes",
+        "- **1 atelier thématique collectif** mené pour 12 personnes",
+        "- **3 salariés**",
+        "- **3 médiateurs** ont quitté le dispositif en 2025 avec un taux de sorties positives "
+        "de 50 % (vers emploi ou vers une formation qualifiante)",
+    ]
