@@ -14,7 +14,6 @@ A scope the user may not read answers 404, the same as one that does not exist.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -63,10 +62,6 @@ class Scope:
             return str(KIND_LABELS["all"]).capitalize()
         return f"{str(KIND_LABELS[self.kind]).capitalize()} — {self.name}"
 
-    @cached_property
-    def site_ids(self) -> list[int]:
-        return list(self.sites.order_by("pk").values_list("pk", flat=True))
-
     def __str__(self) -> str:
         return self.label
 
@@ -107,13 +102,6 @@ def scope_get(*, user, key: str) -> Scope:
         if site is not None:
             return Scope("site", code, site.name, Site.objects.filter(pk=site.pk))
     raise Http404(_("Périmètre inconnu ou non autorisé."))
-
-
-def scope_default(user) -> Scope:
-    """The widest scope the user may read: his network, his organisation, his site."""
-    for key in scope_choices(user, limit_per_kind=1):
-        return scope_get(user=user, key=key[0])
-    raise Http404(_("Aucun périmètre de rapport pour ce compte."))
 
 
 def scope_choices(user, *, limit_per_kind: int | None = None) -> list[tuple[str, str]]:
