@@ -328,7 +328,7 @@ def _draw_columns(chart: Chart) -> SafeString:
 def _draw_rows(chart: Chart) -> SafeString:
     n, k = len(chart.categories), len(chart.series)
     longest = max(len(c) for c in chart.categories) * CHAR_WIDTH
-    left = min(max(longest + 12, 60.0), 220.0)
+    left = min(max(longest + 16, 60.0), 220.0)
     right = WIDTH - 70.0  # room for the value written after each bar
     legend, legend_height = _legend(chart, 8)
     top = 8.0 + legend_height
@@ -352,7 +352,7 @@ def _draw_rows(chart: Chart) -> SafeString:
         y0 = top + band * index + 5
         parts.append(
             f'<text x="{left - 6:g}" y="{y0 + bar * k / 2 + 4:.1f}" text-anchor="end" '
-            f'fill="{TEXT}">{escape(_truncate(category, left - 12))}</text>'
+            f'fill="{TEXT}">{escape(_truncate(category, left - 8))}</text>'
         )
         for s, (name, values) in enumerate(chart.series):
             value = values[index]

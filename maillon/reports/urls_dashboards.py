@@ -1,5 +1,9 @@
 """URLs of the dashboards pages (included by maillon/reports/urls.py under /rapports/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from maillon.reports import views_dashboards as views
+
+urlpatterns: list = [
+    path("tableau-de-bord/", views.dashboard_view, name="dashboard"),
+]

@@ -239,3 +239,23 @@ def test_pdf_contains_the_chart(tmp_path, settings):
     assert "Évolution mensuelle des demandes" in text
     # the SVG itself is drawn: its labels are text in the PDF
     assert "Assurance Maladie" in text
+
+
+def test_horizontal_labels_are_whole_when_they_fit():
+    chart = bar_chart(
+        title="Thèmes",
+        description="",
+        categories=["Famille - Scolarité", "Logement"],
+        series=[("Demandes", [3, 1])],
+        horizontal=True,
+    )
+    texts = [t.text for t in parse(chart).iter(f"{SVG}text")]
+    assert "Famille - Scolarité" in texts
+    long = bar_chart(
+        title="Partenaires",
+        description="",
+        categories=["France Titres (ANTS) — ministère de l'Intérieur et des Outre-mer", "CAF"],
+        series=[("Demandes", [3, 1])],
+        horizontal=True,
+    )
+    assert any(t.text.endswith("…") for t in parse(long).iter(f"{SVG}text") if t.text)

@@ -1,0 +1,387 @@
+"""Dashboard of a scope and a period: headline numbers, monthly trend, breakdowns, sites.
+
+Everything is read from the rollups through `maillon.reports.queries` (never the fact tables),
+in a fixed number of grouped queries whatever the number of sites in the scope:
+
+- requests and follow-ups by month, over the period and the previous one (one query), then by
+  partner, by theme, by channel and by site over the period (four queries);
+- people accompanied (visits) by month over both periods, and by site (two queries);
+- outreach acts and workshops over both periods (one query each, conditional sums);
+- the sites of the scope with their coordinates, and the three taxonomies' labels.
+
+The filters (partner, theme, channel) apply to what is recorded with them: requests carry all
+three, visits only the channel, outreach acts only the partner, workshops only the theme. An
+indicator the active filters cannot split is shown as « non ventilé », never as a wrong number.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from maillon.activity.models import Channel, Theme
+from maillon.network.models import Partner
+from maillon.reports.charts import Chart, bar_chart, line_chart
+from maillon.reports.periods import Period
+from maillon.reports.queries import (
+    outreach_daily,
+    requests_monthly,
+    visits_monthly,
+    workshops_daily,
+)
+from maillon.reports.scopes import Scope
+
+MONTHS = (
+    pgettext_lazy("month", "janv."),
+    pgettext_lazy("month", "févr."),
+    pgettext_lazy("month", "mars"),
+    pgettext_lazy("month", "avr."),
+    pgettext_lazy("month", "mai"),
+    pgettext_lazy("month", "juin"),
+    pgettext_lazy("month", "juil."),
+    pgettext_lazy("month", "août"),
+    pgettext_lazy("month", "sept."),
+    pgettext_lazy("month", "oct."),
+    pgettext_lazy("month", "nov."),
+    pgettext_lazy("month", "déc."),
+)
+HEADLINES = {
+    "requests": gettext_lazy("Demandes accompagnées"),
+    "people": gettext_lazy("Personnes accompagnées"),
+    "follow_ups": gettext_lazy("Demandes à suivre"),
+    "outreach_acts": gettext_lazy("Actes de médiation sortante"),
+    "outreach_people": gettext_lazy("Personnes touchées hors les murs"),
+    "workshops": gettext_lazy("Ateliers collectifs"),
+    "participants": gettext_lazy("Participants aux ateliers"),
+}
+# which filters each indicator can be split by
+SPLITS = {
+    "requests": {"partner", "theme", "channel"},
+    "follow_ups": {"partner", "theme", "channel"},
+    "people": {"channel"},
+    "outreach_acts": {"partner"},
+    "outreach_people": {"partner"},
+    "workshops": {"theme"},
+    "participants": {"theme"},
+}
+# breakdowns of the requests: dimension → French name of one of its values
+BREAKDOWNS = {
+    "partner": gettext_lazy("partenaire"),
+    "theme": gettext_lazy("thème"),
+    "channel": gettext_lazy("canal"),
+}
+BREAKDOWN_TITLES = {
+    "partner": gettext_lazy("Demandes par partenaire"),
+    "theme": gettext_lazy("Demandes par thème"),
+    "channel": gettext_lazy("Demandes par canal"),
+    "site": gettext_lazy("Points d'accueil les plus sollicités"),
+}
+TOP_SITES = 10
+MAX_RADIUS = 28.0  # px, the busiest site of the map
+MIN_RADIUS = 3.0
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{MONTHS[month.month - 1]} {month.year}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional filters, by taxonomy id (None: all)."""
+
+    partner: int | None = None
+    theme: int | None = None
+    channel: int | None = None
+
+    @property
+    def active(self) -> set[str]:
+        return {name for name in ("partner", "theme", "channel") if getattr(self, name)}
+
+    def apply(self, rows, *names: str):
+        for name in names:
+            if getattr(self, name):
+                rows = rows.filter(**{f"{name}_id": getattr(self, name)})
+        return rows
+
+
+@dataclass(frozen=True)
+class Headline:
+    code: str
+    value: int | None  # None: the active filters cannot split this indicator
+    previous: int | None
+
+    @property
+    def label(self) -> str:
+        return str(HEADLINES[self.code])
+
+    @property
+    def split(self) -> bool:
+        return self.value is not None
+
+    @property
+    def change(self) -> Decimal | None:
+        """Change in % against the previous period; None when there was nothing before."""
+        if self.value is None or not self.previous:
+            return None
+        return (Decimal(self.value - self.previous) * 100 / self.previous).quantize(Decimal("0.1"))
+
+    @property
+    def trend(self) -> str:
+        """`up`, `down`, `flat` or `new` (nothing in the previous period)."""
+        if self.value is None:
+            return ""
+        if not self.previous:
+            return "new" if self.value else "flat"
+        return (
+            "up" if self.value > self.previous else "down" if self.value < self.previous else "flat"
+        )
+
+
+@dataclass(frozen=True)
+class SiteActivity:
+    pk: int
+    name: str
+    organisation: str
+    commune: str
+    latitude: float | None
+    longitude: float | None
+    requests: int
+    people: int | None
+    radius: float = 0.0  # on the map, ∝ √requests
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    period: Period
+    previous: Period
+    filters: Filters
+    headlines: list[Headline]
+    trend: Chart
+    by_partner: Chart
+    by_theme: Chart
+    by_channel: Chart
+    sites: list[SiteActivity] = field(default_factory=list)  # busiest first
+    top_sites_chart: Chart | None = None
+
+    @property
+    def top_sites(self) -> list[SiteActivity]:
+        return [site for site in self.sites[:TOP_SITES] if site.requests]
+
+    @property
+    def mapped_sites(self) -> list[SiteActivity]:
+        return [s for s in self.sites if s.latitude is not None and s.longitude is not None]
+
+    def headline(self, code: str) -> Headline:
+        return next(h for h in self.headlines if h.code == code)
+
+
+Taxonomies = dict[str, list[tuple[int, str, str]]]
+
+
+def dashboard_taxonomies() -> Taxonomies:
+    """(id, code, label) of partners, themes and channels, in display order (three queries):
+    the choices of the filter form and the labels of the breakdowns."""
+    return {
+        "partner": list(Partner.objects.order_by("kind", "name").values_list("pk", "code", "name")),
+        "theme": list(Theme.objects.values_list("pk", "code", "label")),
+        "channel": list(Channel.objects.values_list("pk", "code", "label")),
+    }
+
+
+def dashboard(
+    *,
+    scope: Scope,
+    period: Period,
+    filters: Filters | None = None,
+    taxonomies: Taxonomies | None = None,
+) -> Dashboard:
+    filters = filters or Filters()
+    taxonomies = taxonomies if taxonomies is not None else dashboard_taxonomies()
+    labels = {name: {pk: label for pk, _code, label in rows} for name, rows in taxonomies.items()}
+    previous = period.previous()
+    both = Period(previous.first_month, period.last_month)
+    active = filters.active
+
+    def splittable(code: str) -> bool:
+        return active <= SPLITS[code]
+
+    # requests and follow-ups by month, over both periods
+    requests = filters.apply(requests_monthly(scope, both), "partner", "theme", "channel")
+    by_month = {
+        row["month"]: row
+        for row in requests.values("month")
+        .annotate(requests=Sum("requests"), follow_ups=Sum("follow_ups"))
+        .order_by()
+    }
+    people_by_month = {}
+    if splittable("people"):
+        visits = filters.apply(visits_monthly(scope, both), "channel")
+        people_by_month = dict(
+            visits.values("month").annotate(n=Sum("visits")).order_by().values_list("month", "n")
+        )
+
+    def total(rows: dict, months: list[datetime.date], key: str | None = None) -> int:
+        return sum((rows[m][key] if key else rows[m]) for m in months if m in rows)
+
+    now, before = period.months, previous.months
+    headlines = [
+        Headline("requests", total(by_month, now, "requests"), total(by_month, before, "requests")),
+        Headline(
+            "people",
+            *(
+                (total(people_by_month, now), total(people_by_month, before))
+                if splittable("people")
+                else (None, None)
+            ),
+        ),
+        Headline(
+            "follow_ups", total(by_month, now, "follow_ups"), total(by_month, before, "follow_ups")
+        ),
+    ]
+    headlines += _outreach_and_workshops(scope, period, previous, both, filters, splittable)
+
+    trend_series = [(_("Demandes"), [total(by_month, [m], "requests") for m in now])]
+    if splittable("people"):
+        trend_series.append((_("Personnes accompagnées"), [people_by_month.get(m, 0) for m in now]))
+    trend = line_chart(
+        title=_("Évolution mensuelle"),
+        description=_("Demandes accompagnées et personnes accompagnées par mois, %(period)s.")
+        % {"period": period.label},
+        categories=[month_label(m) for m in now],
+        series=trend_series,
+        category_label=_("Mois"),
+        chart_id="graphique-evolution",
+    )
+
+    current = filters.apply(requests_monthly(scope, period), "partner", "theme", "channel")
+    charts = {
+        name: _breakdown_chart(
+            _breakdown(current, name, labels[name]), name=name, what=what, period=period
+        )
+        for name, what in BREAKDOWNS.items()
+    }
+    sites = _sites(scope, period, filters, current, splittable("people"))
+    busiest = [(s.name, s.requests) for s in sites[:TOP_SITES] if s.requests]
+    return Dashboard(
+        scope=scope,
+        period=period,
+        previous=previous,
+        filters=filters,
+        headlines=headlines,
+        trend=trend,
+        by_partner=charts["partner"],
+        by_theme=charts["theme"],
+        by_channel=charts["channel"],
+        sites=sites,
+        top_sites_chart=_breakdown_chart(
+            busiest, name="site", what=_("point d'accueil"), period=period
+        ),
+    )
+
+
+def _outreach_and_workshops(scope, period, previous, both, filters, splittable) -> list[Headline]:
+    now = Q(day__gte=period.start)
+    before = Q(day__lt=period.start)
+    headlines = []
+    if splittable("outreach_acts"):
+        outreach = filters.apply(outreach_daily(scope, both), "partner").aggregate(
+            n_now=Sum("acts", filter=now),
+            n_before=Sum("acts", filter=before),
+            people_now=Sum("people_reached", filter=now),
+            people_before=Sum("people_reached", filter=before),
+        )
+        headlines += [
+            Headline("outreach_acts", outreach["n_now"] or 0, outreach["n_before"] or 0),
+            Headline(
+                "outreach_people", outreach["people_now"] or 0, outreach["people_before"] or 0
+            ),
+        ]
+    else:
+        headlines += [
+            Headline("outreach_acts", None, None),
+            Headline("outreach_people", None, None),
+        ]
+    if splittable("workshops"):
+        workshops = filters.apply(workshops_daily(scope, both), "theme").aggregate(
+            n_now=Sum("workshops", filter=now),
+            n_before=Sum("workshops", filter=before),
+            people_now=Sum("participants", filter=now),
+            people_before=Sum("participants", filter=before),
+        )
+        headlines += [
+            Headline("workshops", workshops["n_now"] or 0, workshops["n_before"] or 0),
+            Headline("participants", workshops["people_now"] or 0, workshops["people_before"] or 0),
+        ]
+    else:
+        headlines += [Headline("workshops", None, None), Headline("participants", None, None)]
+    return headlines
+
+
+def _breakdown(rows, name: str, labels: dict[int, str]) -> list[tuple[str, int]]:
+    """(label, requests) by partner, theme or channel, largest first; 0 is « sans partenaire »."""
+    grouped = rows.values(f"{name}_id").annotate(n=Sum("requests")).order_by()
+    parts = []
+    for row in grouped:
+        if not row["n"]:
+            continue
+        key = row[f"{name}_id"]
+        label = labels.get(key) or (_("Sans partenaire") if key == 0 else _("Inconnu"))
+        parts.append((label, row["n"]))
+    return sorted(parts, key=lambda part: (-part[1], part[0]))
+
+
+def _breakdown_chart(parts, *, name: str, what: str, period: Period) -> Chart:
+    return bar_chart(
+        title=str(BREAKDOWN_TITLES[name]),
+        description=_("Nombre de demandes accompagnées par %(what)s, %(period)s.")
+        % {"what": what, "period": period.label},
+        categories=[label for label, _n in parts],
+        series=[(_("Demandes"), [n for _label, n in parts])],
+        horizontal=True,
+        category_label=str(what).capitalize(),
+        chart_id=f"graphique-{name}",
+    )
+
+
+def _sites(scope, period, filters, current, with_people: bool) -> list[SiteActivity]:
+    """Every site of the scope with its requests (and people) over the period, busiest first."""
+    requests = dict(
+        current.values("site_id").annotate(n=Sum("requests")).order_by().values_list("site_id", "n")
+    )
+    people: dict[int, int] = {}
+    if with_people:
+        visits = filters.apply(visits_monthly(scope, period), "channel")
+        people = dict(
+            visits.values("site_id")
+            .annotate(n=Sum("visits"))
+            .order_by()
+            .values_list("site_id", "n")
+        )
+    rows = scope.sites.values_list(
+        "pk", "name", "organisation__name", "commune__name", "latitude", "longitude"
+    )
+    busiest = max(requests.values(), default=0)
+    sites = []
+    for pk, name, organisation, commune, latitude, longitude in rows:
+        n = requests.get(pk, 0)
+        # area ∝ requests: radius ∝ √requests (a floor keeps the smallest visible)
+        radius = max(MIN_RADIUS, MAX_RADIUS * math.sqrt(n / busiest)) if n else MIN_RADIUS
+        sites.append(
+            SiteActivity(
+                pk=pk,
+                name=name,
+                organisation=organisation or "",
+                commune=commune or "",
+                latitude=latitude,
+                longitude=longitude,
+                requests=n,
+                people=people.get(pk, 0) if with_people else None,
+                radius=round(radius, 2),
+            )
+        )
+    return sorted(sites, key=lambda s: (-s.requests, s.name))
