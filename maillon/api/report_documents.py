@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 
+from maillon.api.reports import _invalid as query_error
 from maillon.reports.monthly import monthly_report
 from maillon.reports.partner import PartnerReportUnavailable, partner_report
 from maillon.reports.periods import Period
@@ -113,9 +113,7 @@ def _period(text: str) -> Period:
     try:
         return Period.parse(text)
     except ValidationError as error:
-        raise NinjaValidationError(
-            [{"loc": ["query", "period"], "msg": m, "type": "value_error"} for m in error]
-        ) from error
+        raise query_error("period", error) from error
 
 
 @router.get("/partner", response=PartnerReportOut, summary="Rapport partenaire")

@@ -27,7 +27,9 @@ import zoneinfo
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -381,11 +383,13 @@ def test_anonymous_is_sent_to_login_and_gets_401_from_the_api(world):
     assert client.get(API, {"partner": "caf", "period": "2024"}).status_code == 401
 
 
-def test_a_reversed_period_gets_a_french_message_and_nothing(world, django_assert_max_num_queries):
+def test_a_reversed_period_gets_a_french_message_and_nothing(world):
     client = _client(world["users"]["caf_viewer"])
-    response = client.get(
-        URL, {"partenaire": "caf", "debut": "2024-06", "fin": "2024-01", "format": "xlsx"}
-    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            URL, {"partenaire": "caf", "debut": "2024-06", "fin": "2024-01", "format": "xlsx"}
+        )
+    assert not [q for q in queries if "rollup" in q["sql"]]  # nothing computed
     assert response.status_code == 400
     assert "La période se termine avant de commencer." in response.content.decode()
     api = client.get(API, {"partner": "caf", "period": "2024-06..2024-01"})
@@ -393,6 +397,12 @@ def test_a_reversed_period_gets_a_french_message_and_nothing(world, django_asser
     assert api.json()["detail"][0]["msg"] == "La période se termine avant de commencer."
     bad = client.get(API, {"partner": "caf", "period": "l'an dernier"})
     assert bad.status_code == 422 and "non reconnue" in bad.json()["detail"][0]["msg"]
+
+
+def test_the_report_reads_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    """Whatever the number of sites: one aggregate per breakdown and period."""
+    with django_assert_max_num_queries(20):
+        partner_report(user=None, partner_code="caf", period=Period.parse("2024"))
 
 
 def test_api_answers_the_numbers_of_the_xlsx(world):
