@@ -82,6 +82,14 @@ def _bound(form_class, request, field: str, first_choice, **kwargs):
     return form_class(params, **kwargs)
 
 
+def _show_period(form) -> None:
+    """Show the months in use (a default, or `periode=2024`) in the month inputs."""
+    period = form.cleaned_data["period"]
+    form.data = form.data.copy()
+    form.data["debut"] = f"{period.first_month:%Y-%m}"
+    form.data["fin"] = f"{period.last_month:%Y-%m}"
+
+
 def partner_report_view(request):
     partners = list(partners_readable_by(request.user))
     if not partners:
@@ -90,6 +98,7 @@ def partner_report_view(request):
     context = {"form": form}
     if not form.is_valid():
         return render(request, "reports/partner.html", context, status=400)
+    _show_period(form)
     try:
         report = partner_report(
             user=request.user,
@@ -129,6 +138,7 @@ def monthly_report_view(request):
     context = {"form": form}
     if not form.is_valid():
         return render(request, "reports/monthly.html", context, status=400)
+    _show_period(form)
     try:
         report = monthly.monthly_report(
             user=request.user,
