@@ -3,9 +3,11 @@
 Everything is read from the rollups through `maillon.reports.queries` (never the fact tables),
 in a fixed number of grouped queries whatever the number of sites in the scope:
 
-- requests and follow-ups by month, over the period and the previous one (one query), then by
-  partner, by theme, by channel and by site over the period (four queries);
-- people accompanied (visits) by month over both periods, and by site (two queries);
+- requests and people by month over the period and the previous one, by channel and by site
+  over the period (three queries on the visit rollup, site × month × channel: a few rows per
+  site and month; on the request rollup when a partner or theme filter is chosen);
+- requests by partner × theme, with the follow-ups of both periods (one query on the request
+  rollup: the partner and theme breakdowns are summed from it);
 - outreach acts and workshops over both periods (one query each, conditional sums);
 - the sites of the scope with their coordinates, and the three taxonomies' labels.
 
@@ -210,44 +212,34 @@ def dashboard(
     def splittable(code: str) -> bool:
         return active <= SPLITS[code]
 
-    # requests and follow-ups by month, over both periods
-    requests = filters.apply(requests_monthly(scope, both), "partner", "theme", "channel")
-    by_month = {
-        row["month"]: row
-        for row in requests.values("month")
-        .annotate(requests=Sum("requests"), follow_ups=Sum("follow_ups"))
-        .order_by()
-    }
-    people_by_month = {}
-    if splittable("people"):
-        visits = filters.apply(visits_monthly(scope, both), "channel")
-        people_by_month = dict(
-            visits.values("month").annotate(n=Sum("visits")).order_by().values_list("month", "n")
-        )
-
-    def total(rows: dict, months: list[datetime.date], key: str | None = None) -> int:
-        return sum((rows[m][key] if key else rows[m]) for m in months if m in rows)
-
+    with_people = splittable("people")
     now, before = period.months, previous.months
+
+    # requests (and people) by month over both periods
+    by_month = {row["month"]: row for row in _grouped(_activity(scope, both, filters), "month")}
+
+    def total(months: list[datetime.date], key: str) -> int:
+        return sum(by_month[m][key] for m in months if m in by_month)
+
+    # partner × theme over both periods: the two breakdowns and the follow-ups, one query
+    pairs = _partner_theme(scope, period, both, filters)
     headlines = [
-        Headline("requests", total(by_month, now, "requests"), total(by_month, before, "requests")),
+        Headline("requests", total(now, "requests"), total(before, "requests")),
         Headline(
             "people",
-            *(
-                (total(people_by_month, now), total(people_by_month, before))
-                if splittable("people")
-                else (None, None)
-            ),
+            *((total(now, "people"), total(before, "people")) if with_people else (None, None)),
         ),
         Headline(
-            "follow_ups", total(by_month, now, "follow_ups"), total(by_month, before, "follow_ups")
+            "follow_ups",
+            sum(row["follow_ups"] for row in pairs),
+            sum(row["follow_ups_before"] for row in pairs),
         ),
     ]
-    headlines += _outreach_and_workshops(scope, period, previous, both, filters, splittable)
+    headlines += _outreach_and_workshops(scope, period, both, filters, splittable)
 
-    trend_series = [(_("Demandes"), [total(by_month, [m], "requests") for m in now])]
-    if splittable("people"):
-        trend_series.append((_("Personnes accompagnées"), [people_by_month.get(m, 0) for m in now]))
+    trend_series = [(_("Demandes"), [total([m], "requests") for m in now])]
+    if with_people:
+        trend_series.append((_("Personnes accompagnées"), [total([m], "people") for m in now]))
     trend = line_chart(
         title=_("Évolution mensuelle"),
         description=_("Demandes accompagnées et personnes accompagnées par mois, %(period)s.")
@@ -258,14 +250,20 @@ def dashboard(
         chart_id="graphique-evolution",
     )
 
-    current = filters.apply(requests_monthly(scope, period), "partner", "theme", "channel")
+    current = _activity(scope, period, filters)
+    by_channel = [(row["channel_id"], row["requests"]) for row in _grouped(current, "channel_id")]
+    parts = {
+        "partner": _sum_by(pairs, "partner_id"),
+        "theme": _sum_by(pairs, "theme_id"),
+        "channel": by_channel,
+    }
     charts = {
         name: _breakdown_chart(
-            _breakdown(current, name, labels[name]), name=name, what=what, period=period
+            _labelled(parts[name], labels[name]), name=name, what=what, period=period
         )
         for name, what in BREAKDOWNS.items()
     }
-    sites = _sites(scope, period, filters, current, splittable("people"))
+    sites = _sites(scope, _grouped(current, "site_id"), with_people)
     busiest = [(s.name, s.requests) for s in sites[:TOP_SITES] if s.requests]
     return Dashboard(
         scope=scope,
@@ -284,7 +282,56 @@ def dashboard(
     )
 
 
-def _outreach_and_workshops(scope, period, previous, both, filters, splittable) -> list[Headline]:
+def _activity(scope: Scope, period: Period, filters: Filters):
+    """Requests (and people) by site × month × channel. Without a partner or theme filter the
+    visit rollup holds them (a few rows per site and month); with one, the request rollup."""
+    if filters.partner or filters.theme:
+        rows = requests_monthly(scope, period)
+        return filters.apply(rows, "partner", "theme", "channel"), False
+    return filters.apply(visits_monthly(scope, period), "channel"), True
+
+
+def _grouped(activity, key: str) -> list[dict]:
+    """Requests (and people, when the rows have them) grouped by one key."""
+    rows, has_people = activity
+    sums = {"requests": Sum("requests")}
+    if has_people:
+        sums["people"] = Sum("visits")
+    grouped = list(rows.values(key).annotate(**sums).order_by())
+    for row in grouped:
+        row.setdefault("people", 0)
+    return grouped
+
+
+def _partner_theme(scope: Scope, period: Period, both: Period, filters: Filters) -> list[dict]:
+    """Requests of the period and follow-ups of both periods, by partner × theme."""
+    now, before = Q(month__gte=period.first_month), Q(month__lt=period.first_month)
+    rows = filters.apply(requests_monthly(scope, both), "partner", "theme", "channel")
+    grouped = rows.values("partner_id", "theme_id").annotate(
+        n_requests=Sum("requests", filter=now),
+        n_follow_ups=Sum("follow_ups", filter=now),
+        n_follow_ups_before=Sum("follow_ups", filter=before),
+    )
+    return [
+        {
+            "partner_id": row["partner_id"],
+            "theme_id": row["theme_id"],
+            "requests": row["n_requests"] or 0,
+            "follow_ups": row["n_follow_ups"] or 0,
+            "follow_ups_before": row["n_follow_ups_before"] or 0,
+        }
+        for row in grouped.order_by()
+    ]
+
+
+def _sum_by(rows: list[dict], key: str) -> list[tuple[int, int]]:
+    sums: dict[int, int] = {}
+    for row in rows:
+        sums[row[key]] = sums.get(row[key], 0) + row["requests"]
+    return list(sums.items())
+
+
+def _outreach_and_workshops(scope, period, both, filters, splittable) -> list[Headline]:
     now = Q(day__gte=period.start)
     before = Q(day__lt=period.start)
     headlines = []
@@ -322,17 +369,14 @@ def _outreach_and_workshops(scope, period, previous, both, filters, splittable) 
     return headlines
 
 
-def _breakdown(rows, name: str, labels: dict[int, str]) -> list[tuple[str, int]]:
-    """(label, requests) by partner, theme or channel, largest first; 0 is « sans partenaire »."""
-    grouped = rows.values(f"{name}_id").annotate(n=Sum("requests")).order_by()
-    parts = []
-    for row in grouped:
-        if not row["n"]:
-            continue
-        key = row[f"{name}_id"]
-        label = labels.get(key) or (_("Sans partenaire") if key == 0 else _("Inconnu"))
-        parts.append((label, row["n"]))
-    return sorted(parts, key=lambda part: (-part[1], part[0]))
+def _labelled(parts: list[tuple[int, int]], labels: dict[int, str]) -> list[tuple[str, int]]:
+    """(label, requests) largest first, zeros left out; id 0 is « sans partenaire »."""
+    named = [
+        (labels.get(key) or (_("Sans partenaire") if key == 0 else _("Inconnu")), n)
+        for key, n in parts
+        if n
+    ]
+    return sorted(named, key=lambda part: (-part[1], part[0]))
 
 
 def _breakdown_chart(parts, *, name: str, what: str, period: Period) -> Chart:
@@ -348,27 +392,17 @@ def _breakdown_chart(parts, *, name: str, what: str, period: Period) -> Chart:
     )
 
 
-def _sites(scope, period, filters, current, with_people: bool) -> list[SiteActivity]:
+def _sites(scope: Scope, by_site: list[dict], with_people: bool) -> list[SiteActivity]:
     """Every site of the scope with its requests (and people) over the period, busiest first."""
-    requests = dict(
-        current.values("site_id").annotate(n=Sum("requests")).order_by().values_list("site_id", "n")
-    )
-    people: dict[int, int] = {}
-    if with_people:
-        visits = filters.apply(visits_monthly(scope, period), "channel")
-        people = dict(
-            visits.values("site_id")
-            .annotate(n=Sum("visits"))
-            .order_by()
-            .values_list("site_id", "n")
-        )
+    activity = {row["site_id"]: row for row in by_site}
+    busiest = max((row["requests"] for row in by_site), default=0)
     rows = scope.sites.values_list(
         "pk", "name", "organisation__name", "commune__name", "latitude", "longitude"
     )
-    busiest = max(requests.values(), default=0)
     sites = []
     for pk, name, organisation, commune, latitude, longitude in rows:
-        n = requests.get(pk, 0)
+        row = activity.get(pk, {"requests": 0, "people": 0})
+        n = row["requests"]
         # area ∝ requests: radius ∝ √requests (a floor keeps the smallest visible)
         radius = max(MIN_RADIUS, MAX_RADIUS * math.sqrt(n / busiest)) if n else MIN_RADIUS
         sites.append(
@@ -380,7 +414,7 @@ def _sites(scope, period, filters, current, with_people: bool) -> list[SiteActiv
                 latitude=latitude,
                 longitude=longitude,
                 requests=n,
-                people=people.get(pk, 0) if with_people else None,
+                people=row["people"] if with_people else None,
                 radius=round(radius, 2),
             )
         )

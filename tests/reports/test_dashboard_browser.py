@@ -1,0 +1,71 @@
+"""In a real browser: a manager opens his dashboard from the navigation, changes the period,
+opens the data table behind a chart; axe-core finds no serious or critical violation."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+
+from maillon.activity import taxonomy
+from maillon.geo.services import geo_import
+from tests.accessibility import axe_problems
+from tests.factories import DEFAULT_PASSWORD
+from tests.reports.test_dashboard import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _seed_reference_data() -> None:
+    """Transactional tests start from a flushed database: put the taxonomies back."""
+    importlib.import_module("maillon.network.migrations.0002_partner_taxonomy").create(apps, None)
+    importlib.import_module("maillon.activity.migrations.0002_taxonomies").create(apps, None)
+    taxonomy.cache_clear()
+
+
+def headline(page, label: str) -> str:
+    card = page.locator("li.headline").filter(has_text=label).first
+    return card.locator(".headline-value").inner_text().replace("\u202f", " ")
+
+
+def test_manager_changes_the_period_and_reads_the_data_table(page):
+    pytest.importorskip("axe_playwright_python")
+    geo_import()
+    _seed_reference_data()
+    world = build_world()
+
+    page.goto("/compte/connexion/")
+    page.get_by_label("Identifiant").fill(world.manager_a.username)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/compte/$"))
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Tableaux de bord"
+    ).click()
+    page.wait_for_url(re.compile(r"/rapports/tableau-de-bord/"))
+    assert "Structure — PIMMS Lyon" in page.locator("h1").inner_text()
+
+    page.get_by_label("Du mois").fill("2025-01")
+    page.get_by_label("Au mois (inclus)").fill("2025-12")
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(r"debut=2025-01"))
+    assert headline(page, "Demandes accompagnées") == "5"
+    assert headline(page, "Personnes accompagnées") == "3"
+    assert page.locator("svg[role=img]").first.is_visible()
+    assert axe_problems(page) == []
+
+    # only March: 3 requests; the month inputs keep the choice
+    page.get_by_label("Du mois").fill("2025-03")
+    page.get_by_label("Au mois (inclus)").fill("2025-03")
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(r"debut=2025-03"))
+    assert headline(page, "Demandes accompagnées") == "3"
+    assert page.get_by_label("Du mois").input_value() == "2025-03"
+
+    figure = page.locator("figure").filter(has_text="Demandes par thème")
+    table = figure.locator("table")
+    assert not table.is_visible()
+    figure.get_by_text("Voir les données").click()
+    assert table.is_visible()
+    assert table.locator("tbody tr").first.inner_text().split("\t") == ["Famille - Scolarité", "2"]
+    assert axe_problems(page) == []
