@@ -3,14 +3,22 @@
 Each step is idempotent, so the demo can be started again on the same database.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from maillon.accounts.enums import Role
 from maillon.accounts.services import user_create_with_membership
-from maillon.network.enums import OrganisationKind
-from maillon.network.models import Network, NetworkMembership, Organisation, Partner, Site
+from maillon.network.enums import OrganisationKind, PartnerKind
+from maillon.network.models import (
+    Agreement,
+    Network,
+    NetworkMembership,
+    Organisation,
+    Partner,
+    Site,
+)
 
 PIMMS_NETWORK_SLUG = "pimms"
 
@@ -64,3 +72,38 @@ def demo_accounts_create() -> list[DemoAccount]:
         user_create_with_membership(username=username, password=password, role=role, **scope)
         result.append(DemoAccount(username, password, str(Role(role).label), str(label)))
     return result
+
+
+# Local partners most PIMMS have a convention with (energy, transport, water, social landlords)
+DEMO_LOCAL_PARTNERS = ("edf", "engie", "enedis", "sncf", "veolia", "bailleurs-sociaux")
+DEMO_AGREEMENTS_FROM = datetime.date(2020, 1, 1)
+
+
+@transaction.atomic
+def demo_agreements_create() -> int:
+    """Conventions of every PIMMS organisation with the national France Services operators and
+    the usual local partners, from 2020 (what partner reports and the directory filter read).
+    Existing conventions are left alone; returns the number created."""
+    network = Network.objects.filter(slug=PIMMS_NETWORK_SLUG).first()
+    if network is None:
+        return 0
+    partners = list(
+        Partner.objects.filter(kind=PartnerKind.NATIONAL_OPERATOR)
+        | Partner.objects.filter(code__in=DEMO_LOCAL_PARTNERS)
+    )
+    created = 0
+    for organisation in Organisation.objects.in_network(network):
+        existing = set(organisation.agreements.values_list("partner_id", flat=True))
+        new = [
+            Agreement(
+                partner=partner,
+                organisation=organisation,
+                start_date=max(DEMO_AGREEMENTS_FROM, partner.valid_from or DEMO_AGREEMENTS_FROM),
+                scope="convention de démonstration",
+            )
+            for partner in partners
+            if partner.pk not in existing
+        ]
+        Agreement.objects.bulk_create(new)
+        created += len(new)
+    return created

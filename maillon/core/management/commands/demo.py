@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from maillon.core.demo import demo_accounts_create
+from maillon.core.demo import demo_accounts_create, demo_agreements_create
 
 
 class Command(BaseCommand):
@@ -30,6 +30,9 @@ class Command(BaseCommand):
         call_command("import_france_services", stdout=self.stdout, verbosity=0)
         call_command("import_pimms_network", stdout=self.stdout)
         accounts = demo_accounts_create()
+        agreements = demo_agreements_create()
+        if agreements:
+            console.print(f"Conventions de démonstration : {agreements} créées.")
         call_command("generate_activity", network="pimms", scale=0.1, full_scale="fs:62,fs:63")
         call_command("generate_staff", network="pimms", stdout=self.stdout)
 

@@ -1,0 +1,18 @@
+import pytest
+
+from maillon.core.demo import demo_accounts_create, demo_agreements_create
+from maillon.network.importers.pimms import pimms_network_import
+from maillon.network.models import Agreement, Network, Organisation
+
+
+@pytest.mark.django_db
+def test_demo_agreements_let_the_demo_partner_read_his_report(client):
+    pimms_network_import()
+    accounts = {account.username: account for account in demo_accounts_create()}
+    created = demo_agreements_create()
+    organisations = Organisation.objects.in_network(Network.objects.get(slug="pimms")).count()
+    assert created == Agreement.objects.count() > organisations  # several partners each
+    assert demo_agreements_create() == 0  # idempotent
+    assert Agreement.objects.filter(partner__code="caf").count() == organisations
+    client.login(username="partenaire", password=accounts["partenaire"].password)
+    assert client.get("/rapports/partenaire/").status_code == 200
