@@ -8,6 +8,7 @@ rows with the same concurrency, and finally checks that every acknowledged write
 exactly once and that the rollups equal the facts.
 """
 
+import asyncio
 import json
 import os
 import re
@@ -20,7 +21,6 @@ import time
 import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from http.client import HTTPConnection
 
 import psycopg
 
@@ -67,81 +67,120 @@ class ClientResult:
     acked: dict[str, int] = field(default_factory=dict)  # idempotency key → visit id
     retries_consistent: int = 0
     retries_inconsistent: int = 0
+    cpu_seconds: float = 0.0  # CPU time of the client processes themselves
 
 
-def _post(port: int, token: str, body: bytes, key: str) -> tuple[int, dict | None]:
-    conn = HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request(
-            "POST",
-            "/api/v1/visits",
-            body=body,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Idempotency-Key": key,
-                "Content-Type": "application/json",
-            },
-        )
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, (json.loads(data) if response.status in (200, 201) else None)
-    finally:
-        conn.close()
+def _request_bytes(token: str, body: bytes, key: str, keep_alive: bool) -> bytes:
+    return (
+        f"POST /api/v1/visits HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {token}\r\nIdempotency-Key: {key}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
+    ).encode() + body
 
 
-def _client_thread(port, token, site_id, name, deadline, result: ClientResult, lock):
+async def _read_response(reader) -> tuple[int, bytes, bool]:
+    """Status, body and whether the server keeps the connection (a minimal HTTP/1.1 reader:
+    the load generator shares the 2 cores with the server, so it must cost little)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return status, body, headers.get("connection", "") != "close"
+
+
+class _Client:
+    """One simulated client: one POST at a time, a new connection for each unless keep-alive."""
+
+    def __init__(self, port: int, token: str, keep_alive: bool) -> None:
+        self.port, self.token, self.keep_alive = port, token, keep_alive
+        self.streams = None
+
+    async def post(self, body: bytes, key: str) -> tuple[int | str, dict | None]:
+        try:
+            if self.streams is None:
+                self.streams = await asyncio.open_connection("127.0.0.1", self.port)
+            reader, writer = self.streams
+            writer.write(_request_bytes(self.token, body, key, self.keep_alive))
+            status, data, open_ = await asyncio.wait_for(_read_response(reader), 10)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
+            self.close()
+            return type(exc).__name__, None
+        if not (self.keep_alive and open_):
+            self.close()
+        return status, (json.loads(data) if status in (200, 201) else None)
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+def _post(port: int, token: str, body: bytes, key: str) -> tuple[int | str, dict | None]:
+    """One POST outside the load (the warm-up)."""
+
+    async def once():
+        return await _Client(port, token, keep_alive=False).post(body, key)
+
+    return asyncio.run(once())
+
+
+async def _client_loop(port, token, site_id, name, deadline, result: ClientResult, keep_alive):
+    client = _Client(port, token, keep_alive)
     body = json.dumps({**VISIT_BODY, "site_id": site_id}).encode()
     n = 0
     while time.monotonic() < deadline:
         n += 1
         key = f"{name}-{n}"
         started = time.perf_counter()
-        try:
-            status, data = _post(port, token, body, key)
-        except OSError as exc:
-            status, data = type(exc).__name__, None
-        elapsed = time.perf_counter() - started
-        with lock:
-            result.latencies.append(elapsed)
-            if status == 201 and data:
-                result.acked[key] = data["id"]
-            else:
-                result.errors[str(status)] = result.errors.get(str(status), 0) + 1
+        status, data = await client.post(body, key)
+        result.latencies.append(time.perf_counter() - started)
+        if status == 201 and data:
+            result.acked[key] = data["id"]
+        else:
+            result.errors[str(status)] = result.errors.get(str(status), 0) + 1
         if n % RETRY_EVERY == 0 and status == 201:
-            try:
-                again, data2 = _post(port, token, body, key)
-            except OSError:
-                continue
-            with lock:
-                if again == 200 and data2 and data2["id"] == result.acked[key]:
-                    result.retries_consistent += 1
-                else:
-                    result.retries_inconsistent += 1
+            again, data2 = await client.post(body, key)
+            if again == 200 and data2 and data2["id"] == result.acked[key]:
+                result.retries_consistent += 1
+            else:
+                result.retries_inconsistent += 1
+    client.close()
 
 
-def client_process(port: int, agents: list[tuple[str, int]], name: str, seconds: float):
-    """One OS process with one thread per agent; returns its ClientResult."""
-    result, lock = ClientResult(), threading.Lock()
+def client_process(
+    port: int, agents: list[tuple[str, int]], name: str, seconds: float, keep_alive: bool = False
+):
+    """One OS process running one asyncio task per agent; returns its ClientResult."""
+    result = ClientResult()
     deadline = time.monotonic() + seconds
-    threads = [
-        threading.Thread(
-            target=_client_thread,
-            args=(port, token, site_id, f"{name}-{i}", deadline, result, lock),
+
+    async def main():
+        await asyncio.gather(
+            *(
+                _client_loop(port, token, site_id, f"{name}-{i}", deadline, result, keep_alive)
+                for i, (token, site_id) in enumerate(agents)
+            )
         )
-        for i, (token, site_id) in enumerate(agents)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+
+    cpu = time.process_time()
+    asyncio.run(main())
+    result.cpu_seconds = time.process_time() - cpu
     return result
 
 
-def drive(port: int, agents: list[tuple[str, int]], seconds: float, processes: int):
+def drive(
+    port: int,
+    agents: list[tuple[str, int]],
+    seconds: float,
+    processes: int,
+    keep_alive: bool = False,
+):
     chunks = [agents[i::processes] for i in range(processes)]
     with ProcessPoolExecutor(max_workers=processes) as pool:
         futures = [
-            pool.submit(client_process, port, chunk, f"c{i}", seconds)
+            pool.submit(client_process, port, chunk, f"c{i}", seconds, keep_alive)
             for i, chunk in enumerate(chunks)
             if chunk
         ]
@@ -152,9 +191,52 @@ def drive(port: int, agents: list[tuple[str, int]], seconds: float, processes: i
         merged.acked.update(r.acked)
         merged.retries_consistent += r.retries_consistent
         merged.retries_inconsistent += r.retries_inconsistent
+        merged.cpu_seconds += r.cpu_seconds
         for k, v in r.errors.items():
             merged.errors[k] = merged.errors.get(k, 0) + v
     return merged
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """CPU time (user + system) of each live process (Linux /proc), to report what each side
+    costs per visit whatever else the machine is running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    times = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return times
+
+
+def child_pids(parent: int) -> list[int]:
+    children = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        children.append(int(name))
+            except OSError:
+                continue
+    return children
+
+
+def backend_pids(dsn: str) -> list[int]:
+    """PostgreSQL server processes serving the bench database (same machine)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 def percentile(values: list[float], p: float) -> float:

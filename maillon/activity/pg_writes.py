@@ -11,14 +11,17 @@ caller reads the first result. The generic path (`services.visit_record` on SQLi
 """
 
 import datetime
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 
 from maillon.activity.models import IdempotencyKey, Request, Visit
 from maillon.activity.rollups import Delta
 
+PREPARE_THRESHOLD = 5
 VISIT_COLUMNS = (
     "site_id",
     "agent_id",
@@ -38,13 +41,35 @@ REQUEST_COLUMNS = ("position", "partner_id", "theme_id", "help_kind_id", "outcom
 REQUEST_CASTS = ("integer", "bigint", "bigint", "bigint", "bigint", "boolean")
 
 
+@contextmanager
+def prepared_cursor():
+    """A cursor binding parameters on the server, so that psycopg prepares a statement after
+    it ran 5 times: PostgreSQL then parses and plans the desk's statements once per connection.
+    (Django turns preparing off with `prepare_threshold = None`; its own cursors bind on the
+    client and never prepare, so turning it back on changes only the cursors made here.)"""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_THRESHOLD
+    cursor = psycopg.Cursor(raw)
+    try:
+        yield (
+            connection.make_debug_cursor(cursor)
+            if connection.queries_logged
+            else connection.make_cursor(cursor)
+        )
+    finally:
+        cursor.close()
+
+
+def hot_cursor():
+    """The cursor for the desk's hot statements: prepared on PostgreSQL, plain elsewhere."""
+    return prepared_cursor() if connection.vendor == "postgresql" else connection.cursor()
+
+
 def enabled() -> bool:
     single = getattr(settings, "ACTIVITY_SINGLE_STATEMENT", True)
     return single and connection.vendor == "postgresql"
-
-
-def _placeholders(casts: tuple[str, ...]) -> str:
-    return ", ".join(f"%s::{cast}" for cast in casts)
 
 
 def visit_insert(
@@ -58,37 +83,45 @@ def visit_insert(
     now: datetime.datetime,
 ) -> int | None:
     """Write the visit `fields` (VISIT_COLUMNS), its `requests` and the rollup `delta`; return
-    the visit id, or None if `key` was already claimed by this user (then nothing is written)."""
+    the visit id, or None if `key` was already claimed by this user (then nothing is written).
+
+    Parameters are named and the requests are arrays (`unnest`), so the text of the statement
+    is the same for every visit: psycopg prepares it once per connection."""
     visit_table, request_table = Visit._meta.db_table, Request._meta.db_table
     ctes = [f"new_visit AS (SELECT nextval(pg_get_serial_sequence('{visit_table}', 'id')) AS id)"]
-    params: list = []
+    params: dict[str, Any] = {f"v_{c}": fields[c] for c in VISIT_COLUMNS}
     source = "new_visit"
     if key:
         ctes.append(
             f"claim AS (INSERT INTO {IdempotencyKey._meta.db_table}"  # noqa: S608
             " (user_id, key, kind, fingerprint, object_id, created_at)"
-            " SELECT %s, %s, %s, %s, id, %s FROM new_visit"
+            " SELECT %(v_agent_id)s::bigint, %(key)s, %(kind)s, %(fingerprint)s, id,"
+            " %(now)s::timestamptz FROM new_visit"
             " ON CONFLICT (user_id, key) DO NOTHING RETURNING object_id AS id)"
         )
-        params += [fields["agent_id"], key, kind, fingerprint, now]
+        params.update(key=key, kind=kind, fingerprint=fingerprint, now=now)
         source = "claim"
+    values = ", ".join(
+        f"%(v_{c})s::{cast}" for c, cast in zip(VISIT_COLUMNS, VISIT_CASTS, strict=True)
+    )
     ctes.append(
         f"visit AS (INSERT INTO {visit_table} (id, {', '.join(VISIT_COLUMNS)})"  # noqa: S608
-        f" SELECT id, {_placeholders(VISIT_CASTS)} FROM {source} RETURNING id)"
+        f" SELECT id, {values} FROM {source} RETURNING id)"
     )
-    params += [fields[column] for column in VISIT_COLUMNS]
-    row_sql = f"({_placeholders(REQUEST_CASTS)})"
+    arrays = ", ".join(
+        f"%(r_{c})s::{cast}[]" for c, cast in zip(REQUEST_COLUMNS, REQUEST_CASTS, strict=True)
+    )
     ctes.append(
         f"requests AS (INSERT INTO {request_table} (visit_id, {', '.join(REQUEST_COLUMNS)})"  # noqa: S608
-        f" SELECT visit.id, r.* FROM visit CROSS JOIN"
-        f" (VALUES {', '.join([row_sql] * len(requests))}) AS r({', '.join(REQUEST_COLUMNS)}))"
+        f" SELECT visit.id, r.* FROM visit CROSS JOIN unnest({arrays})"
+        f" AS r({', '.join(REQUEST_COLUMNS)}))"
     )
-    for r in requests:
-        params += [r.position, r.partner_id, r.theme_id, r.help_kind_id, r.outcome_id, r.follow_up]
+    for column in REQUEST_COLUMNS:
+        params[f"r_{column}"] = [getattr(r, column) for r in requests]
     rollup_ctes, rollup_params = delta.upsert_ctes(gate="visit")
     ctes += rollup_ctes
-    params += rollup_params
-    with connection.cursor() as cursor:
+    params.update(rollup_params)
+    with prepared_cursor() as cursor:
         cursor.execute(f"WITH {', '.join(ctes)} SELECT id FROM visit", params)  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else None

@@ -16,6 +16,7 @@ are what key figures and dashboards read (see `maillon.reports`).
 lists every difference: that is `maillon rollups verify`.
 """
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -234,12 +235,14 @@ class Delta:
                     _upsert(cursor, spec, items)
                 rows.clear()
 
-    def upsert_ctes(self, *, gate: str) -> tuple[list[str], list]:
-        """PostgreSQL: the accumulated rows as data-modifying CTEs (`name AS (INSERT … ON
-        CONFLICT … DO UPDATE)`) to put in the same statement as the facts; each inserts only if
-        the CTE `gate` returned a row (the visit was written). Tables in a fixed order and keys
-        sorted, as in `apply`: concurrent statements lock rollup rows in the same order."""
-        ctes, params = [], []
+    def upsert_ctes(self, *, gate: str) -> tuple[list[str], dict[str, str]]:
+        """PostgreSQL: the accumulated rows as data-modifying CTEs (`rollup_<n> AS (INSERT …
+        ON CONFLICT … DO UPDATE)`) to put in the same statement as the facts, inserting only if
+        the CTE `gate` returned a row (the visit was written). The rows of a table are one
+        JSON parameter, so the statement's text does not depend on how many there are (it is
+        prepared once). Tables in a fixed order and keys sorted, as in `apply`: concurrent
+        statements lock rollup rows in the same order."""
+        ctes, params = [], {}
         for n, spec in enumerate(ALL_SPECS):
             rows = self.rows[spec]
             items = [(k, v) for k, v in sorted(rows.items()) if any(v)]
@@ -247,16 +250,18 @@ class Delta:
             if not items:
                 continue
             columns = spec.keys + spec.measures
-            casts = [_PG_CAST.get(column, "bigint") for column in columns]
-            row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+            types = ", ".join(f"{c} {_PG_CAST.get(c, 'bigint')}" for c in columns)
             updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
             ctes.append(
                 f"rollup_{n} AS (INSERT INTO {spec.table} ({', '.join(columns)})"  # noqa: S608
-                f" SELECT r.* FROM {gate} CROSS JOIN (VALUES {', '.join([row_sql] * len(items))})"
-                f" AS r({', '.join(columns)})"
+                f" SELECT r.* FROM {gate}"
+                f" CROSS JOIN jsonb_to_recordset(%(rollup_{n})s::jsonb) AS r({types})"
                 f" ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates})"
             )
-            params += [value for key, measures in items for value in (*key, *measures)]
+            params[f"rollup_{n}"] = json.dumps(
+                [dict(zip(columns, (*key, *measures), strict=True)) for key, measures in items],
+                default=str,
+            )
         return ctes, params
 
 

@@ -4,12 +4,12 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from maillon.accounts.perms import sites_visible_to, sites_writable_by, writable_site_ids_sql
+from maillon.activity import pg_writes
 from maillon.activity.models import OutreachAct, Visit, Workshop
 from maillon.geo.models import Commune, Region
 from maillon.network import hours
@@ -38,7 +38,7 @@ def writable_site(*, user, site_id: int) -> WritableSite | None:
     if scope is not None:
         sql += f" AND s.id IN ({scope[0]})"
         params += scope[1]
-    with connection.cursor() as cursor:
+    with pg_writes.hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

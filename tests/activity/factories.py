@@ -1,8 +1,19 @@
 """Helpers to create activity through the services, as the desk does."""
 
 import datetime
+import importlib
 
+from django.apps import apps
+
+from maillon.activity import taxonomy
 from maillon.activity.services import RequestInput, visit_record
+
+
+def seed_reference_data() -> None:
+    """Transactional tests start from a flushed database: put the taxonomies back."""
+    importlib.import_module("maillon.network.migrations.0002_partner_taxonomy").create(apps, None)
+    importlib.import_module("maillon.activity.migrations.0002_taxonomies").create(apps, None)
+    taxonomy.cache_clear()
 
 
 def two_requests() -> list[RequestInput]:

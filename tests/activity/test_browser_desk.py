@@ -1,24 +1,15 @@
 """In a real browser: an agent records a visit with two requests by keyboard only, sees it in
 today's log, edits it; an agent of another organisation cannot see it."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 
-from maillon.activity import taxonomy
 from maillon.activity.models import Visit
+from tests.activity.factories import seed_reference_data
 from tests.factories import DEFAULT_PASSWORD, SiteFactory, agent_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _seed_reference_data() -> None:
-    """Transactional tests start from a flushed database: put the taxonomies back."""
-    importlib.import_module("maillon.network.migrations.0002_partner_taxonomy").create(apps, None)
-    importlib.import_module("maillon.activity.migrations.0002_taxonomies").create(apps, None)
-    taxonomy.cache_clear()
 
 
 def _login(page, user) -> None:
@@ -31,7 +22,7 @@ def _login(page, user) -> None:
 
 
 def test_agent_records_a_visit_by_keyboard_and_edits_it(page):
-    _seed_reference_data()
+    seed_reference_data()
     site = SiteFactory(name="PIMMS du Port")
     other_site = SiteFactory(name="PIMMS d'ailleurs")
     agent, stranger = agent_of(site), agent_of(other_site)

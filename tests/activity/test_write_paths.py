@@ -13,7 +13,7 @@ from maillon.activity import taxonomy
 from maillon.activity.models import IdempotencyKey, Request, Visit, VisitMonthlyRollup
 from maillon.activity.rollups import rollups_compare
 from maillon.activity.services import RequestInput, visit_record
-from tests.activity.factories import two_requests
+from tests.activity.factories import seed_reference_data, two_requests
 from tests.factories import SiteFactory, agent_of
 
 NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
@@ -109,6 +109,7 @@ def test_a_visit_is_two_queries_on_postgresql(django_assert_num_queries):
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_store_one_visit():
+    seed_reference_data()
     site = SiteFactory()
     agent = agent_of(site)
     results, failures = [], []

@@ -30,7 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--database-url", default=bench.DEFAULT_DESK_URL)
         parser.add_argument("--clients", type=int, default=32)
         parser.add_argument("--seconds", type=float, default=20.0)
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+        parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
+        parser.add_argument(
+            "--keep-alive",
+            action="store_true",
+            help="clients keep their connection (needs --threads > 1: sync workers close it)",
+        )
         parser.add_argument("--client-processes", type=int, default=2)
         parser.add_argument("--raw-seconds", type=float, default=10.0)
         parser.add_argument("--inner", action="store_true", help=argparse_hidden())
@@ -45,10 +51,13 @@ class Command(BaseCommand):
                     "clients",
                     "seconds",
                     "workers",
+                    "threads",
                     "client_processes",
                     "raw_seconds",
                 )
             ]
+            if options["keep_alive"]:
+                argv.append("--keep-alive")
             sys.exit(bench.run_inner("bench_desk", options["database_url"], argv))
         self.run(options)
 
@@ -82,6 +91,8 @@ class Command(BaseCommand):
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(options["workers"]),
+                "--threads",
+                str(options["threads"]),
                 "--log-level",
                 "warning",
             ],
@@ -92,17 +103,30 @@ class Command(BaseCommand):
             bench._post(port, agents[0][0], b"{}", "warm-up")  # import everything once
             time.sleep(1)
             console.print(
-                f"gunicorn : {options['workers']} processus, {clients} clients "
-                f"({options['client_processes']} processus clients), {options['seconds']:.0f} s…"
+                f"gunicorn : {options['workers']} processus × {options['threads']} fil(s), "
+                f"{clients} clients ({options['client_processes']} processus clients, "
+                f"connexions {'gardées' if options['keep_alive'] else 'une par requête'}), "
+                f"{options['seconds']:.0f} s ; charge avant : {os.getloadavg()[0]:.2f}"
             )
+            dsn = os.environ["DATABASE_URL"]
+            workers_before = bench.cpu_seconds(bench.child_pids(server.pid))
+            backends_before = bench.cpu_seconds(bench.backend_pids(dsn))
             started = time.monotonic()
             result = bench.drive(
                 port,
                 [(t, s) for t, s, _u in agents],
                 options["seconds"],
                 options["client_processes"],
+                keep_alive=options["keep_alive"],
             )
             elapsed = time.monotonic() - started
+            server_cpu = bench.cpu_used(
+                workers_before, bench.cpu_seconds(bench.child_pids(server.pid))
+            )
+            database_cpu = bench.cpu_used(
+                backends_before, bench.cpu_seconds(bench.backend_pids(dsn))
+            )
+            load = os.getloadavg()[0]
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -152,6 +176,13 @@ class Command(BaseCommand):
             f"{figures['p50_ms']:.1f} / {figures['p95_ms']:.1f} / {figures['p99_ms']:.1f} ms",
         )
         table.add_row("erreurs", str(figures["errors"] or 0))
+        per_visit = 1000 / max(1, figures["requests"])
+        table.add_row(
+            "CPU par requête : gunicorn / PostgreSQL / clients",
+            f"{server_cpu * per_visit:.2f} / {database_cpu * per_visit:.2f} / "
+            f"{result.cpu_seconds * per_visit:.2f} ms",
+        )
+        table.add_row("charge de la machine (1 min) à la fin", f"{load:.2f}")
         table.add_row("insertions SQL brutes (même concurrence)", f"{raw:.0f} passages/s")
         table.add_row("rapport HTTP / SQL brut", f"{figures['throughput'] / raw:.2f}")
         table.add_row(
