@@ -28,6 +28,7 @@ and their rows are written to a rejects file with the reason.
 import csv
 import datetime
 import io
+import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ from django.utils import timezone
 from maillon.accounts.models import User
 from maillon.activity import taxonomy
 from maillon.activity.models import Request
-from maillon.activity.rollups import rollups_add_visits
+from maillon.activity.rollups import rollups_add_visits, rollups_add_visits_where
 from maillon.activity.services import EARLIEST_DAY
 from maillon.core.importing import ImportFileError, Problem
 from maillon.core.text import fold
@@ -386,17 +387,66 @@ def _db_datetime(value: datetime.datetime):
 
 
 class BatchWriter:
-    """Writes batches of visits with their requests and rollups."""
+    """Writes batches of visits with their requests and rollups.
 
-    def __init__(self, *, agent_id: int, use_copy: bool) -> None:
+    With `defer_rollups` (COPY only), the ids of the visits written are kept in a temporary
+    table and `finish()` adds the whole import to the rollups in one aggregation per table,
+    still inside the import's transaction: a site × day × … key met in several batches is
+    upserted once, which is most of the rollup work of an import."""
+
+    def __init__(self, *, agent_id: int, use_copy: bool, defer_rollups: bool = False) -> None:
         self.agent_id = agent_id
         self.use_copy = use_copy
+        self.defer_rollups = defer_rollups and use_copy
+        self.deferred = False
+
+    def finish(self) -> None:
+        if self.deferred:
+            imported = f"v.id IN (SELECT id FROM {IMPORTED_IDS})"  # noqa: S608 - a constant
+            rollups_add_visits_where(imported, [])
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {IMPORTED_IDS}")
+            self.deferred = False
+
+    def _defer(self, cursor, ids: list[int]) -> None:
+        if not self.deferred:
+            cursor.execute(f"CREATE TEMPORARY TABLE {IMPORTED_IDS} (id bigint) ON COMMIT DROP")
+            self.deferred = True
+        with cursor.cursor.copy(f"COPY {IMPORTED_IDS} (id) FROM STDIN") as copy:
+            copy.write("".join([f"{pk}\n" for pk in ids]))
 
     def write(self, batch: list[VisitRow]) -> None:
         if not batch:
             return
-        ids = self._copy(batch) if self.use_copy else self._bulk(batch)
-        rollups_add_visits(ids)
+        if self.use_copy:
+            visits, requests = visit_copy_text(batch, agent_id=self.agent_id, now=timezone.now())
+            self.write_copy_text(visits, requests)
+        else:
+            rollups_add_visits(self._bulk(batch))
+
+    def write_copy_text(self, visits: list[str], requests: list[list[str]]) -> None:
+        """PostgreSQL: a batch already in COPY text (`visit_copy_text`), e.g. from the parsing
+        process; only the ids are added here."""
+        visit_copy = f"COPY activity_visit (id, {VISIT_COPY_COLUMNS}) FROM STDIN"
+        request_copy = f"COPY activity_request (visit_id, {REQUEST_COPY_COLUMNS}) FROM STDIN"
+        with connection.cursor() as cursor:
+            ids = _new_visit_ids(cursor, len(visits))
+            with cursor.cursor.copy(visit_copy) as copy:
+                copy.write("".join([f"{pk}\t{v}\n" for pk, v in zip(ids, visits, strict=True)]))
+            with cursor.cursor.copy(request_copy) as copy:
+                copy.write(
+                    "".join(
+                        [
+                            f"{pk}\t{line}\n"
+                            for pk, lines in zip(ids, requests, strict=True)
+                            for line in lines
+                        ]
+                    )
+                )
+            if self.defer_rollups:
+                self._defer(cursor, ids)
+        if not self.defer_rollups:
+            rollups_add_visits(ids)
 
     def _bulk(self, batch: list[VisitRow]) -> list[int]:
         """Portable path: `executemany` of plain tuples."""
@@ -436,41 +486,55 @@ class BatchWriter:
             )
         return ids
 
-    def _copy(self, batch: list[VisitRow]) -> list[int]:
-        now = timezone.now()
-        with connection.cursor() as cursor:
-            ids = _new_visit_ids(cursor, len(batch))
-            raw = cursor.cursor  # psycopg 3 cursor
-            with raw.copy(
-                "COPY activity_visit (id, site_id, agent_id, occurred_at, day, channel_id,"
-                " age_band_id, qpv_resident, first_visit, duration_minutes, created_at,"
-                " updated_at) FROM STDIN"
-            ) as copy:
-                for pk, v in zip(ids, batch, strict=True):
-                    copy.write_row(
-                        (
-                            pk,
-                            v.site_id,
-                            self.agent_id,
-                            v.occurred_at,
-                            v.day,
-                            v.channel_id,
-                            v.age_band_id,
-                            v.qpv_resident,
-                            v.first_visit,
-                            v.duration_minutes,
-                            now,
-                            now,
-                        )
-                    )
-            with raw.copy(
-                "COPY activity_request (visit_id, position, partner_id, theme_id, help_kind_id,"
-                " outcome_id, follow_up) FROM STDIN"
-            ) as copy:
-                for pk, v in zip(ids, batch, strict=True):
-                    for i, r in enumerate(v.requests):
-                        copy.write_row((pk, i, *r))
-        return ids
+
+IMPORTED_IDS = "maillon_imported_visits"
+VISIT_COPY_COLUMNS = (
+    "site_id, agent_id, occurred_at, day, channel_id, age_band_id, qpv_resident, first_visit,"
+    " duration_minutes, created_at, updated_at"
+)
+REQUEST_COPY_COLUMNS = "position, partner_id, theme_id, help_kind_id, outcome_id, follow_up"
+
+
+def _copy_value(value) -> str:
+    """COPY text of the values an import writes (ids, dates, booleans: nothing to escape)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def visit_copy_text(batch: list[VisitRow], *, agent_id: int, now: datetime.datetime):
+    """A batch as COPY text without the visit ids (VISIT_COPY_COLUMNS, REQUEST_COPY_COLUMNS):
+    plain strings cross a process boundary much more cheaply than objects."""
+    stamp = now.isoformat()
+    visits, requests = [], []
+    for v in batch:
+        visits.append(
+            "\t".join(
+                [
+                    str(v.site_id),
+                    str(agent_id),
+                    v.occurred_at.isoformat(),
+                    v.day.isoformat(),
+                    str(v.channel_id),
+                    _copy_value(v.age_band_id),
+                    _copy_value(v.qpv_resident),
+                    _copy_value(v.first_visit),
+                    _copy_value(v.duration_minutes),
+                    stamp,
+                    stamp,
+                ]
+            )
+        )
+        requests.append(
+            [f"{i}\t" + "\t".join(map(_copy_value, r)) for i, r in enumerate(v.requests)]
+        )
+    return visits, requests
 
 
 def copy_available() -> bool:
@@ -488,25 +552,99 @@ def activity_import(
     batch_visits: int = BATCH_VISITS,
     on_rows: Callable[[int], None] | None = None,
     max_problems: int = 1_000,
+    parser_process: bool | None = None,
 ) -> ImportReport:
-    """Import a CSV/XLSX file of requests. Atomic unless `skip_invalid` (see module doc)."""
-    writer = BatchWriter(
-        agent_id=agent.pk, use_copy=copy_available() if use_copy is None else use_copy
-    )
+    """Import a CSV/XLSX file of requests. Atomic unless `skip_invalid` (see module doc).
+
+    With COPY, the file is read and checked in a second process (`parser_process`, default:
+    wherever `fork` exists) that hands batches of COPY text to this one, which writes them:
+    reading the next batch overlaps with the database writing the previous one."""
+    use_copy = copy_available() if use_copy is None else use_copy
+    if parser_process is None:
+        parser_process = use_copy and "fork" in multiprocessing.get_all_start_methods()
+    writer = BatchWriter(agent_id=agent.pk, use_copy=use_copy, defer_rollups=True)
     report = ImportReport()
-    rejects = _Rejects(rejects_path) if skip_invalid and rejects_path else None
+    lookups = _Lookups()
+    rejects_path = rejects_path if skip_invalid else None
+    options = (path, lookups, rejects_path, batch_visits, skip_invalid, max_problems)
     try:
         with transaction.atomic():
-            _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max_problems)
+            if parser_process:
+                _run_beside_parser(writer, report, on_rows, *options)
+            else:
+                _run_here(writer, report, on_rows, *options)
             if report.problems and not skip_invalid:
                 raise _Rollback
+            writer.finish()
             report.written = True
     except _Rollback:
         report.visits = report.requests = 0
+    return report
+
+
+def _run_here(writer, report, on_rows, path, lookups, rejects_path, batch, skip, max_problems):
+    rejects = _Rejects(rejects_path) if rejects_path else None
+    try:
+        _run(path, writer, report, rejects, batch, on_rows, skip, max_problems, lookups)
     finally:
         if rejects:
             rejects.close()
-    return report
+
+
+class _Sender:
+    """In the parsing process: each batch goes to the writing process as COPY text."""
+
+    def __init__(self, pipe, agent_id: int) -> None:
+        self.pipe, self.agent_id, self.now = pipe, agent_id, timezone.now()
+
+    def write(self, batch: list[VisitRow]) -> None:
+        visits, requests = visit_copy_text(batch, agent_id=self.agent_id, now=self.now)
+        self.pipe.send(("batch", visits, requests))
+
+
+def _parser_main(pipe, agent_id: int, *options) -> None:
+    """The parsing process (forked: it has the lookups, and never touches the database)."""
+    report = ImportReport()
+    try:
+        _run_here(_Sender(pipe, agent_id), report, lambda n: pipe.send(("rows", n)), *options)
+        pipe.send(("done", report))
+    except Exception as exc:  # noqa: BLE001 - handed to the writing process, which raises it
+        pipe.send(("error", exc))
+    finally:
+        pipe.close()
+
+
+def _run_beside_parser(writer: BatchWriter, report: ImportReport, on_rows, *options) -> None:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)  # a pipe: the parser is ≤ 1 batch ahead
+    process = context.Process(
+        target=_parser_main, args=(sender, writer.agent_id, *options), daemon=True
+    )
+    process.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise ImportFileError("La lecture du fichier s'est interrompue.") from None
+            if message[0] == "batch":
+                writer.write_copy_text(*message[1:])
+            elif message[0] == "rows":
+                if on_rows:
+                    on_rows(message[1])
+            elif message[0] == "error":
+                raise message[1]
+            else:
+                parsed: ImportReport = message[1]
+                break
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        receiver.close()
+    for name in ("rows", "visits", "requests", "rejected_rows", "problems"):
+        setattr(report, name, getattr(parsed, name))
 
 
 class _Rollback(Exception):
@@ -527,8 +665,7 @@ class _Rejects:
         self.handle.close()
 
 
-def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max_problems):
-    lookups = _Lookups()
+def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max_problems, lookups):
     batch: list[VisitRow] = []
     current: VisitRow | None = None
     bad_key: str | None = None  # the visit being skipped after a bad row

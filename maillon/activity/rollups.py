@@ -291,9 +291,14 @@ def rollups_add_visits(ids: list[int]) -> None:
         return
     low, high = min(ids), max(ids)
     if high - low + 1 == len(ids):  # contiguous: a range scan of the primary key
-        where, params = "v.id BETWEEN %s AND %s", [low, high]
+        rollups_add_visits_where("v.id BETWEEN %s AND %s", [low, high])
     else:  # ids interleaved with a concurrent writer's (PostgreSQL sequence)
-        where, params = "v.id = ANY(%s)", [list(ids)]
+        rollups_add_visits_where("v.id = ANY(%s)", [list(ids)])
+
+
+def rollups_add_visits_where(where: str, params: list) -> None:
+    """Same, for the visits `where` selects (on the alias `v`), e.g. every visit of an import
+    listed in a temporary table: one aggregation for the whole import, not one per batch."""
     with connection.cursor() as cursor:
         for spec in VISIT_SPECS:
             columns = ", ".join(spec.keys + spec.measures)

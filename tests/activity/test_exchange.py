@@ -17,6 +17,7 @@ from maillon.activity.exchange import (
 )
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import rollups_compare
+from maillon.core.importing import ImportFileError
 from tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,27 @@ def test_postgresql_import_paths_are_equivalent_and_atomic(tmp_path, use_copy):
     assert not report.written
     assert Request.objects.count() == 3
     assert rollups_compare()[2] == 0
+
+
+@pytest.mark.postgresql
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize("parser_process", [True, False], ids=["forked-parser", "one-process"])
+def test_postgresql_copy_with_a_parsing_process_keeps_rejects_and_atomicity(
+    tmp_path, parser_process
+):
+    """COPY with the file read in a forked process: same rows, same rejects, same problems."""
+    site = SiteFactory()
+    bad = f"p3;{site.pk};2025-11-04;10:00;sur-site;;;;;edf;pas-un-theme;;;"
+    path = write(tmp_path, [*good_lines(site), bad, bad.replace("p3", "p4")])
+    options = {"agent": import_agent(), "use_copy": True, "parser_process": parser_process}
+    refused = activity_import(path, batch_visits=1, **options)
+    assert not refused.written and Visit.objects.count() == 0
+    assert [(p.line, p.column) for p in refused.problems] == [(5, "theme"), (6, "theme")]
+    rejects = tmp_path / "rejets.csv"
+    kept = activity_import(path, batch_visits=1, skip_invalid=True, rejects_path=rejects, **options)
+    assert kept.written and (kept.visits, kept.requests, kept.rejected_rows) == (2, 3, 2)
+    assert Request.objects.count() == 3
+    assert len(rejects.read_text(encoding="utf-8").splitlines()) == 3  # header + 2 rows
+    assert rollups_compare()[2] == 0
+    with pytest.raises(ImportFileError):
+        activity_import(write(tmp_path, ["x"], header="colonne;inconnue"), **options)

@@ -1,3 +1,4 @@
+import os
 import random
 import resource
 import sys
@@ -92,6 +93,8 @@ class Command(BaseCommand):
         )
         elapsed = time.perf_counter() - started
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # the file is read in a forked process (COPY): its peak counts as well
+        rss_parser = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         totals = total_visits_and_requests()
         _, _, differences = rollups_compare()
         console.print(
@@ -99,7 +102,8 @@ class Command(BaseCommand):
             f"{'COPY' if not options['no_copy'] else 'executemany'}) : "
             f"{report.rows:,} lignes, {report.visits:,} passages en {elapsed:.1f} s → "
             f"[bold]{report.rows / elapsed:,.0f} lignes/s[/] ; mémoire max {rss:.0f} Mo "
-            f"(avant import {rss_before:.0f} Mo) ; problèmes {len(report.problems)} ; "
+            f"(avant import {rss_before:.0f} Mo ; processus de lecture {rss_parser:.0f} Mo) ; "
+            f"charge {os.getloadavg()[0]:.2f} ; problèmes {len(report.problems)} ; "
             f"en base {totals['visits']:,} passages / {totals['requests']:,} demandes ; "
             f"différences cumuls/détail {differences}"
         )
