@@ -12,14 +12,16 @@ caller reads the first result. The generic path (`services.visit_record` on SQLi
 
 import datetime
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from django.conf import settings
 from django.db import connection
 
 from maillon.activity.models import IdempotencyKey, Request, Visit
-from maillon.activity.rollups import Delta
+
+if TYPE_CHECKING:
+    from maillon.activity.rollups import Delta
 
 PREPARE_THRESHOLD = 5
 VISIT_COLUMNS = (
@@ -76,7 +78,7 @@ def visit_insert(
     *,
     fields: dict[str, Any],
     requests: list[Request],
-    delta: Delta,
+    delta: "Delta",
     key: str | None,
     kind: str,
     fingerprint: str,

@@ -11,8 +11,10 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Case, When
 
 from maillon.activity.models import AgeBand, Channel, HelpKind, Outcome, OutreachPlace, Theme
+from maillon.network.enums import PartnerKind
 from maillon.network.models import Partner
 
 TTL_SECONDS = 60.0
@@ -68,7 +70,8 @@ def _load() -> dict[str, Vocabulary]:
             "id", "code", "label", "shortcut", "valid_from", "valid_until"
         )
         loaded[name] = Vocabulary([Term(*row) for row in rows])
-    partners = Partner.objects.order_by("kind", "name").values_list(
+    national_first = Case(When(kind=PartnerKind.NATIONAL_OPERATOR, then=0), default=1)
+    partners = Partner.objects.order_by(national_first, "name").values_list(
         "id", "code", "short_name", "name", "valid_from", "valid_until"
     )
     loaded["partner"] = Vocabulary(

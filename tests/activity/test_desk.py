@@ -7,7 +7,7 @@ from django.urls import reverse
 from maillon.activity.forms import parse_quick
 from maillon.activity.models import Visit
 from tests.activity.factories import record_visit
-from tests.factories import SiteFactory, agent_of, manager_of
+from tests.factories import PartnerFactory, SiteFactory, agent_of, manager_of
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,13 @@ def test_the_network_head_edits_a_taxonomy_in_the_admin(client):
     assert "Énergie - Eau" in page.content.decode()
     client.force_login(agent_of(SiteFactory()))
     assert client.get("/admin/activity/theme/").status_code in (302, 403)
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_legend_lists_the_national_operators_before_local_partners(client):
+    PartnerFactory(code="aaa-epicerie", name="AAA Épicerie solidaire", kind="local")
+    site = SiteFactory()
+    client.force_login(agent_of(site))
+    legend = client.get(DESK).content.decode().split('id="legend-title"', 1)[1]
+    assert legend.index("<dt>caf</dt>") < legend.index("<dt>aaa-epicerie</dt>")
+    assert legend.index("<dt>cpam</dt>") < legend.index("<dt>edf</dt>")
