@@ -1,0 +1,186 @@
+"""Checking and converting the rows of an activity file: codes or labels to ids, dates, sites."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from maillon.activity import taxonomy
+from maillon.activity.services import EARLIEST_DAY
+from maillon.core.importing import Problem
+from maillon.core.text import fold
+from maillon.network.models import Site
+from maillon.network.selectors import site_timezone
+
+NOON = datetime.time(12, 0)  # the time of a visit whose hour is not given
+
+
+class _Rejected(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _Lookups:
+    """Codes and labels → terms; sites; dates. Built once per import."""
+
+    def __init__(self) -> None:
+        vocab = taxonomy.vocabularies(refresh=True)
+        self.terms = {name: self._index(v.terms) for name, v in vocab.items()}
+        self.sites: dict[str, int] = {}
+        self.zones: dict[int, datetime.tzinfo] = {}
+        for site in Site.objects.select_related("commune__region").only(
+            "pk", "fs_id", "commune__region__timezone"
+        ):
+            self.sites[str(site.pk)] = site.pk
+            if site.fs_id:
+                self.sites[f"fs:{site.fs_id}"] = site.pk
+            self.zones[site.pk] = site_timezone(site)
+        self.dates: dict[str, datetime.date | None] = {}
+        self.today = timezone.localdate()
+
+    @staticmethod
+    def _index(terms) -> dict[str, Any]:
+        index = {}
+        for term in terms:
+            index[fold(term.label)] = term
+            index[term.code] = term
+        return index
+
+    def term(self, name: str, value: str, line: int, column: str, *, day):
+        term = self.terms[name].get(value) or self.terms[name].get(fold(value))
+        if term is None:
+            raise _Rejected(Problem(line, column, value, "valeur inconnue"))
+        if not term.is_valid_on(day):
+            raise _Rejected(
+                Problem(line, column, value, f"n'est pas valable le {day.strftime('%d/%m/%Y')}")
+            )
+        return term.id
+
+    def day(self, value: str, line: int) -> datetime.date:
+        if value not in self.dates:
+            self.dates[value] = _parse_day(value)
+        day = self.dates[value]
+        if day is None:
+            raise _Rejected(
+                Problem(line, "date", value, "date illisible (AAAA-MM-JJ ou JJ/MM/AAAA)")
+            )
+        if day > self.today:
+            raise _Rejected(Problem(line, "date", value, "la date est dans le futur"))
+        if day < EARLIEST_DAY:
+            raise _Rejected(
+                Problem(
+                    line, "date", value, "la date est antérieure à l'ouverture du point d'accueil"
+                )
+            )
+        return day
+
+
+def _parse_day(value: str) -> datetime.date | None:
+    try:
+        if len(value) == 10 and value[4] == "-":
+            return datetime.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        if len(value) == 10 and value[2] == "/":
+            return datetime.date(int(value[6:]), int(value[3:5]), int(value[:2]))
+    except ValueError:
+        return None
+    return None
+
+
+_YES = {"oui": True, "o": True, "1": True, "vrai": True, "true": True, "yes": True}
+_NO = {"non": False, "n": False, "0": False, "faux": False, "false": False, "no": False}
+
+
+def _tristate(value: str, line: int, column: str) -> bool | None:
+    if not value:
+        return None
+    key = value.lower()
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise _Rejected(Problem(line, column, value, "attendu : oui, non ou vide"))
+
+
+def _time(value: str, line: int) -> datetime.time:
+    if not value:
+        return NOON
+    try:
+        hours, minutes = value.split(":")[:2]
+        return datetime.time(int(hours), int(minutes))
+    except ValueError:
+        raise _Rejected(Problem(line, "heure", value, "heure illisible (HH:MM)")) from None
+
+
+def _duration(value: str, line: int) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > 600:
+        raise _Rejected(Problem(line, "duree", value, "durée en minutes entre 0 et 600 attendue"))
+    return int(value)
+
+
+@dataclass
+class VisitRow:
+    key: str
+    line: int
+    site_id: int
+    day: datetime.date
+    occurred_at: datetime.datetime
+    channel_id: int
+    age_band_id: int | None
+    qpv_resident: bool | None
+    first_visit: bool | None
+    duration_minutes: int | None
+    requests: list[tuple] = field(default_factory=list)  # (partner, theme, help, outcome, follow)
+    source: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def _parse_visit(line: int, row: dict[str, str], lookups: _Lookups) -> VisitRow:
+    site_id = lookups.sites.get(row.get("point_accueil", ""))
+    if site_id is None:
+        raise _Rejected(
+            Problem(line, "point_accueil", row.get("point_accueil", ""), "point d'accueil inconnu")
+        )
+    day = lookups.day(row.get("date", ""), line)
+    moment = datetime.datetime.combine(day, _time(row.get("heure", ""), line)).replace(
+        tzinfo=lookups.zones[site_id]
+    )
+    age = row.get("tranche_age", "")
+    return VisitRow(
+        key=row.get("passage", ""),
+        line=line,
+        site_id=site_id,
+        day=day,
+        occurred_at=moment,
+        channel_id=lookups.term("channel", row.get("canal", ""), line, "canal", day=day),
+        age_band_id=lookups.term("age_band", age, line, "tranche_age", day=day) if age else None,
+        qpv_resident=_tristate(row.get("qpv", ""), line, "qpv"),
+        first_visit=_tristate(row.get("premiere_visite", ""), line, "premiere_visite"),
+        duration_minutes=_duration(row.get("duree", ""), line),
+    )
+
+
+def _parse_request(line: int, row: dict[str, str], visit: VisitRow, lookups: _Lookups) -> tuple:
+    day = visit.day
+    partner = row.get("partenaire", "")
+    help_kind = row.get("aide", "") or "information"
+    outcome = row.get("issue", "") or "resolu"
+    if not row.get("theme"):
+        raise _Rejected(Problem(line, "theme", "", "le thème est obligatoire"))
+    return (
+        lookups.term("partner", partner, line, "partenaire", day=day) if partner else None,
+        lookups.term("theme", row["theme"], line, "theme", day=day),
+        lookups.term("help_kind", help_kind, line, "aide", day=day),
+        lookups.term("outcome", outcome, line, "issue", day=day),
+        bool(_tristate(row.get("suite", ""), line, "suite")),
+    )
+
+
+def _same_visit(a: VisitRow, b: VisitRow) -> bool:
+    return (a.site_id, a.day, a.occurred_at, a.channel_id) == (
+        b.site_id,
+        b.day,
+        b.occurred_at,
+        b.channel_id,
+    )
