@@ -33,12 +33,25 @@ def _token_sql() -> str:
     )
 
 
-def _from_db(fields, values) -> list:
-    """Values of a raw row as the ORM would give them (aware datetimes, booleans on SQLite)."""
-    converted = []
-    for field, value in zip(fields, values, strict=True):
+@functools.cache
+def _converters(vendor: str, fields: tuple) -> tuple:
+    """Per field, what Django's query compiler would apply to its raw value (SQLite stores
+    datetimes as text, booleans as integers)."""
+    result = []
+    for field in fields:
         col = field.get_col(field.model._meta.db_table)
-        for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        result.append((col, tuple(converters)))
+    return tuple(result)
+
+
+def _from_db(fields: tuple, values) -> list:
+    """Values of a raw row as the ORM would give them."""
+    converted = []
+    for (col, converters), value in zip(
+        _converters(connection.vendor, fields), values, strict=True
+    ):
+        for converter in converters:
             value = converter(value, col, connection)
         converted.append(value)
     return converted
@@ -52,7 +65,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    fields = User._meta.concrete_fields
+    fields = tuple(User._meta.concrete_fields)
     last_used_at, *values = _from_db((ApiToken._meta.get_field("last_used_at"), *fields), row[1:])
     now = timezone.now()
     if last_used_at is None or (now - last_used_at).total_seconds() > 60:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from django.conf import settings
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper
 
 from maillon.activity.models import IdempotencyKey, Request, Visit
 
@@ -43,6 +44,18 @@ REQUEST_COLUMNS = ("position", "partner_id", "theme_id", "help_kind_id", "outcom
 REQUEST_CASTS = ("integer", "bigint", "bigint", "bigint", "bigint", "boolean")
 
 
+class _LoggedCursor(CursorDebugWrapper):
+    """Django cannot show the SQL of a prepared statement (it logs None): log the text."""
+
+    def execute(self, sql, params=None):
+        try:
+            return super().execute(sql, params)
+        finally:
+            log = self.db.queries_log
+            if log and log[-1]["sql"] is None:
+                log[-1]["sql"] = sql
+
+
 @contextmanager
 def prepared_cursor():
     """A cursor binding parameters on the server, so that psycopg prepares a statement after
@@ -56,7 +69,7 @@ def prepared_cursor():
     cursor = psycopg.Cursor(raw)
     try:
         yield (
-            connection.make_debug_cursor(cursor)
+            _LoggedCursor(cursor, connection)
             if connection.queries_logged
             else connection.make_cursor(cursor)
         )

@@ -101,8 +101,9 @@ def test_a_visit_is_two_queries_on_postgresql(django_assert_num_queries):
     site = SiteFactory()
     agent = agent_of(site)
     taxonomy.vocabularies()  # read once a minute per process, not per visit
-    with django_assert_num_queries(2):  # the site in the agent's scope, then one statement
+    with django_assert_num_queries(2) as queries:  # the site in the agent's scope, one statement
         visit_record(agent=agent, site_id=site.pk, requests=two_requests(), idempotency_key="a")
+    assert queries.captured_queries[1]["sql"].startswith("WITH new_visit")  # logged, prepared
     assert rollups_compare()[2] == 0
 
 
