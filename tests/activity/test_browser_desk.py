@@ -6,7 +6,8 @@ import re
 import pytest
 
 from maillon.activity.models import Visit
-from tests.activity.factories import seed_reference_data
+from tests.accessibility import axe_problems
+from tests.activity.factories import record_visit, seed_reference_data
 from tests.factories import DEFAULT_PASSWORD, SiteFactory, agent_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,3 +57,20 @@ def test_agent_records_a_visit_by_keyboard_and_edits_it(page):
     assert "CPAM" not in page.locator(".desk-log").inner_text()
     response = page.goto(f"/activite/passages/{visit.pk}/")
     assert response.status == 404
+
+
+def test_desk_outreach_and_workshop_pages_pass_axe(page):
+    pytest.importorskip("axe_playwright_python")
+    seed_reference_data()
+    site = SiteFactory(name="PIMMS du Port")
+    agent = agent_of(site)
+    visit = record_visit(agent, site)  # the log has a row, with its buttons
+    _login(page, agent)
+    assert axe_problems(page) == [], "guichet"
+    for url in (
+        f"/activite/passages/{visit.pk}/",
+        "/activite/mediation-sortante/",
+        "/activite/ateliers/",
+    ):
+        page.goto(url)
+        assert axe_problems(page) == [], url
