@@ -165,3 +165,22 @@ def test_postgresql_copy_with_a_parsing_process_keeps_rejects_and_atomicity(
     assert rollups_compare()[2] == 0
     with pytest.raises(ImportFileError):
         activity_import(write(tmp_path, ["x"], header="colonne;inconnue"), **options)
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_rows_of_a_visit_repeat_its_date_time_site_and_channel(tmp_path):
+    site = SiteFactory()
+    first = f"p1;{site.pk};2025-11-03;09:15;sur-site;;;;;caf;famille;;;"
+    lines = [
+        first,
+        f"p1;{site.pk};03/11/2025;09:15;Sur site;;;;;cpam;famille;;;",  # same, written otherwise
+        f"p2;{site.pk};2025-11-03;10:00;sur-site;;;;;;logement;;;",
+        f"p2;{site.pk};2025-11-04;10:00;sur-site;;;;;;logement;;;",  # another day
+        f"p3;{site.pk};2025-11-03;11:00;sur-site;;;;;;logement;;;",
+        f"p3;{site.pk};2025-11-03;11:00;sur-site;centenaire;;;;;logement;;;",  # bad age band
+    ]
+    report = activity_import(write(tmp_path, lines), agent=import_agent(), skip_invalid=True)
+    assert [(p.line, p.column) for p in report.problems] == [(5, "passage"), (7, "tranche_age")]
+    assert "autre date" in report.problems[0].reason
+    assert (report.visits, report.requests, report.rejected_rows) == (1, 2, 4)
+    assert Visit.objects.get().requests.count() == 2

@@ -18,6 +18,7 @@ from maillon.activity.exchange.parsing import (
     _parse_visit,
     _Rejected,
     _same_visit,
+    visit_columns,
 )
 from maillon.activity.exchange.reading import COLUMNS, iter_rows
 from maillon.activity.exchange.writing import BatchWriter, copy_available, visit_copy_text
@@ -223,6 +224,7 @@ def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max
                         )
                     )
                 parsed = _parse_visit(line, row, lookups)
+                parsed.raw = visit_columns(row)
                 parsed.requests.append(_parse_request(line, row, parsed, lookups))
                 finish(current)
                 current = parsed
@@ -230,8 +232,9 @@ def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max
                 if skip_invalid:
                     current.source.append((line, row))
             else:
-                again = _parse_visit(line, row, lookups)
-                if not _same_visit(again, current):
+                if visit_columns(row) != current.raw and not _same_visit(
+                    _parse_visit(line, row, lookups), current
+                ):
                     raise _Rejected(
                         Problem(
                             line,

@@ -134,6 +134,17 @@ class VisitRow:
     duration_minutes: int | None
     requests: list[tuple] = field(default_factory=list)  # (partner, theme, help, outcome, follow)
     source: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    raw: tuple[str, ...] = ()  # the visit's columns as read (`visit_columns`)
+
+
+VISIT_COLUMNS = ("point_accueil", "date", "heure", "canal", "tranche_age", "qpv", "premiere_visite")
+VISIT_COLUMNS += ("duree",)
+
+
+def visit_columns(row: dict[str, str]) -> tuple[str, ...]:
+    """The visit-level cells of a row: the next rows of a visit usually repeat them verbatim, and
+    then they need not be checked again (same text, same checks, same result)."""
+    return tuple(row.get(column, "") for column in VISIT_COLUMNS)
 
 
 def _parse_visit(line: int, row: dict[str, str], lookups: _Lookups) -> VisitRow:
