@@ -7,9 +7,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from maillon.accounts.perms import sites_visible_to
 from maillon.reports.block import key_figures_block
 from maillon.reports.forms import report_filter
 from maillon.reports.keyfigures import key_figures
+from maillon.reports.partner import partners_readable_by
 from maillon.reports.pdf import MARKDOWN, PDF, download, render_pdf
 from maillon.reports.scopes import scope_choices
 
@@ -17,10 +19,18 @@ FORMATS = ("md", "pdf")
 
 
 def reports_home_view(request):
-    """What the user can read: key figures and dashboards for his scopes, partner reports."""
-    if not scope_choices(request.user, limit_per_kind=1):
+    """What the user can read: dashboards and key figures for his scopes, the monthly report of
+    his sites, the partner reports he may download (a partner viewer: his own only)."""
+    has_scope = bool(scope_choices(request.user, limit_per_kind=1))
+    partners = list(partners_readable_by(request.user)[:2])
+    if not (has_scope or partners):
         raise Http404
-    return render(request, "reports/home.html", {})
+    context = {
+        "has_scope": has_scope,
+        "has_sites": sites_visible_to(request.user).exists(),
+        "partners": partners,
+    }
+    return render(request, "reports/home.html", context)
 
 
 def _labelled_on(request, errors: list[str]) -> datetime.date | None:

@@ -40,8 +40,10 @@ def test_manager_changes_the_period_and_reads_the_data_table(page):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/compte/$"))
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Tableaux de bord"
+        "link", name="Rapports"
     ).click()
+    page.wait_for_url(re.compile(r"/rapports/$"))
+    page.get_by_role("link", name="Tableaux de bord").click()
     page.wait_for_url(re.compile(r"/rapports/tableau-de-bord/"))
     assert "Structure — PIMMS Lyon" in page.locator("h1").inner_text()
 

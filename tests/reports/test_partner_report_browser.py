@@ -67,7 +67,6 @@ def test_partner_viewer_downloads_his_report_and_reaches_nothing_else(page, tmp_
     refused = [
         "/activite/guichet/",  # the desk
         f"/reseau/points-d-accueil/{site.pk}/",  # a site record
-        "/rapports/",
         "/rapports/chiffres-cles/",
         "/rapports/tableau-de-bord/",
         "/rapports/mensuel/",
@@ -79,6 +78,15 @@ def test_partner_viewer_downloads_his_report_and_reaches_nothing_else(page, tmp_
     for url in refused:
         response = page.goto(url)
         assert response.status == 404, url
+    # the reports home offers his report only
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Rapports"
+    ).click()
+    page.wait_for_url(re.compile(r"/rapports/$"))
+    assert page.locator("main a").all_inner_texts() == [
+        "Rapport partenaire — Caisse d'allocations familiales"
+    ]
     # the lists he may open are empty: no site, no organisation
     for url in ("/reseau/points-d-accueil/", "/reseau/structures/", "/compte/"):
         page.goto(url)
