@@ -98,7 +98,12 @@ class TestSearchPage:
         html = client.get(reverse("directory:home"), {"q": "Paris"}).content
         assets = sum(
             Path(finders.find(path)).stat().st_size
-            for path in ("maillon/maillon.css", "directory/directory.css", "directory/directory.js")
+            for path in (
+                "maillon/maillon.css",
+                "maillon/map.js",
+                "directory/directory.css",
+                "directory/directory.js",
+            )
         )
         assert len(html) + assets < PAGE_BUDGET / 4
         site = Site.objects.filter(commune__code="42218").first()

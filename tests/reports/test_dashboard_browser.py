@@ -1,5 +1,6 @@
 """In a real browser: a manager opens his dashboard from the navigation, changes the period,
-opens the data table behind a chart; axe-core finds no serious or critical violation."""
+opens the data table behind a chart, sees the map; axe-core finds no serious or critical
+violation."""
 
 import importlib
 import re
@@ -54,6 +55,10 @@ def test_manager_changes_the_period_and_reads_the_data_table(page):
     assert headline(page, "Demandes accompagnées") == "5"
     assert headline(page, "Personnes accompagnées") == "3"
     assert page.locator("svg[role=img]").first.is_visible()
+    # the map: one circle for the one site of the structure
+    circles = page.locator("#dashboard-map path.leaflet-interactive")
+    circles.first.wait_for()
+    assert circles.count() == 1
     assert axe_problems(page) == []
 
     # only March: 3 requests; the month inputs keep the choice

@@ -1,5 +1,6 @@
 /* Public directory: "near me" (browser geolocation, only when asked) and the map of results.
-   Everything works without this script except these two; Leaflet is loaded only for the map. */
+   Everything works without this script except these two; Leaflet is loaded only for the map
+   (by maillon/map.js, loaded before this script). */
 (function () {
   "use strict";
 
@@ -34,47 +35,24 @@
     });
   }
 
-  function load(tag, attributes, onload) {
-    var element = document.createElement(tag);
-    Object.keys(attributes).forEach(function (key) { element[key] = attributes[key]; });
-    if (onload) element.addEventListener("load", onload);
-    document.head.appendChild(element);
-  }
-
   function showMap() {
-    var container = document.getElementById("map");
-    if (!container) return;
-    var points = Array.prototype.slice.call(document.querySelectorAll("[data-lat][data-lon]"));
-    if (!points.length) return;
-    load("link", { rel: "stylesheet", href: container.dataset.leafletCss });
-    load("script", { src: container.dataset.leafletJs }, function () {
-      container.hidden = false;
-      var L = window.L;
-      var map = L.map(container, { zoomControl: false, scrollWheelZoom: false });
-      L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-      map.attributionControl.setPrefix(false);
-      L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
-        maxZoom: 19,
-        attribution: "© contributeurs OpenStreetMap"
-      }).addTo(map);
-      var bounds = [];
-      points.forEach(function (item) {
-        var latlng = [parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)];
-        var marker = L.marker(latlng, { title: item.dataset.name, alt: item.dataset.name }).addTo(map);
+    if (!window.maillonMap) return;
+    window.maillonMap.show("map", "[data-lat][data-lon]", {
+      maxZoom: 15,
+      padding: [20, 20],
+      marker: function (L, latlng, item) {
+        var marker = L.marker(latlng, { title: item.dataset.name, alt: item.dataset.name });
         if (item.dataset.url) {
           var link = document.createElement("a");
           link.href = item.dataset.url;
           link.textContent = item.dataset.name;
           marker.bindPopup(link);
         }
-        bounds.push(latlng);
-      });
-      if (bounds.length === 1) map.setView(bounds[0], 15);
-      else map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+        return marker;
+      }
     });
   }
 
   nearMe();
-  if (document.readyState === "complete") showMap();
-  else window.addEventListener("load", showMap);
+  showMap();
 })();
