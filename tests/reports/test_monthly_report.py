@@ -20,6 +20,7 @@ import zoneinfo
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -303,3 +304,5 @@ def test_command_line_export(world, tmp_path):
         output=output,
     )
     assert output.read_bytes().startswith("\ufeffpoint_accueil;".encode())
+    with pytest.raises(CommandError, match="Période « mars 2024 » non reconnue"):
+        call_command("export_monthly_report", site=world["site"].pk, period="mars 2024")

@@ -1,7 +1,6 @@
 import datetime
 import sys
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import translation
@@ -9,8 +8,8 @@ from django.utils import translation
 from maillon.accounts.models import User
 from maillon.reports.block import key_figures_block
 from maillon.reports.keyfigures import key_figures
+from maillon.reports.management.options import period_option
 from maillon.reports.pdf import render_pdf
-from maillon.reports.periods import Period
 from maillon.reports.scopes import scope_get
 
 
@@ -33,10 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate("fr")
-        try:
-            period = Period.parse(options["period"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+        period = period_option(options["period"])
         labelled_on = None
         if options["labelled_on"]:
             try:

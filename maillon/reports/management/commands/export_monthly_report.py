@@ -2,17 +2,16 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from maillon.network.models import Site
+from maillon.reports.management.options import period_option
 from maillon.reports.monthly import (
     monthly_report,
     monthly_report_csv,
     monthly_report_filename,
     monthly_report_xlsx,
 )
-from maillon.reports.periods import Period
 
 
 class Command(BaseCommand):
@@ -25,10 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", type=Path, help="File; default generated name")
 
     def handle(self, *args, **options):
-        try:
-            period = Period.parse(options["period"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+        period = period_option(options["period"])
         try:
             report = monthly_report(user=None, site_id=options["site"], period=period)
         except Site.DoesNotExist as error:

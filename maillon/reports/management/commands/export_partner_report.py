@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from maillon.reports.management.options import period_option
 from maillon.reports.partner import (
     PartnerReportUnavailable,
     partner_report,
@@ -12,7 +12,6 @@ from maillon.reports.partner import (
     partner_report_pdf,
     partner_report_xlsx,
 )
-from maillon.reports.periods import Period
 
 
 class Command(BaseCommand):
@@ -32,10 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            period = Period.parse(options["period"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+        period = period_option(options["period"])
         try:
             report = partner_report(user=None, partner_code=options["partner"], period=period)
         except PartnerReportUnavailable as error:
