@@ -15,7 +15,7 @@ user who may see the site, `scope_get(kind="site")`); a partner viewer sees no s
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,17 +115,6 @@ class MonthlyReport:
         }
 
 
-def _grouped(rows: QuerySet, keys: tuple[str, ...], sums: tuple[str, ...]) -> dict:
-    """{(key values…): (sums…)} of the rollup rows."""
-    names = [f"k{i}" for i in range(len(keys))]
-    values = rows.values(**{n: F(k) for n, k in zip(names, keys, strict=True)})
-    aggregates = {f"s{i}": Sum(s) for i, s in enumerate(sums)}
-    return {
-        tuple(row[n] for n in names): tuple(row[a] or 0 for a in aggregates)
-        for row in values.annotate(**aggregates).order_by()
-    }
-
-
 def _terms_in(model, period: Period, used: set) -> list:
     """The taxonomy's terms valid during the period, plus retired ones that have figures."""
     valid = Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)
@@ -134,8 +123,8 @@ def _terms_in(model, period: Period, used: set) -> list:
 
 
 def _requests_table(scope: Scope, period: Period) -> Table:
-    counts = _grouped(
-        queries.requests_daily(scope, period), ("partner_id", "help_kind_id"), ("requests",)
+    counts = queries.grouped_sums(
+        queries.requests_daily(scope, period), by=("partner_id", "help_kind_id"), sums=("requests",)
     )
     helps = _terms_in(HelpKind, period, {help_id for _p, help_id in counts})
     partner_ids = {partner_id for partner_id, _h in counts}
@@ -169,7 +158,7 @@ def _requests_table(scope: Scope, period: Period) -> Table:
 
 
 def _simple_table(code, title, sheet, row_header, columns, model, rows, key, sums, period):
-    counts = _grouped(rows, (key,), sums)
+    counts = queries.grouped_sums(rows, by=(key,), sums=sums)
     terms = _terms_in(model, period, {k for (k,) in counts})
     lines = [Line(t.label, counts.get((t.pk,), (0,) * len(sums))) for t in terms]
     if (0,) in counts:

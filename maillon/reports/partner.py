@@ -20,7 +20,7 @@ site, month and theme from the monthly rollup, help given and outcome from the d
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -265,12 +265,10 @@ def partner_report_scope(*, user, partner_code: str, period: Period) -> tuple[Pa
 # -- figures -----------------------------------------------------------------------------
 
 
-def _sum_by(rows: QuerySet, key) -> dict:
-    return {
-        row["key"]: row["n"]
-        for row in rows.values(key=F(key)).annotate(n=Sum("requests")).order_by()
-        if row["n"]
-    }
+def _requests_by(rows: QuerySet, key: str) -> dict:
+    """{value of `key`: requests}, leaving out the values without any."""
+    counts = queries.grouped_sums(rows, by=(key,), sums=("requests",))
+    return {value: n for (value,), (n,) in counts.items() if n}
 
 
 def _terms(model, *counts: dict) -> list[tuple[object, str]]:
@@ -316,8 +314,8 @@ def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
         return queries.requests_daily(scope, p).filter(partner_id=partner.pk)
 
     now_site, before_site = (
-        _sum_by(monthly(period), "site_id"),
-        _sum_by(monthly(previous), "site_id"),
+        _requests_by(monthly(period), "site_id"),
+        _requests_by(monthly(previous), "site_id"),
     )
     by_site = Breakdown(
         "sites",
@@ -339,9 +337,9 @@ def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
     )
     # months of the previous period, shifted onto the months of the period
     shift = period.month_count
-    now_month = _sum_by(monthly(period), "month")
+    now_month = _requests_by(monthly(period), "month")
     before_month = {
-        add_months(month, shift): n for month, n in _sum_by(monthly(previous), "month").items()
+        add_months(month, shift): n for month, n in _requests_by(monthly(previous), "month").items()
     }
     by_month = Breakdown(
         "months",
@@ -363,7 +361,7 @@ def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
         ("help", HelpKind, daily, "help_kind_id"),
         ("outcomes", Outcome, daily, "outcome_id"),
     ):
-        now, before = _sum_by(rows(period), key), _sum_by(rows(previous), key)
+        now, before = _requests_by(rows(period), key), _requests_by(rows(previous), key)
         figures[code] = (_terms(model, now, before), now, before)
     network = Scope("partner", partner.code, partner.name, _network_sites(partner, period, scope))
     network_requests = (

@@ -8,7 +8,7 @@
 A missing optional dimension is stored as 0 in the rollups (no partner, no age band).
 """
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from maillon.activity.models import (
     OutreachDailyRollup,
@@ -61,3 +61,15 @@ def outreach_daily(scope: Scope, period: Period) -> QuerySet[OutreachDailyRollup
 
 def workshops_daily(scope: Scope, period: Period) -> QuerySet[WorkshopDailyRollup]:
     return _daily(WorkshopDailyRollup, scope, period)
+
+
+def grouped_sums(
+    rows: QuerySet, *, by: tuple[str, ...], sums: tuple[str, ...]
+) -> dict[tuple, tuple[int, ...]]:
+    """{(values of the `by` columns…): (sums of the `sums` columns…)} of rollup rows, in one
+    query grouped by `by` alone (the default ordering is dropped); an empty sum is 0."""
+    totals = {f"sum_{i}": Sum(column) for i, column in enumerate(sums)}
+    return {
+        tuple(row[key] for key in by): tuple(row[total] or 0 for total in totals)
+        for row in rows.values(*by).annotate(**totals).order_by()
+    }
