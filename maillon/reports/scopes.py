@@ -13,6 +13,7 @@ Partner viewers have no scope: they read the partner report of their own partner
 A scope the user may not read answers 404, the same as one that does not exist.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -105,17 +106,33 @@ def scope_get(*, user, key: str) -> Scope:
 
 
 def scope_choices(user, *, limit_per_kind: int | None = None) -> list[tuple[str, str]]:
-    """(key, label) of the scopes the user may read, widest first, for a selector."""
-    choices: list[tuple[str, str]] = []
-    if not (user.is_authenticated and user.is_active):
-        return choices
+    """(key, label) of the scopes the user may read, widest first, for a selector.
 
-    def add(kind: str, rows, *, sort: bool = True) -> None:
+    Memoised on the user object, i.e. for one request: a page asks several times (may the user
+    open it, the form's choices) and each computation costs a few permission querysets."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    choices = getattr(user, "_maillon_scope_choices", None)
+    if choices is None:
+        choices = user._maillon_scope_choices = _scope_choices(user)
+    if not limit_per_kind:
+        return list(choices)
+    kept, seen = [], defaultdict(int)
+    for key, label in choices:
+        kind = key.partition(":")[0]
+        seen[kind] += 1
+        if seen[kind] <= limit_per_kind:
+            kept.append((key, label))
+    return kept
+
+
+def _scope_choices(user) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+
+    def add(kind: str, rows) -> None:
         label = str(KIND_LABELS[kind]).capitalize()
-        items = list(rows)
-        if sort:  # French dictionary order: « Île-de-France » after « Hauts-de-France »
-            items.sort(key=lambda row: french_sort_key(row[1]))
-        items = items[:limit_per_kind] if limit_per_kind else items
+        # French dictionary order: « Île-de-France » after « Hauts-de-France »
+        items = sorted(rows, key=lambda row: french_sort_key(row[1]))
         choices.extend((f"{kind}:{code}", f"{label} — {name}") for code, name in items)
 
     if user.is_superuser:
