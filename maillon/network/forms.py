@@ -259,9 +259,14 @@ class HoursEditorForm(forms.Form):
             if end and end < start:
                 self.add_error(f"exc{i}_end", _("La date de fin doit suivre la date de début."))
                 continue
-            exceptions.append(
-                Exception_(start=start, end=end, ranges=self._ranges(f"exc{i}_hours"), label=label)
-            )
+            try:
+                exceptions.append(
+                    Exception_(
+                        start=start, end=end, ranges=self._ranges(f"exc{i}_hours"), label=label
+                    )
+                )
+            except hours.HoursError as exc:
+                self.add_error(f"exc{i}_start", str(exc))
         self.editor = EditorHours(
             week=week,
             public_holidays=data.get("public_holidays") or PublicHolidays.CLOSED,

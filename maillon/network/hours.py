@@ -18,6 +18,7 @@ from opening_hours import OpeningHours, ParserError, State
 # A week with no public holiday in France, used to read "the usual week" of an expression.
 REFERENCE_MONDAY = datetime.datetime(2025, 3, 10)  # noqa: DTZ001 - local wall-clock time
 DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+MONTH_CODES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MINUTES_PER_DAY = 24 * 60
 DEFAULT_TIMEZONE = ZoneInfo("Europe/Paris")
 
@@ -103,13 +104,32 @@ def is_valid(expression: str) -> bool:
     return True
 
 
+_DATE = r"(\d{4}) (" + "|".join(MONTH_CODES) + r") (\d{1,2})"
+# A rule for given dates only, as the hours editor writes its exceptions:
+# `2026 Aug 03-2026 Aug 21 off "congés d'été"`, `2026 Dec 24 09:00-12:00`.
+DATED_RULE = re.compile(rf'^{_DATE}(?:-{_DATE})? (off|closed|[0-9:,\-]+)(?: "(?P<label>[^"]*)")?$')
+_RULE_TEXT = re.compile(r'(?:[^;"]|"[^"]*")+')  # up to a ";" that is not inside a "comment"
+
+
+def split_rules(expression: str) -> list[str]:
+    """The rules of an expression, in order; a `;` inside a comment does not split."""
+    return [rule.strip() for rule in _RULE_TEXT.findall(expression) if rule.strip()]
+
+
 @functools.lru_cache(maxsize=8192)
 def weekly_ranges(expression: str) -> WeekRanges:
-    """The opening ranges of each day of a usual week (Monday first)."""
-    hours = parse(expression)
+    """The opening ranges of each day of a usual week (Monday first).
+
+    The usual week is the expression without its dated rules (a closure or special hours on
+    given dates), evaluated on a week with no public holiday: a dated rule that happens to fall
+    in that reference week must not change it.
+    """
+    parse(expression)  # the whole expression must be valid
+    usual = "; ".join(rule for rule in split_rules(expression) if not DATED_RULE.match(rule))
     days: list[list[TimeRange]] = [[] for _day in range(7)]
     week_end = REFERENCE_MONDAY + datetime.timedelta(days=7)
-    for start, end, state, _comment in hours.intervals(REFERENCE_MONDAY, week_end):
+    intervals = parse(usual).intervals(REFERENCE_MONDAY, week_end) if usual else []
+    for start, end, state, _comment in intervals:
         if state != State.OPEN:
             continue
         cursor = max(start, REFERENCE_MONDAY)
@@ -267,8 +287,9 @@ _SEPARATORS = re.compile(r"\s*(?:/|;|,|\bet\b|&|\+)\s*")
 def parse_day_text(text: str) -> tuple[TimeRange, ...]:
     """Read the free-text hours of one day ("09:00 - 12:00 / 13:30 - 17:00", "9h-12h").
 
-    Raises HoursError with the reason when the text is not a list of valid, ordered,
-    non-overlapping ranges.
+    Ranges that touch ("9h-12h, 12h-14h") are one opening and are returned merged, as the usual
+    week shows them. Raises HoursError with the reason when the text is not a list of valid,
+    ordered, non-overlapping ranges.
     """
     cleaned = " ".join((text or "").split())
     if not cleaned:
@@ -289,4 +310,4 @@ def parse_day_text(text: str) -> tuple[TimeRange, ...]:
                 _("Les plages %(a)s et %(b)s se chevauchent")
                 % {"a": before.osm(), "b": after.osm()}
             )
-    return tuple(ranges)
+    return tuple(_merge(ranges))

@@ -10,11 +10,11 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from maillon.network import hours
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DATE = r"(\d{4}) (" + "|".join(MONTHS) + r") (\d{1,2})"
-_EXCEPTION = re.compile(rf'^{_DATE}(?:-{_DATE})? (off|closed|[0-9:,\-]+)(?: "(?P<label>[^"]*)")?$')
+FIRST_YEAR = 1900  # the OSM syntax has no earlier year
 _PH = re.compile(r"^PH (off|closed|[0-9:,\-]+)$")
 
 
@@ -30,6 +30,12 @@ class Exception_:
     end: datetime.date | None = None
     ranges: tuple[hours.TimeRange, ...] = ()  # empty = closed
     label: str = ""
+
+    def __post_init__(self):
+        if self.start.year < FIRST_YEAR:
+            raise hours.HoursError(
+                _("Indiquez une date à partir de l'année %(year)s.") % {"year": FIRST_YEAR}
+            )
 
     def osm(self) -> str:
         when = _osm_date(self.start)
@@ -61,11 +67,11 @@ class EditorHours:
 
 
 def _osm_date(day: datetime.date) -> str:
-    return f"{day.year} {MONTHS[day.month - 1]} {day.day:02d}"
+    return f"{day.year} {hours.MONTH_CODES[day.month - 1]} {day.day:02d}"
 
 
 def _date(year: str, month: str, day: str) -> datetime.date:
-    return datetime.date(int(year), MONTHS.index(month) + 1, int(day))
+    return datetime.date(int(year), hours.MONTH_CODES.index(month) + 1, int(day))
 
 
 def _ranges(text: str) -> tuple[hours.TimeRange, ...]:
@@ -73,9 +79,9 @@ def _ranges(text: str) -> tuple[hours.TimeRange, ...]:
 
 
 def editor_from_osm(expression: str) -> EditorHours:
-    """Read a stored expression into the editor. The usual week comes from evaluating it;
-    the PH and dated rules the editor writes are read back; anything else is listed in
-    `unsupported` so the manager knows it will be replaced."""
+    """Read a stored expression into the editor. The usual week comes from evaluating it
+    without its dated rules; the PH and dated rules the editor writes are read back; anything
+    else is listed in `unsupported` so the manager knows it will be replaced."""
     if not expression or not hours.is_valid(expression):
         return EditorHours(
             week=[() for _day in range(7)], unsupported=[expression] if expression else []
@@ -83,24 +89,27 @@ def editor_from_osm(expression: str) -> EditorHours:
     editor = EditorHours(
         week=list(hours.weekly_ranges(expression)), public_holidays=PublicHolidays.AS_USUAL
     )
-    for rule in (r.strip() for r in expression.split(";")):
-        if not rule:
-            continue
-        if match := _PH.match(rule):
-            ranges = _ranges(match[1])
-            editor.public_holidays = PublicHolidays.HOURS if ranges else PublicHolidays.CLOSED
-            editor.holiday_ranges = ranges
-        elif match := _EXCEPTION.match(rule):
-            start = _date(*match.groups()[0:3])
-            end = _date(*match.groups()[3:6]) if match[4] else None
-            editor.exceptions.append(
-                Exception_(
-                    start=start, end=end, ranges=_ranges(match[7]), label=match["label"] or ""
-                )
-            )
-        elif "unknown" in rule or '"' in rule:
+    for rule in hours.split_rules(expression):
+        try:
+            _read_rule(editor, rule)
+        except ValueError:  # valid OSM the form cannot show: "PH 22:00-02:00", "2026 Feb 31"
             editor.unsupported.append(rule)
     return editor
+
+
+def _read_rule(editor: EditorHours, rule: str) -> None:
+    if match := _PH.match(rule):
+        ranges = _ranges(match[1])
+        editor.public_holidays = PublicHolidays.HOURS if ranges else PublicHolidays.CLOSED
+        editor.holiday_ranges = ranges
+    elif match := hours.DATED_RULE.match(rule):
+        start = _date(*match.groups()[0:3])
+        end = _date(*match.groups()[3:6]) if match[4] else None
+        editor.exceptions.append(
+            Exception_(start=start, end=end, ranges=_ranges(match[7]), label=match["label"] or "")
+        )
+    elif "unknown" in rule or '"' in rule:
+        editor.unsupported.append(rule)
 
 
 def weekly_total(editor: EditorHours) -> int:

@@ -268,6 +268,34 @@ def test_bad_hours_are_refused_at_the_day(client, world, typed, message):
     assert Site.objects.get(pk=world.site_a.pk).opening_hours == world.site_a.opening_hours
 
 
+def test_a_closure_in_the_reference_week_reads_back_as_saved(client, world):
+    """The usual week is read on the week of 2025-03-10: an exception that day once came back
+    as "open every Monday" in the form, the preview and the next save."""
+    client.force_login(world.manager_a)
+    url = reverse("network:site_hours", args=[world.site_a.pk])
+    typed = {**hours_data(1, tu="9h-12h"), "exc0_start": "2025-03-10", "exc0_hours": "0h15-0h30"}
+    assert client.post(url, typed).status_code == 302
+    expression = "Tu 09:00-12:00; PH off; 2025 Mar 10 00:15-00:30"
+    assert Site.objects.get(pk=world.site_a.pk).opening_hours == expression
+
+    page = client.get(url)
+    assert page.context["form"].initial["mo"] == ""
+    assert page.context["preview_lines"][0] == ("lundi", "fermé")
+    assert client.post(url, {**typed, "version": 2}).status_code == 302
+    assert Site.objects.get(pk=world.site_a.pk).opening_hours == expression
+
+
+def test_an_exception_before_1900_is_refused_and_nothing_is_stored(client, world):
+    client.force_login(world.manager_a)
+    response = client.post(
+        reverse("network:site_hours", args=[world.site_a.pk]),
+        {**hours_data(1, mo="9h-12h"), "exc0_start": "0025-08-03"},
+    )
+    assert response.status_code == 200
+    assert "Indiquez une date à partir de l'année 1900." in text(response)
+    assert Site.objects.get(pk=world.site_a.pk).opening_hours == world.site_a.opening_hours
+
+
 def test_hours_preview_renders_french_and_weekly_total(client, world):
     client.force_login(world.manager_a)
     response = client.post(

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from maillon.network import hours
 from maillon.network.hours import HoursError, TimeRange
+from maillon.network.hours_editor import Exception_
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -19,9 +20,20 @@ PARIS = ZoneInfo("Europe/Paris")
         ("9h-12h", ((540, 720),)),
         ("9h30 à 12h, 14h - 17h30", ((570, 720), (840, 1050))),
         ("08:30 - 11:30 / 08:30 - 11:30", ((510, 690),)),  # exact duplicate: a copy slip
+        ("9h-12h, 12h-14h", ((540, 840),)),  # touching ranges are one opening
+        ("0h-24h", ((0, 1440),)),
         ("", ()),
     ],
-    ids=["two-ranges", "afternoon", "9h-12h", "french-words", "duplicate", "empty"],
+    ids=[
+        "two-ranges",
+        "afternoon",
+        "9h-12h",
+        "french-words",
+        "duplicate",
+        "touching",
+        "whole-day",
+        "empty",
+    ],
 )
 def test_parse_day_text(text, expected):
     assert tuple((r.start, r.end) for r in hours.parse_day_text(text)) == expected
@@ -113,7 +125,7 @@ def test_invalid_expression_gives_a_french_message():
         hours.parse("  ")
 
 
-minutes = st.integers(min_value=0, max_value=hours.MINUTES_PER_DAY // 15 - 1).map(lambda q: q * 15)
+minutes = st.integers(min_value=0, max_value=hours.MINUTES_PER_DAY // 15).map(lambda q: q * 15)
 
 
 @st.composite
@@ -124,9 +136,38 @@ def day_ranges(draw):
     return tuple(TimeRange(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2))
 
 
-@given(st.lists(day_ranges(), min_size=7, max_size=7))
-def test_any_week_survives_the_osm_round_trip(week):
-    expression = hours.week_to_osm(week)
+_REFERENCE_DAY = hours.REFERENCE_MONDAY.date()
+
+
+@given(
+    week=st.lists(day_ranges(), min_size=7, max_size=7),
+    dated=st.lists(
+        st.builds(
+            Exception_,
+            start=st.dates(_REFERENCE_DAY, _REFERENCE_DAY + datetime.timedelta(days=6)),
+            ranges=day_ranges(),
+            label=st.sampled_from(["", "congés ; réouverture lundi"]),
+        ),
+        max_size=2,
+    ),
+)
+def test_any_week_survives_the_osm_round_trip(week, dated):
+    """The usual week read back is the week written, whatever dated exceptions follow it, even
+    in the reference week the usual week is read from."""
+    expression = "; ".join([hours.week_to_osm(week), *(e.osm() for e in dated)])
     assert hours.is_valid(expression)
     merged = tuple(tuple(hours._merge(list(day))) for day in week)
     assert hours.weekly_ranges(expression) == merged
+
+
+def test_a_closure_in_the_reference_week_is_not_the_usual_week():
+    expression = 'Mo-Fr 09:00-12:00; PH off; 2025 Mar 12 off "formation ; réouverture jeudi"'
+    assert hours.split_rules(expression) == [
+        "Mo-Fr 09:00-12:00",
+        "PH off",
+        '2025 Mar 12 off "formation ; réouverture jeudi"',
+    ]
+    assert hours.render_french(expression) == "du lundi au vendredi 9 h–12 h"
+    assert hours.weekly_minutes(expression) == 5 * 180
+    wednesday = datetime.datetime(2025, 3, 12, 10, 0, tzinfo=PARIS)
+    assert not hours.is_open(expression, wednesday)  # the closure itself still applies
