@@ -1,11 +1,13 @@
 """Benchmark of key figures (figures, not tests): rollups through HTTP against a raw GROUP BY.
 
 `maillon bench reports` fills a PostgreSQL database of its own with the official geography, the
-2,843 France Services sites and ~10 M generated requests (the activity generator), starts
-gunicorn, then for each scope level (all sites, a région, a département, a site) and period
+2,843 France Services sites, the PIMMS network on them (network and structure levels, with its
+staff) and ~10 M generated requests (the activity generator), starts gunicorn, then for each
+scope level (all sites, the network, a région, a département, a structure, a site) and period
 (year, quarter, month) times `GET /api/v1/reports/key-figures` over loopback and, in the same
 run, the raw GROUP BY over the fact tables that gives the same numbers. It prints p50/p95 per
-query and the ratio, and fails if any number differs.
+query and the ratio, and fails if any number differs; then it times the dashboard page of each
+scope over the year (figures only: a page has no raw equivalent).
 """
 
 from django.db.models import Count, Sum

@@ -1,4 +1,5 @@
 import argparse
+import io
 import json
 import os
 import re
@@ -10,10 +11,12 @@ import urllib.parse
 from http.client import HTTPConnection
 
 import psycopg
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Sum
+from django.test import Client
 from rich.console import Console
 from rich.table import Table
 
@@ -21,13 +24,14 @@ from maillon.accounts.models import User
 from maillon.accounts.services import api_token_create
 from maillon.activity.bench import free_port, percentile, wait_for_port
 from maillon.activity.generator import REQUESTS_PER_YEAR
-from maillon.activity.models import Request, Visit
-from maillon.network.models import Site
+from maillon.activity.models import Request, Visit, VisitMonthlyRollup
+from maillon.network.models import Network, Site
 from maillon.reports.bench import COMPARED, raw_key_figures
 from maillon.reports.periods import Period, add_months, first_of_month
 from maillon.reports.scopes import scope_get
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/maillon_bench_reports"
+NETWORK = "pimms"  # the network level of the bench: the PIMMS network on the FS sites
 
 
 class Command(BaseCommand):
@@ -92,14 +96,14 @@ class Command(BaseCommand):
         rows, mismatches = [], 0
         try:
             wait_for_port(port)
+            api = {"Authorization": f"Bearer {token}"}
+            for _i in range(3 * options["workers"]):  # every worker imports and connects
+                _get(port, "/api/v1/reports/key-figures?scope=all:&period=2020", api)
             for label, scope, period in queries:
                 params = urllib.parse.urlencode({"scope": scope.key, "period": period.code})
-                _get(port, token, params)  # warm-up (imports, connection)
-                latencies, answer = [], None
-                for _i in range(options["repeat"]):
-                    t0 = time.perf_counter()
-                    answer = _get(port, token, params)
-                    latencies.append(time.perf_counter() - t0)
+                path = f"/api/v1/reports/key-figures?{params}"
+                latencies, body = _timed(port, path, api, options["repeat"])
+                answer = json.loads(body)
                 raw_times, raw = [], None
                 for _i in range(options["raw_repeat"]):
                     t0 = time.perf_counter()
@@ -119,6 +123,7 @@ class Command(BaseCommand):
                     f"GROUP BY {raw_p50 * 1000:8.1f} ms  ×{raw_p50 / p50:6.1f}  "
                     f"{'identiques' if same else 'DIFFÉRENTS'}"
                 )
+            dashboards = self._dashboards(console, port, user, queries, options["repeat"])
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -154,14 +159,42 @@ class Command(BaseCommand):
             f"{len(rows) - mismatches}/{len(rows)} requêtes identiques au GROUP BY ; "
             f"{Request.objects.count():,} demandes en base, charge {os.getloadavg()[0]:.1f}"
         )
+        console.print(
+            "Tableaux de bord (page entière, 12 mois comparés aux 12 précédents) : p95 le plus "
+            f"lent {max(p95 for _label, _p50, p95 in dashboards) * 1000:.0f} ms"
+        )
         if mismatches:
             raise CommandError(f"{mismatches} key figure queries differ from the raw GROUP BY")
+
+    def _dashboards(self, console, port: int, user, queries, repeat: int) -> list:
+        """The dashboard page of each scope over the year (no raw equivalent: timings only)."""
+        cookie = {"Cookie": _session_cookie(user)}
+        year = queries[0][2]
+        rows = []
+        for label, scope, period in queries:
+            if period != year:
+                continue
+            params = urllib.parse.urlencode({"perimetre": scope.key, "periode": period.code})
+            latencies, _body = _timed(
+                port, f"/rapports/tableau-de-bord/?{params}", cookie, max(5, repeat // 2)
+            )
+            p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+            rows.append((label, p50, p95))
+            console.print(
+                f"tableau de bord {label:<40} {period.code:<17} "
+                f"p50 {p50 * 1000:7.1f} ms p95 {p95 * 1000:7.1f} ms"
+            )
+        return rows
 
     def _prepare(self, console, wanted: int) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if not Site.objects.exists():
             call_command("import_geo", verbosity=0)
             call_command("import_france_services", verbosity=0)
+        if not Network.objects.filter(slug=NETWORK).exists():
+            # the network and structure levels: the PIMMS network on the France Services sites
+            call_command("import_pimms_network", stdout=io.StringIO())
+            call_command("generate_staff", network=NETWORK, stdout=io.StringIO())
         have = Request.objects.count()
         if have >= wanted * 0.9:
             console.print(f"{have:,} demandes déjà générées : réutilisées.")
@@ -203,14 +236,24 @@ def _queries(user) -> list[tuple[str, object, Period]]:
     month = Period(last_month, last_month)
 
     def busiest(field: str) -> str:
-        row = Site.objects.values(field).annotate(n=Count("pk")).order_by("-n").first()
-        return str(row[field])
+        rows = Site.objects.filter(**{f"{field}__isnull": False}).values(field)
+        return str(rows.annotate(n=Count("pk")).order_by("-n").first()[field])
 
+    busiest_site = (
+        VisitMonthlyRollup.objects.filter(month__gte=year.start, month__lte=year.end)
+        .values("site_id")
+        .annotate(n=Sum("visits"))
+        .order_by("-n")
+        .values_list("site_id", flat=True)
+        .first()
+    )
     scopes = [
         ("tous les points d'accueil", "all:"),
+        ("réseau", f"network:{NETWORK}"),
         ("région la plus dense", f"region:{busiest('commune__region_id')}"),
         ("département le plus dense", f"department:{busiest('commune__department_id')}"),
-        ("un point d'accueil", f"site:{Visit.objects.values_list('site_id', flat=True).first()}"),
+        ("structure la plus grande", f"organisation:{busiest('organisation_id')}"),
+        ("le point d'accueil le plus actif", f"site:{busiest_site}"),
     ]
     return [
         (f"{label} ({key})", scope_get(user=user, key=key), period)
@@ -219,18 +262,32 @@ def _queries(user) -> list[tuple[str, object, Period]]:
     ]
 
 
-def _get(port: int, token: str, params: str) -> dict:
+def _get(port: int, path: str, headers: dict[str, str]) -> bytes:
     conn = HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        conn.request(
-            "GET",
-            f"/api/v1/reports/key-figures?{params}",
-            headers={"Authorization": f"Bearer {token}"},
-        )
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         body = response.read()
         if response.status != 200:
-            raise CommandError(f"HTTP {response.status}: {body[:300]!r}")
-        return json.loads(body)
+            raise CommandError(f"HTTP {response.status} on {path}: {body[:300]!r}")
+        return body
     finally:
         conn.close()
+
+
+def _timed(port: int, path: str, headers: dict[str, str], repeat: int) -> tuple[list, bytes]:
+    """Latencies of `repeat` GETs after a warm-up (imports, connection), and the last body."""
+    body = _get(port, path, headers)
+    latencies = []
+    for _i in range(repeat):
+        t0 = time.perf_counter()
+        body = _get(port, path, headers)
+        latencies.append(time.perf_counter() - t0)
+    return latencies, body
+
+
+def _session_cookie(user) -> str:
+    """A logged-in session of `user`, as the Cookie header of the dashboard pages."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
