@@ -13,7 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maillon.reports.keyfigures import DECLARED, Figure, KeyFigures, french_number
+from maillon.reports.charts import format_number
+from maillon.reports.keyfigures import DECLARED, Figure, KeyFigures
 from maillon.reports.models import DeclaredFigure, FigureQualifier
 
 
@@ -69,7 +70,7 @@ def _amount(figure: Figure, *, capitalise: bool = False) -> str:
     )
     if capitalise:
         prefix = prefix[:1].upper() + prefix[1:]
-    return prefix + french_number(figure.value)
+    return prefix + format_number(figure.value)
 
 
 def _count(figure: Figure) -> int:
@@ -79,7 +80,7 @@ def _count(figure: Figure) -> int:
 def _parts(figure: Figure) -> str:
     if not figure.parts:
         return ""
-    listed = " ; ".join(f"{label.lower()} : {french_number(n)}" for label, n in figure.parts)
+    listed = " ; ".join(f"{label.lower()} : {format_number(n)}" for label, n in figure.parts)
     return f" ({listed})"
 
 

@@ -31,6 +31,7 @@ from maillon.labels.selectors import sites_labelled_on
 from maillon.people.enums import POSITIVE_OUTCOMES, EmployeeRole, ExitOutcome
 from maillon.people.models import Employee, Exit
 from maillon.people.selectors import ExitRate, employees_in_scope
+from maillon.reports.charts import format_number
 from maillon.reports.declared import compatible, declared_for, preferred
 from maillon.reports.models import DeclaredFigure, FigureQualifier
 from maillon.reports.periods import Period
@@ -259,20 +260,10 @@ def _contradiction(figure: Figure, statement: DeclaredFigure) -> str:
         "%(source)s)."
     ) % {
         "label": figure.label,
-        "shown": french_number(figure.value),
+        "shown": format_number(figure.value),
         "origin": figure.origin_label,
         "quote": statement.quote or statement.label,
-        "value": french_number(statement.value),
+        "value": format_number(statement.value),
         "qualifier": statement.get_qualifier_display(),
         "source": statement.source,
     }
-
-
-def french_number(value: Decimal | int | None) -> str:
-    """1829881 → « 1 829 881 » (narrow no-break spaces), 64.0 → « 64 », 63.5 → « 63,5 »."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    integral = value == value.to_integral_value()
-    text = f"{value:,.0f}" if integral else f"{value:,.1f}"
-    return text.replace(",", "\u202f").replace(".", ",")
