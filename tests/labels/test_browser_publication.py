@@ -1,8 +1,6 @@
 """In a real browser: the network head asks for the autumn 2020 list, reads it grouped by région
 with the new sites marked, downloads the DOCX and finds the same list in it."""
 
-import re
-
 import pytest
 from docx import Document
 
@@ -12,7 +10,8 @@ from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.models import LabelProgramme
 from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory
+from tests.browser import log_in
+from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,11 +26,7 @@ def test_network_head_publishes_the_autumn_2020_list(page):
     geo_import()
     pimms_network_import()
     head = MembershipFactory(role=Role.NETWORK_ADMIN, network=Network.objects.get(slug="pimms"))
-    page.goto("/compte/connexion/")
-    page.get_by_label("Identifiant").fill(head.user.username)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/compte/$"))
+    log_in(page, head.user.username)
 
     page.goto("/label/listes/")
     page.get_by_label("Liste des points d'accueil labellisés au").fill("2020-09-30")

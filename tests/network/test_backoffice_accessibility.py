@@ -1,7 +1,5 @@
 """axe-core in a real browser on every back-office page: no serious or critical violation."""
 
-import re
-
 import pytest
 
 from maillon.accounts import invitations
@@ -10,8 +8,8 @@ from maillon.geo.selectors import commune_get
 from maillon.geo.services import geo_import
 from maillon.network.models import Agreement, NetworkMembership, Stop
 from tests.accessibility import axe_problems
+from tests.browser import log_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     MembershipFactory,
     NetworkFactory,
     OrganisationFactory,
@@ -51,11 +49,7 @@ def test_back_office_pages_pass_axe(page):
     page.goto(f"/compte/invitation/{token}/")
     assert axe_problems(page) == [], "invitation"
 
-    page.goto("/compte/connexion/")
-    page.get_by_label("Identifiant").fill(head.username)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/compte/$"))
+    log_in(page, head.username)
     urls = [
         f"/reseau/points-d-accueil/{site.pk}/",
         f"/reseau/points-d-accueil/{site.pk}/modifier/",

@@ -2,7 +2,6 @@
 reads the block of the first press release, sees the contradiction flagged, downloads the
 Markdown; an unreadable period gets a French message."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,8 @@ from maillon.labels.models import LabelProgramme
 from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network
 from tests.accessibility import axe_problems
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory
+from tests.browser import log_in
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +24,7 @@ def test_network_head_reads_and_downloads_the_2018_key_figures(page):
     geo_import()
     pimms_network_import()
     head = MembershipFactory(role=Role.NETWORK_ADMIN, network=Network.objects.get(slug="pimms"))
-    page.goto("/compte/connexion/")
-    page.get_by_label("Identifiant").fill(head.user.username)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/compte/$"))
+    log_in(page, head.user.username)
 
     page.goto("/rapports/")
     page.get_by_role("link", name="Chiffres clés").first.click()

@@ -11,7 +11,7 @@ from django.apps import apps
 from maillon.activity import taxonomy
 from maillon.geo.services import geo_import
 from tests.accessibility import axe_problems
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser import log_in
 from tests.reports.test_dashboard import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,11 +35,7 @@ def test_manager_changes_the_period_and_reads_the_data_table(page):
     _seed_reference_data()
     world = build_world()
 
-    page.goto("/compte/connexion/")
-    page.get_by_label("Identifiant").fill(world.manager_a.username)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/compte/$"))
+    log_in(page, world.manager_a.username)
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Rapports"
     ).click()

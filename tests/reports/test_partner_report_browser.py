@@ -9,7 +9,7 @@ from django.apps import apps
 from openpyxl import load_workbook
 
 from maillon.activity import taxonomy
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser import log_in
 from tests.reports.test_partner_report import build_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +27,9 @@ def test_partner_viewer_downloads_his_report_and_reaches_nothing_else(page, tmp_
     world = build_network()
     viewer = world["users"]["caf_viewer"]
 
-    page.goto("/rapports/partenaire/")
-    assert "/compte/connexion/" in page.url
-    page.get_by_label("Identifiant").fill(viewer.username)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"^[^?]*/rapports/partenaire/"))
+    log_in(
+        page, viewer.username, start="/rapports/partenaire/", landing=r"^[^?]*/rapports/partenaire/"
+    )
 
     partner = page.get_by_label("Partenaire")
     assert partner.locator("option").all_inner_texts() == ["Caisse d'allocations familiales"]
