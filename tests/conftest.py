@@ -30,6 +30,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         geo_import()
 
 
+@pytest.fixture
+def pdf_rendering():
+    """Tests that make PDFs: WeasyPrint needs Debian's Pango libraries."""
+    from maillon.reports.pdf import pdf_available
+
+    if not pdf_available():
+        skip_or_fail(
+            "WeasyPrint cannot load Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2 is slow on purpose; tests don't need it."""

@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "maillon.reports"
     label = "reports"
     verbose_name = _("rapports et chiffres clés")
+
+    def ready(self):
+        from maillon.reports import checks  # noqa: F401 -- registers the PDF check

@@ -5,32 +5,81 @@ The page and the PDF share their templates and their SVG charts; the print style
 access: static files are read from disk through Django's finders.
 """
 
+import functools
+import logging
+
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot load its system libraries (Pango): PDFs cannot be made here."""
+
+    def __str__(self) -> str:
+        return _(
+            "Les PDF ne peuvent pas être produits sur ce serveur : la bibliothèque Pango manque "
+            "(paquets Debian libpango-1.0-0 et libpangoft2-1.0-0). Les autres formats restent "
+            "disponibles."
+        )
+
+
+@functools.cache
+def _weasyprint():
+    try:
+        import weasyprint
+    except OSError as error:  # the Python package is installed, its C libraries are not
+        logger.error("PDF rendering unavailable, WeasyPrint cannot load Pango: %s", error)
+        raise PdfUnavailable from error
+    return weasyprint
+
+
+def pdf_available() -> bool:
+    try:
+        _weasyprint()
+    except PdfUnavailable:
+        return False
+    return True
+
+
+def pdf_errors(view):
+    """A view that may render a PDF answers 503 with a French message when it cannot."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PdfUnavailable as error:
+            context = {"message": str(error), "back": request.path}
+            return render(request, "reports/pdf_unavailable.html", context, status=503)
+
+    return wrapper
 
 
 def _fetch_static(url: str, timeout: int = 10, ssl_context=None):
     """WeasyPrint URL fetcher: `/static/…` from the finders, nothing from the network."""
-    from weasyprint import default_url_fetcher
-
     prefix = "file:///static/"
     if url.startswith(prefix):
         path = finders.find(url[len(prefix) :])
         if path:
             return {"file_obj": open(path, "rb"), "mime_type": None}  # noqa: SIM115
     if url.startswith("data:"):
-        return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+        return _weasyprint().default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
     raise ValueError(f"PDF rendering does not fetch external resources: {url}")
 
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
-    from weasyprint import CSS, HTML
-
+    """Raises `PdfUnavailable` where WeasyPrint's system libraries are missing."""
+    weasyprint = _weasyprint()
     html = render_to_string(template_name, context, request=request)
     stylesheet = finders.find("reports/print.css")
-    document = HTML(string=html, base_url="file:///", url_fetcher=_fetch_static)
-    return document.write_pdf(stylesheets=[CSS(filename=stylesheet)] if stylesheet else None)
+    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_fetch_static)
+    stylesheets = [weasyprint.CSS(filename=stylesheet)] if stylesheet else None
+    return document.write_pdf(stylesheets=stylesheets)
 
 
 def download(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:

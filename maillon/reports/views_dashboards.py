@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from maillon.reports.dashboards import Filters, Taxonomies, dashboard, dashboard_taxonomies
 from maillon.reports.forms import ReportFilterForm, default_period
-from maillon.reports.pdf import PDF, download, render_pdf
+from maillon.reports.pdf import PDF, download, pdf_errors, render_pdf
 from maillon.reports.periods import Period, add_months, first_of_month
 
 # filter field → taxonomy of dashboard_taxonomies()
@@ -89,6 +89,7 @@ def _query(params: QueryDict, **changes) -> str:
     return query.urlencode()
 
 
+@pdf_errors
 def dashboard_view(request):
     taxonomies = dashboard_taxonomies()
     form, scope, period, filters = dashboard_filter(request, taxonomies)

@@ -20,7 +20,7 @@ from maillon.reports.partner import (
     partner_report_xlsx,
     partners_readable_by,
 )
-from maillon.reports.pdf import CSV, PDF, XLSX, download
+from maillon.reports.pdf import CSV, PDF, XLSX, download, pdf_errors
 from maillon.reports.periods import Period
 
 
@@ -90,6 +90,7 @@ def _show_period(form) -> None:
     form.data["fin"] = f"{period.last_month:%Y-%m}"
 
 
+@pdf_errors
 def partner_report_view(request):
     partners = list(partners_readable_by(request.user))
     if not partners:

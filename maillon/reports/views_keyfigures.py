@@ -12,7 +12,7 @@ from maillon.reports.block import key_figures_block
 from maillon.reports.forms import report_filter
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.partner import partners_readable_by
-from maillon.reports.pdf import MARKDOWN, PDF, download, render_pdf
+from maillon.reports.pdf import MARKDOWN, PDF, download, pdf_errors, render_pdf
 from maillon.reports.scopes import scope_choices
 
 FORMATS = ("md", "pdf")
@@ -44,6 +44,7 @@ def _labelled_on(request, errors: list[str]) -> datetime.date | None:
         return None
 
 
+@pdf_errors
 def key_figures_view(request):
     if not scope_choices(request.user, limit_per_kind=1):
         raise Http404

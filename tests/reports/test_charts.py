@@ -220,6 +220,7 @@ def test_ids_are_unique_per_chart_on_a_page():
     assert len({c.id for c in charts}) == 3
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_pdf_contains_the_chart(tmp_path, settings):
     chart = partners_chart(horizontal=True)
     trend = line_chart(

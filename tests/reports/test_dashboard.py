@@ -387,6 +387,7 @@ def test_query_count_does_not_grow_with_the_scope(client, world, django_assert_m
         client.get(URL, {"periode": "2025"})
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_dashboard_as_pdf_has_the_charts(client, world):
     client.force_login(world.head)
     response = client.get(URL, {"perimetre": "network:pimms", "periode": "2025", "format": "pdf"})

@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from maillon.accounts.enums import Role
@@ -14,10 +15,13 @@ from maillon.geo.selectors import commune_get
 from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network, NetworkMembership
 from maillon.people.enums import ExitOutcome
+from maillon.reports import pdf as pdf_module
 from maillon.reports.bench import raw_key_figures
 from maillon.reports.block import key_figures_block
+from maillon.reports.checks import pdf_rendering_check
 from maillon.reports.keyfigures import COMPUTED, DECLARED, key_figures
 from maillon.reports.models import DeclaredFigure, FigureScope
+from maillon.reports.pdf import PdfUnavailable
 from maillon.reports.periods import Period
 from maillon.reports.scopes import scope_get
 from tests.activity.factories import record_visit
@@ -259,6 +263,7 @@ def test_the_2018_block_of_the_first_press_release_is_rendered_from_declared_dat
     assert any("deux millions" in flag for flag in figures["requests"].flags)
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_the_key_figures_page_downloads_markdown_and_pdf(pimms, client):
     client.force_login(pimms)
     url = "/rapports/chiffres-cles/?perimetre=network:pimms&periode=2018&label_au=2020-01-01"
@@ -331,9 +336,8 @@ def test_data_quality_check_compares_declared_flows_with_the_data(world):
     assert "annoncé 100, compté 9" in findings[0].why
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_export_key_figures_command(pimms, tmp_path):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
 
     output = tmp_path / "bloc.md"
     call_command(
@@ -369,3 +373,19 @@ def test_the_block_of_a_year_of_detailed_data(world):
         "- **3 médiateurs** ont quitté le dispositif en 2025 avec un taux de sorties positives "
         "de 50 % (vers emploi ou vers une formation qualifiante)",
     ]
+
+
+def test_without_pango_a_pdf_gets_a_french_503_and_the_rest_works(pimms, client, monkeypatch):
+    def missing():
+        raise PdfUnavailable
+
+    monkeypatch.setattr(pdf_module, "_weasyprint", missing)
+    client.force_login(pimms)
+    url = "/rapports/chiffres-cles/?perimetre=network:pimms&periode=2018"
+    response = client.get(url + "&format=pdf")
+    assert response.status_code == 503
+    assert "la bibliothèque Pango manque" in response.content.decode()
+    assert client.get(url + "&format=md").status_code == 200
+    with pytest.raises(CommandError, match="Pango"):
+        call_command("export_key_figures", scope="network:pimms", period="2018", format="pdf")
+    assert [m.id for m in pdf_rendering_check(None)] == ["maillon.reports.W001"]

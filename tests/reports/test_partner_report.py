@@ -288,6 +288,7 @@ def test_xlsx_read_back_has_the_same_numbers(world):
     ]
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_pdf_text_has_the_numbers_and_the_chart_titles(world):
     response = _client(world["users"]["network_head"]).get(
         URL, {"partenaire": "caf", "periode": "2024", "format": "pdf"}
@@ -318,6 +319,7 @@ def test_the_page_previews_the_report_with_its_charts(world):
     assert "format=xlsx" in html and "format=pdf" in html
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_command_line_export(world, tmp_path):
     output = tmp_path / "caf.xlsx"
     call_command(

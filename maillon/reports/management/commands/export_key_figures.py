@@ -9,7 +9,7 @@ from maillon.accounts.models import User
 from maillon.reports.block import key_figures_block
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.management.options import period_option
-from maillon.reports.pdf import render_pdf
+from maillon.reports.pdf import PdfUnavailable, render_pdf
 from maillon.reports.scopes import scope_get
 
 
@@ -49,7 +49,10 @@ class Command(BaseCommand):
         block = key_figures_block(figures)
         if options["format"] == "pdf":
             context = {"figures": figures, "key_block": block, "scope": scope, "period": period}
-            content: bytes | str = render_pdf("reports/key_figures_pdf.html", context)
+            try:
+                content: bytes | str = render_pdf("reports/key_figures_pdf.html", context)
+            except PdfUnavailable as error:
+                raise CommandError(str(error)) from error
         elif options["format"] == "html":
             content = f"<h2>{block.title}</h2>\n{block.html()}\n"
         else:

@@ -12,6 +12,7 @@ from maillon.reports.partner import (
     partner_report_pdf,
     partner_report_xlsx,
 )
+from maillon.reports.pdf import PdfUnavailable
 
 
 class Command(BaseCommand):
@@ -37,7 +38,10 @@ class Command(BaseCommand):
         except PartnerReportUnavailable as error:
             raise CommandError(str(error)) from error
         fmt = options["format"]
-        content = partner_report_xlsx(report) if fmt == "xlsx" else partner_report_pdf(report)
+        try:
+            content = partner_report_xlsx(report) if fmt == "xlsx" else partner_report_pdf(report)
+        except PdfUnavailable as error:
+            raise CommandError(str(error)) from error
         output = options["output"] or Path(partner_report_filename(report, fmt))
         output.write_bytes(content)
         self.stderr.write(
