@@ -461,6 +461,31 @@ class OutreachDailyRollup(Rollup):
         ]
 
 
+class OutreachMonthlyRollup(Rollup):
+    """Outreach per site × month × place (no partner): what key figures and dashboards read.
+    Outreach happens most days at a busy site, so the daily rollup is almost as long as the
+    acts; this one is ~10× shorter."""
+
+    site_id = models.IntegerField()
+    month = models.DateField()
+    place_id = models.IntegerField()
+    acts = models.IntegerField(default=0)
+    people_reached = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul mensuel de la médiation sortante")
+        verbose_name_plural = _("cumuls mensuels de la médiation sortante")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "month", "place_id"], name="activity_outreach_month_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "site_id"], name="activity_outmonth_month_site")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} — {self.month:%Y-%m}"
+
+
 class WorkshopDailyRollup(Rollup):
     site_id = models.IntegerField()
     day = models.DateField()

@@ -25,6 +25,7 @@ from django.db import connection
 
 from maillon.activity.models import (
     OutreachDailyRollup,
+    OutreachMonthlyRollup,
     RequestDailyRollup,
     RequestMonthlyRollup,
     VisitDailyRollup,
@@ -135,7 +136,26 @@ REQUESTS_MONTHLY = RollupSpec(
     group_sql="v.site_id, {month}, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id",
     visit_alias="v",
 )
-ALL_SPECS = (VISITS, REQUESTS, OUTREACH, WORKSHOPS, VISITS_MONTHLY, REQUESTS_MONTHLY)
+OUTREACH_MONTHLY = RollupSpec(
+    table=OutreachMonthlyRollup._meta.db_table,
+    keys=("site_id", "month", "place_id"),
+    measures=("acts", "people_reached"),
+    # aliased v like the visits: {month} is the month of v.day
+    select_sql=(
+        "SELECT v.site_id, {month}, v.place_id, COUNT(*), SUM(v.people_reached)"
+        " FROM activity_outreachact v"
+    ),
+    group_sql="v.site_id, {month}, v.place_id",
+)
+ALL_SPECS = (
+    VISITS,
+    REQUESTS,
+    OUTREACH,
+    WORKSHOPS,
+    VISITS_MONTHLY,
+    REQUESTS_MONTHLY,
+    OUTREACH_MONTHLY,
+)
 VISIT_SPECS = (VISITS, REQUESTS, VISITS_MONTHLY, REQUESTS_MONTHLY)
 
 
@@ -215,6 +235,10 @@ class Delta:
             (act.site_id, act.day, act.place_id, act.partner_id or 0),
             (1, act.people_reached),
             sign,
+        )
+        month = act.day.replace(day=1)
+        self.add(
+            OUTREACH_MONTHLY, (act.site_id, month, act.place_id), (1, act.people_reached), sign
         )
 
     def workshop(self, workshop, sign: int = 1) -> None:

@@ -31,6 +31,7 @@ from maillon.reports.charts import Chart, bar_chart, line_chart
 from maillon.reports.periods import Period
 from maillon.reports.queries import (
     outreach_daily,
+    outreach_monthly,
     requests_monthly,
     visits_monthly,
     workshops_daily,
@@ -336,11 +337,20 @@ def _outreach_and_workshops(scope, period, both, filters, splittable) -> list[He
     before = Q(day__lt=period.start)
     headlines = []
     if splittable("outreach_acts"):
-        outreach = filters.apply(outreach_daily(scope, both), "partner").aggregate(
-            n_now=Sum("acts", filter=now),
-            n_before=Sum("acts", filter=before),
-            people_now=Sum("people_reached", filter=now),
-            people_before=Sum("people_reached", filter=before),
+        # the monthly rollup has no partner: the daily one when a partner is chosen
+        if filters.partner:
+            rows, when = filters.apply(outreach_daily(scope, both), "partner"), "day"
+        else:
+            rows, when = outreach_monthly(scope, both), "month"
+        acts_now, acts_before = (
+            Q(**{f"{when}__gte": period.start}),
+            Q(**{f"{when}__lt": period.start}),
+        )
+        outreach = rows.aggregate(
+            n_now=Sum("acts", filter=acts_now),
+            n_before=Sum("acts", filter=acts_before),
+            people_now=Sum("people_reached", filter=acts_now),
+            people_before=Sum("people_reached", filter=acts_before),
         )
         headlines += [
             Headline("outreach_acts", outreach["n_now"] or 0, outreach["n_before"] or 0),

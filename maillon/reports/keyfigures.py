@@ -7,8 +7,8 @@ workshops and participants, employees, mediators who left and the positive exit 
 
 Where the figures come from:
 - a period **covered by Maillon** (the scope has activity in the rollups for it) is computed:
-  requests and people from the monthly rollups (a few rows per site and month), outreach and
-  workshops from their daily rollups, staff from `people`, labels from the label history;
+  requests, people and outreach from the monthly rollups (a few rows per site and month),
+  workshops from their daily rollup, staff from `people`, labels from the label history;
 - a period **before Maillon** shows the figures declared by a document for exactly this scope
   and period (`DeclaredFigure`, with its source), and what can still be computed (label history);
 - a declared figure that contradicts the computed one, or another declaration of the same
@@ -35,7 +35,7 @@ from maillon.reports.charts import format_number
 from maillon.reports.declared import compatible, declared_for, preferred
 from maillon.reports.models import DeclaredFigure, FigureQualifier
 from maillon.reports.periods import Period
-from maillon.reports.queries import outreach_daily, visits_monthly, workshops_daily
+from maillon.reports.queries import outreach_monthly, visits_monthly, workshops_daily
 from maillon.reports.scopes import Scope
 
 COMPUTED, DECLARED, UNAVAILABLE = "computed", "declared", "unavailable"
@@ -178,7 +178,7 @@ def _computed_activity(scope: Scope, period: Period) -> dict:
     result["people_helped:parts"] = _ordered(parts, Channel)
 
     by_place = (
-        outreach_daily(scope, period)
+        outreach_monthly(scope, period)
         .values("place_id")
         .annotate(acts=Sum("acts"), people=Sum("people_reached"))
         .order_by()

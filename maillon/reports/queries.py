@@ -1,7 +1,8 @@
 """The rollup rows of a scope and a period: what every report reads (never the fact tables).
 
 - monthly rollups (`VisitMonthlyRollup`: site × month × channel; `RequestMonthlyRollup`:
-  site × month × partner × theme × channel) serve key figures, dashboards and trends;
+  site × month × partner × theme × channel; `OutreachMonthlyRollup`: site × month × place)
+  serve key figures, dashboards and trends;
 - daily rollups (`RequestDailyRollup` … with help given and outcome) serve the detailed
   reports of a few sites (partner report, monthly France Services report).
 
@@ -12,6 +13,7 @@ from django.db.models import QuerySet, Sum
 
 from maillon.activity.models import (
     OutreachDailyRollup,
+    OutreachMonthlyRollup,
     RequestDailyRollup,
     RequestMonthlyRollup,
     VisitDailyRollup,
@@ -54,12 +56,21 @@ def visits_daily(scope: Scope, period: Period) -> QuerySet[VisitDailyRollup]:
     return _daily(VisitDailyRollup, scope, period)
 
 
+def outreach_monthly(scope: Scope, period: Period) -> QuerySet[OutreachMonthlyRollup]:
+    """Outreach acts and people reached by site, month and place (no partner)."""
+    rows = OutreachMonthlyRollup.objects.filter(
+        month__gte=period.first_month, month__lte=period.last_month
+    )
+    return _in_scope(rows, scope)
+
+
 def outreach_daily(scope: Scope, period: Period) -> QuerySet[OutreachDailyRollup]:
-    """Outreach and workshops are a few rows per site and month: the daily rollup is small."""
+    """With the partner: nearly one row per act at a busy site, for a few sites' reports."""
     return _daily(OutreachDailyRollup, scope, period)
 
 
 def workshops_daily(scope: Scope, period: Period) -> QuerySet[WorkshopDailyRollup]:
+    """Workshops are a few rows per site and month: the daily rollup is small."""
     return _daily(WorkshopDailyRollup, scope, period)
 
 

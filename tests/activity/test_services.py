@@ -5,7 +5,13 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from maillon.activity.models import Request, RequestDailyRollup, Visit, VisitDailyRollup
+from maillon.activity.models import (
+    OutreachMonthlyRollup,
+    Request,
+    RequestDailyRollup,
+    Visit,
+    VisitDailyRollup,
+)
 from maillon.activity.rollups import rollups_compare
 from maillon.activity.services import (
     RequestInput,
@@ -177,6 +183,8 @@ def test_outreach_and_workshops_are_recorded_with_rollups():
         people_reached=4,
     )
     assert act.created and act.object.people_reached == 4
+    monthly = OutreachMonthlyRollup.objects.get()  # what key figures read
+    assert (monthly.month, monthly.acts, monthly.people_reached) == (day.replace(day=1), 1, 4)
     workshop = workshop_record(
         agent=agent,
         site_id=site.pk,
