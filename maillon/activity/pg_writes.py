@@ -11,6 +11,7 @@ caller reads the first result. The generic path (`services.visit_record` on SQLi
 """
 
 import datetime
+import functools
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -102,11 +103,27 @@ def visit_insert(
 
     Parameters are named and the requests are arrays (`unnest`), so the text of the statement
     is the same for every visit: psycopg prepares it once per connection."""
+    params: dict[str, Any] = {f"v_{c}": fields[c] for c in VISIT_COLUMNS}
+    if key:
+        params.update(key=key, kind=kind, fingerprint=fingerprint, now=now)
+    for column in REQUEST_COLUMNS:
+        params[f"r_{column}"] = [getattr(r, column) for r in requests]
+    rollup_ctes, rollup_params = delta.upsert_ctes(gate="visit")
+    params.update(rollup_params)
+    sql = _visit_sql(claim=bool(key), rollup_ctes=tuple(rollup_ctes))
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@functools.lru_cache(maxsize=64)
+def _visit_sql(*, claim: bool, rollup_ctes: tuple[str, ...]) -> str:
+    """The text of the statement (the same for every visit of the same shape: built once)."""
     visit_table, request_table = Visit._meta.db_table, Request._meta.db_table
     ctes = [f"new_visit AS (SELECT nextval(pg_get_serial_sequence('{visit_table}', 'id')) AS id)"]
-    params: dict[str, Any] = {f"v_{c}": fields[c] for c in VISIT_COLUMNS}
     source = "new_visit"
-    if key:
+    if claim:
         ctes.append(
             f"claim AS (INSERT INTO {IdempotencyKey._meta.db_table}"  # noqa: S608
             " (user_id, key, kind, fingerprint, object_id, created_at)"
@@ -114,7 +131,6 @@ def visit_insert(
             " %(now)s::timestamptz FROM new_visit"
             " ON CONFLICT (user_id, key) DO NOTHING RETURNING object_id AS id)"
         )
-        params.update(key=key, kind=kind, fingerprint=fingerprint, now=now)
         source = "claim"
     values = ", ".join(
         f"%(v_{c})s::{cast}" for c, cast in zip(VISIT_COLUMNS, VISIT_CASTS, strict=True)
@@ -131,12 +147,4 @@ def visit_insert(
         f" SELECT visit.id, r.* FROM visit CROSS JOIN unnest({arrays})"
         f" AS r({', '.join(REQUEST_COLUMNS)}))"
     )
-    for column in REQUEST_COLUMNS:
-        params[f"r_{column}"] = [getattr(r, column) for r in requests]
-    rollup_ctes, rollup_params = delta.upsert_ctes(gate="visit")
-    ctes += rollup_ctes
-    params.update(rollup_params)
-    with prepared_cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} SELECT id FROM visit", params)  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return f"WITH {', '.join(ctes + list(rollup_ctes))} SELECT id FROM visit"  # noqa: S608

@@ -16,6 +16,7 @@ are what key figures and dashboards read (see `maillon.reports`).
 lists every difference: that is `maillon rollups verify`.
 """
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -273,20 +274,28 @@ class Delta:
             rows.clear()
             if not items:
                 continue
+            ctes.append(_upsert_cte(n, gate))
             columns = spec.keys + spec.measures
-            types = ", ".join(f"{c} {_PG_CAST.get(c, 'bigint')}" for c in columns)
-            updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
-            ctes.append(
-                f"rollup_{n} AS (INSERT INTO {spec.table} ({', '.join(columns)})"  # noqa: S608
-                f" SELECT r.* FROM {gate}"
-                f" CROSS JOIN jsonb_to_recordset(%(rollup_{n})s::jsonb) AS r({types})"
-                f" ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates})"
-            )
             params[f"rollup_{n}"] = json.dumps(
                 [dict(zip(columns, (*key, *measures), strict=True)) for key, measures in items],
                 default=str,
             )
         return ctes, params
+
+
+@functools.cache
+def _upsert_cte(n: int, gate: str) -> str:
+    """The CTE upserting the rows of ALL_SPECS[n] (its text is built once per process)."""
+    spec = ALL_SPECS[n]
+    columns = spec.keys + spec.measures
+    types = ", ".join(f"{c} {_PG_CAST.get(c, 'bigint')}" for c in columns)
+    updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
+    return (
+        f"rollup_{n} AS (INSERT INTO {spec.table} ({', '.join(columns)})"  # noqa: S608
+        f" SELECT r.* FROM {gate}"
+        f" CROSS JOIN jsonb_to_recordset(%(rollup_{n})s::jsonb) AS r({types})"
+        f" ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates})"
+    )
 
 
 _PG_CAST = {"day": "date", "month": "date"}
