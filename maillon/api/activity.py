@@ -11,9 +11,10 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BaseModel
 
 from maillon.activity import selectors, services, taxonomy
 
@@ -29,7 +30,10 @@ def _code(name: str, pk: int | None) -> str | None:
     return term.code if term else None
 
 
-class RequestIn(Schema):
+# The visit's input and output are plain pydantic models, not ninja `Schema`s: a `Schema`
+# wraps every object it validates in a `DjangoGetter` (attribute access through Python), which
+# was a tenth of the CPU of `POST /api/v1/visits`. Same fields, same validation, same JSON.
+class RequestIn(BaseModel):
     theme: str
     partner: str | None = None
     help_kind: str = "information"
@@ -37,7 +41,7 @@ class RequestIn(Schema):
     follow_up: bool = False
 
 
-class VisitIn(Schema):
+class VisitIn(BaseModel):
     site_id: int
     occurred_at: datetime.datetime | None = None
     channel: str = "sur-site"
@@ -48,31 +52,15 @@ class VisitIn(Schema):
     requests: list[RequestIn]
 
 
-class RequestOut(Schema):
+class RequestOut(BaseModel):
     partner: str | None
     theme: str
     help_kind: str
     outcome: str
     follow_up: bool
 
-    @staticmethod
-    def resolve_partner(obj) -> str | None:
-        return _code("partner", obj.partner_id)
 
-    @staticmethod
-    def resolve_theme(obj) -> str:
-        return _code("theme", obj.theme_id)
-
-    @staticmethod
-    def resolve_help_kind(obj) -> str:
-        return _code("help_kind", obj.help_kind_id)
-
-    @staticmethod
-    def resolve_outcome(obj) -> str:
-        return _code("outcome", obj.outcome_id)
-
-
-class VisitOut(Schema):
+class VisitOut(BaseModel):
     id: int
     site_id: int
     agent_id: int
@@ -86,21 +74,32 @@ class VisitOut(Schema):
     corrected: bool
     requests: list[RequestOut]
 
-    @staticmethod
-    def resolve_channel(obj) -> str:
-        return _code("channel", obj.channel_id)
-
-    @staticmethod
-    def resolve_age_band(obj) -> str | None:
-        return _code("age_band", obj.age_band_id)
-
-    @staticmethod
-    def resolve_corrected(obj) -> bool:
-        return obj.corrected_by_id is not None
-
-    @staticmethod
-    def resolve_requests(obj) -> list:
-        return list(obj.requests.all())
+    @classmethod
+    def of(cls, visit) -> "VisitOut":
+        """The visit as the API shows it (taxonomies as codes; requests prefetched)."""
+        return cls(
+            id=visit.pk,
+            site_id=visit.site_id,
+            agent_id=visit.agent_id,
+            occurred_at=visit.occurred_at,
+            day=visit.day,
+            channel=_code("channel", visit.channel_id),
+            age_band=_code("age_band", visit.age_band_id),
+            qpv_resident=visit.qpv_resident,
+            first_visit=visit.first_visit,
+            duration_minutes=visit.duration_minutes,
+            corrected=visit.corrected_by_id is not None,
+            requests=[
+                RequestOut(
+                    partner=_code("partner", r.partner_id),
+                    theme=_code("theme", r.theme_id),
+                    help_kind=_code("help_kind", r.help_kind_id),
+                    outcome=_code("outcome", r.outcome_id),
+                    follow_up=r.follow_up,
+                )
+                for r in visit.requests.all()
+            ],
+        )
 
 
 class VisitPage(Schema):
@@ -237,7 +236,7 @@ def _created(record, request, payload, idempotency_key: str | None):
         result = record(agent=request.auth, idempotency_key=idempotency_key, **payload.dict())
     except DjangoValidationError as error:
         raise _unprocessable(error) from error
-    return (201 if result.created else 200), result.object
+    return Status(201 if result.created else 200, result.object)
 
 
 def _listing(selector, request, filters: "ActivityFilters") -> dict:
@@ -253,7 +252,7 @@ def _listing(selector, request, filters: "ActivityFilters") -> dict:
 
 
 def _request_inputs(payload: VisitIn) -> list[services.RequestInput]:
-    return [services.RequestInput(**r.dict()) for r in payload.requests]
+    return [services.RequestInput(**r.model_dump()) for r in payload.requests]
 
 
 @router.get("/activity/taxonomies", response=dict[str, list[TermOut]])
@@ -282,7 +281,7 @@ def create_visit(
         )
     except DjangoValidationError as error:
         raise _unprocessable(error) from error
-    return (201 if result.created else 200), result.object
+    return Status(201 if result.created else 200, VisitOut.of(result.object))
 
 
 @router.get("/visits", response=VisitPage)
@@ -298,12 +297,12 @@ def list_visits(request, filters: Query[ActivityFilters]):
         before_id=_decode_cursor(filters.cursor),
     )
     items, next_cursor = _page(visits, filters.limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [VisitOut.of(visit) for visit in items], "next_cursor": next_cursor}
 
 
 @router.get("/visits/{visit_id}", response=VisitOut)
 def get_visit(request, visit_id: int):
-    return selectors.visit_get(user=request.auth, pk=visit_id)
+    return VisitOut.of(selectors.visit_get(user=request.auth, pk=visit_id))
 
 
 @router.put("/visits/{visit_id}", response=VisitOut)
@@ -336,7 +335,7 @@ def update_visit(request, visit_id: int, payload: VisitIn):
         raise _unprocessable(error) from error
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
-    return selectors.visit_get(user=request.auth, pk=visit_id)
+    return VisitOut.of(selectors.visit_get(user=request.auth, pk=visit_id))
 
 
 @router.delete("/visits/{visit_id}", response={204: None})
@@ -346,7 +345,7 @@ def delete_visit(request, visit_id: int):
         services.visit_delete(actor=request.auth, visit=visit)
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/outreach-acts", response={200: OutreachOut, 201: OutreachOut})

@@ -66,6 +66,77 @@ def test_create_then_retry_with_the_same_idempotency_key(client):
 
 
 @time_machine.travel(NOON, tick=False)
+def test_a_visit_reads_the_same_when_created_listed_fetched_and_changed(client):
+    site = SiteFactory()
+    agent = agent_of(site)
+    headers = bearer(agent)
+    payload = visit_payload(
+        site,
+        occurred_at="2026-03-10T11:30:00+01:00",
+        age_band="60-69",
+        qpv_resident=True,
+        duration_minutes=25,
+    )
+    created = client.post(
+        "/api/v1/visits", payload, content_type="application/json", headers=headers
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["occurred_at"] == "2026-03-10T11:30:00+01:00"  # the creation echoes it as sent
+    body = client.get(f"/api/v1/visits/{body['id']}", headers=headers).json()
+    assert body == {
+        "id": body["id"],
+        "site_id": site.pk,
+        "agent_id": agent.pk,
+        "occurred_at": "2026-03-10T10:30:00Z",
+        "day": "2026-03-10",
+        "channel": "sur-site",
+        "age_band": "60-69",
+        "qpv_resident": True,
+        "first_visit": None,
+        "duration_minutes": 25,
+        "corrected": False,
+        "requests": [
+            {
+                "partner": "caf",
+                "theme": "famille",
+                "help_kind": "accompagnement",
+                "outcome": "resolu",
+                "follow_up": False,
+            },
+            {
+                "partner": "cpam",
+                "theme": "social-sante",
+                "help_kind": "information",
+                "outcome": "a-revoir",
+                "follow_up": True,
+            },
+        ],
+    }
+    assert {**created.json(), "occurred_at": body["occurred_at"]} == body
+    assert client.get("/api/v1/visits", headers=headers).json()["items"] == [body]
+    changed = client.put(
+        f"/api/v1/visits/{body['id']}",
+        {**payload, "channel": "telephone", "requests": [{"theme": "numerique"}]},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    assert changed == {
+        **body,
+        "channel": "telephone",
+        "requests": [
+            {
+                "partner": None,
+                "theme": "numerique",
+                "help_kind": "information",
+                "outcome": "resolu",
+                "follow_up": False,
+            }
+        ],
+    }
+
+
+@time_machine.travel(NOON, tick=False)
 def test_bad_input_answers_422_with_the_field_path(client):
     site = SiteFactory()
     headers = bearer(agent_of(site))
