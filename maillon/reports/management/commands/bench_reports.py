@@ -198,7 +198,12 @@ class Command(BaseCommand):
         have = Request.objects.count()
         if have >= wanted * 0.9:
             console.print(f"{have:,} demandes déjà générées : réutilisées.")
-            return
+        else:
+            self._generate(console, wanted)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics for the planner, whatever was added
+
+    def _generate(self, console, wanted: int) -> None:
         sites = Site.objects.count()
         scale = wanted / (sites * REQUESTS_PER_YEAR)
         console.print(
@@ -206,8 +211,6 @@ class Command(BaseCommand):
             f"(échelle {scale:.3f}, 12 mois)…"
         )
         call_command("generate_activity", all_sites=True, months=12, scale=scale)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def _ensure_database(url: str, *, fresh: bool) -> None:
