@@ -7,6 +7,8 @@ from maillon.api.urls import api_urls
 restrict_admin_to_network_admins(admin.site)
 
 urlpatterns = [
+    # first: the desk's API calls are the busiest requests, resolved without trying every page
+    path("api/", api_urls()),
     path("", include("maillon.directory.urls")),
     path("compte/", include("maillon.accounts.urls")),
     path("reseau/", include("maillon.network.urls")),
@@ -16,5 +18,4 @@ urlpatterns = [
     path("journal/", include("maillon.journal.urls")),
     path("label/", include("maillon.labels.urls")),
     path("admin/", admin.site.urls),
-    path("api/", api_urls()),
 ]
