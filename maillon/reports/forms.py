@@ -81,7 +81,7 @@ def report_filter(request) -> tuple[ReportFilterForm, object, Period | None]:
     Returns (form, scope, period); scope and period are None when the form has errors (the
     page then answers 400 with the form's French messages, and computes nothing)."""
     params = request.GET.copy()
-    choices = scope_choices(request.user, limit_per_kind=1)
+    choices = scope_choices(request.user)
     if not params.get("perimetre") and choices:
         params["perimetre"] = choices[0][0]
     form = ReportFilterForm(params, user=request.user)

@@ -13,7 +13,6 @@ Partner viewers have no scope: they read the partner report of their own partner
 A scope the user may not read answers 404, the same as one that does not exist.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -105,7 +104,7 @@ def scope_get(*, user, key: str) -> Scope:
     raise Http404(_("Périmètre inconnu ou non autorisé."))
 
 
-def scope_choices(user, *, limit_per_kind: int | None = None) -> list[tuple[str, str]]:
+def scope_choices(user) -> list[tuple[str, str]]:
     """(key, label) of the scopes the user may read, widest first, for a selector.
 
     Memoised on the user object, i.e. for one request: a page asks several times (may the user
@@ -115,15 +114,7 @@ def scope_choices(user, *, limit_per_kind: int | None = None) -> list[tuple[str,
     choices = getattr(user, "_maillon_scope_choices", None)
     if choices is None:
         choices = user._maillon_scope_choices = _scope_choices(user)
-    if not limit_per_kind:
-        return list(choices)
-    kept, seen = [], defaultdict(int)
-    for key, label in choices:
-        kind = key.partition(":")[0]
-        seen[kind] += 1
-        if seen[kind] <= limit_per_kind:
-            kept.append((key, label))
-    return kept
+    return list(choices)
 
 
 def _scope_choices(user) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ FORMATS = ("md", "pdf")
 def reports_home_view(request):
     """What the user can read: dashboards and key figures for his scopes, the monthly report of
     his sites, the partner reports he may download (a partner viewer: his own only)."""
-    has_scope = bool(scope_choices(request.user, limit_per_kind=1))
+    has_scope = bool(scope_choices(request.user))
     partners = list(partners_readable_by(request.user)[:2])
     if not (has_scope or partners):
         raise Http404
@@ -46,7 +46,7 @@ def _labelled_on(request, errors: list[str]) -> datetime.date | None:
 
 @pdf_errors
 def key_figures_view(request):
-    if not scope_choices(request.user, limit_per_kind=1):
+    if not scope_choices(request.user):
         raise Http404
     form, scope, period = report_filter(request)
     errors: list[str] = []
