@@ -1,6 +1,7 @@
 """Progress bars and summaries for long-running CLI work (rich)."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from rich.console import Console
@@ -38,3 +39,26 @@ def track(
         for item in items:
             yield item
             progress.advance(task)
+
+
+@contextmanager
+def progress_callback(
+    console: Console, *, description: str
+) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar driven by a `(done, total)` callback, for work that reports its own pace
+    (a database copy, pg_dump's tables); shown from the first report, so checks that refuse
+    the work before it starts print no empty bar."""
+    progress = progress_bar(console)
+    task = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            progress.start()
+            task = progress.add_task(description, total=total)
+        progress.update(task, completed=done, total=total)
+
+    try:
+        yield advance
+    finally:
+        progress.stop()
