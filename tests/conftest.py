@@ -62,10 +62,16 @@ def _fresh_caches():
 
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests: skipped with a reason on SQLite locally; under CI the SQLite run
-    deselects them (the PostgreSQL run of CI covers them), since a skip there is a failure."""
+    deselects them (the PostgreSQL run of CI covers them), since a skip there is a failure.
+    SQLite-only tests (marked `sqlite`) are deselected from a PostgreSQL run."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] == "postgresql":
+        # SQLite-only tests (the SQLite run covers them) are deselected from the PostgreSQL run
+        sqlite_only = [item for item in items if item.get_closest_marker("sqlite")]
+        if sqlite_only:
+            config.hook.pytest_deselected(items=sqlite_only)
+            items[:] = [item for item in items if not item.get_closest_marker("sqlite")]
         return
     postgresql_only = [item for item in items if "postgresql" in item.keywords]
     if not postgresql_only:
