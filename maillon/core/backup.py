@@ -445,7 +445,7 @@ def database_restore(
             % {"names": ", ".join(missing)}
         )
     tables = len(connection.introspection.table_names())
-    for cache in caches.all(initialized_only=True):
+    for cache in caches.all():
         cache.clear()  # cached ids and pages describe the data the restore replaced
     logger.info(
         "Restored %s into the %s database (%d tables, triggers: %s)",
