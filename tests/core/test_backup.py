@@ -198,6 +198,14 @@ def round_trip(tmp_path: Path, scratch: Scratch, capsys) -> None:
     assert exported.stdout.strip() == figures.strip()
     assert scratch.journal_update_refused()
 
+    again = maillon("restore", str(file), database_url=scratch.url)
+    assert again.returncode == 1
+    assert "La base cible n'est pas vide" in again.stderr
+    replaced = maillon("restore", "--replace", str(file), database_url=scratch.url)
+    assert replaced.returncode == 0, replaced.stderr
+    assert scratch.row_counts() == counts
+    assert scratch.journal_update_refused()
+
 
 @pytest.mark.sqlite
 @pytest.mark.django_db(transaction=True)
