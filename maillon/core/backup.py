@@ -34,6 +34,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,18 @@ def code_migrations() -> set[tuple[str, str]]:
     return set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
+SCHEMA_NEWER = gettext_lazy(
+    "Cette sauvegarde vient d'une version plus récente de Maillon : elle contient %(count)d "
+    "migration(s) que ce code ne connaît pas (%(names)s). Restaurez-la avec la version de "
+    "Maillon qui l'a faite."
+)
+SCHEMA_OLDER = gettext_lazy(
+    "Cette sauvegarde vient d'une version plus ancienne de Maillon : il lui manque %(count)d "
+    "migration(s) (%(names)s). Restaurez-la avec la version de Maillon qui l'a faite, puis "
+    "mettez Maillon à jour et lancez « maillon migrate »."
+)
+
+
 def schema_check(backup: set[tuple[str, str]]) -> None:
     """Refuse a backup of another schema version, naming what differs."""
     if not backup:
@@ -169,25 +182,12 @@ def schema_check(backup: set[tuple[str, str]]) -> None:
             )
         )
     code = code_migrations()
-    newer, older = sorted(backup - code), sorted(code - backup)
-    if newer:
-        raise BackupError(
-            _(
-                "Cette sauvegarde vient d'une version plus récente de Maillon : elle contient "
-                "%(count)d migration(s) que ce code ne connaît pas (%(names)s). Restaurez-la avec "
-                "la version de Maillon qui l'a faite."
-            )
-            % {"count": len(newer), "names": _names(newer)}
-        )
-    if older:
-        raise BackupError(
-            _(
-                "Cette sauvegarde vient d'une version plus ancienne de Maillon : il lui manque "
-                "%(count)d migration(s) (%(names)s). Restaurez-la avec la version de Maillon qui "
-                "l'a faite, puis mettez Maillon à jour et lancez « maillon migrate »."
-            )
-            % {"count": len(older), "names": _names(older)}
-        )
+    for differences, message in (
+        (sorted(backup - code), SCHEMA_NEWER),
+        (sorted(code - backup), SCHEMA_OLDER),
+    ):
+        if differences:
+            raise BackupError(message % {"count": len(differences), "names": _names(differences)})
 
 
 def _names(migrations: list[tuple[str, str]], shown: int = 3) -> str:

@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
-from rich.console import Console
 
-from maillon.core.backup import ENGINE_NAMES, BackupError, database_backup
-from maillon.core.progress import progress_callback
+from maillon.core.backup import ENGINE_NAMES, database_backup
+from maillon.core.management.backups import run_with_progress
 
 
 class Command(BaseCommand):
@@ -23,17 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias.")
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120, quiet=options["verbosity"] == 0)
-        try:
-            with progress_callback(console, description="sauvegarde") as advance:
-                result = database_backup(
-                    path=Path(options["file"]),
-                    using=options["database"],
-                    overwrite=options["overwrite"],
-                    on_progress=advance,
-                )
-        except BackupError as error:
-            raise CommandError(str(error)) from error
+        console, result = run_with_progress(
+            self,
+            options,
+            description="sauvegarde",
+            work=lambda advance: database_backup(
+                path=Path(options["file"]),
+                using=options["database"],
+                overwrite=options["overwrite"],
+                on_progress=advance,
+            ),
+        )
         console.print(
             f"Sauvegarde {ENGINE_NAMES[result.engine]} écrite dans {result.path} "
             f"({result.size / 1e6:.1f} Mo, schéma à {result.migrations} migrations)."

@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
-from rich.console import Console
 
-from maillon.core.backup import ENGINE_NAMES, BackupError, database_restore
-from maillon.core.progress import progress_callback
+from maillon.core.backup import ENGINE_NAMES, database_restore
+from maillon.core.management.backups import run_with_progress
 
 
 class Command(BaseCommand):
@@ -27,17 +26,17 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias.")
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120, quiet=options["verbosity"] == 0)
-        try:
-            with progress_callback(console, description="restauration") as advance:
-                result = database_restore(
-                    path=Path(options["file"]),
-                    using=options["database"],
-                    replace=options["replace"],
-                    on_progress=advance,
-                )
-        except BackupError as error:
-            raise CommandError(str(error)) from error
+        console, result = run_with_progress(
+            self,
+            options,
+            description="restauration",
+            work=lambda advance: database_restore(
+                path=Path(options["file"]),
+                using=options["database"],
+                replace=options["replace"],
+                on_progress=advance,
+            ),
+        )
         console.print(
             f"Sauvegarde restaurée dans la base {ENGINE_NAMES[result.engine]} : "
             f"{result.tables} tables, déclencheurs {', '.join(result.triggers) or 'aucun'}."
