@@ -113,6 +113,9 @@ def _sqlite_backup_migrations(path: Path) -> set[tuple[str, str]]:
                     _("La sauvegarde %(path)s est endommagée (%(check)s).")
                     % {"path": path, "check": check}
                 )
+            tables = {name for (name,) in backup.execute("SELECT name FROM sqlite_master")}
+            if "django_migrations" not in tables:
+                return set()  # not a Maillon backup: schema_check says so
             rows = backup.execute("SELECT app, name FROM django_migrations").fetchall()
     except sqlite3.DatabaseError as error:
         raise BackupError(

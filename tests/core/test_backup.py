@@ -15,10 +15,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 import psycopg
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -36,6 +38,7 @@ from maillon.reports.block import key_figures_block
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.periods import Period
 from maillon.reports.scopes import scope_get
+from tests.activity.factories import seed_reference_data
 from tests.factories import agent_of
 
 YEAR = "2025"
@@ -57,7 +60,12 @@ def maillon(*args: str, database_url: str) -> subprocess.CompletedProcess:
 def live_world() -> str:
     """The PIMMS network with a quarter of activity on two sites and a journaled change;
     returns the network's key figures block for the year, as `maillon export` prints it."""
-    if not Commune.objects.exists():  # an earlier transactional test flushed the geography
+    # an earlier transactional test may have flushed the geography and the reference rows
+    # that the data migrations insert
+    seed_reference_data()
+    for migration in ("0002_france_services_programme", "0004_france_services_criteria"):
+        import_module(f"maillon.labels.migrations.{migration}").create(apps, None)
+    if not Commune.objects.exists():
         geo_import()
     pimms_network_import()
     sites = list(Site.objects.in_network(Network.objects.get(slug=PIMMS_NETWORK_SLUG))[:2])
@@ -302,6 +310,7 @@ def test_restore_says_what_is_wrong_with_the_file(tmp_path):
         engines = "est une base SQLite et la base cible est PostgreSQL"
 
     assert "Fichier de sauvegarde introuvable" in restore_error(tmp_path / "absent.dump")
+    assert "pas une sauvegarde de Maillon" in restore_error(backup_file(tmp_path / "e", set()))
     assert "n'est pas une sauvegarde de Maillon" in restore_error(text)
     assert engines in restore_error(other_engine)
 
