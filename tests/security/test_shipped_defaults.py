@@ -132,7 +132,7 @@ def shipped_server(tmp_path_factory):
                 "pk": site_pk,
                 "site_id": site_pk,
                 "code": commune_code,
-                "fmt": ["csv", "json"],
+                "fmt": "csv",
                 "token": "invitation-inconnue",
             },
             "log": log,
