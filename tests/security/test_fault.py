@@ -24,8 +24,8 @@ from django.db import connection
 
 from maillon.activity import bench
 from maillon.core.management.commands.serve import gunicorn_argv
+from tests.security.processes import maillon, venv_path
 
-ROOT = Path(__file__).resolve().parents[2]
 AGENTS = 6
 LOAD_SECONDS = 8.0
 KILLS = 2
@@ -66,19 +66,6 @@ print(json.dumps({
     "rollup_differences": rollups_compare()[2],
 }))
 """
-
-
-def _maillon(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "maillon", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip().splitlines()[-1]
 
 
 async def _agent(port, token, site_id, name, deadline, acked, failed):
@@ -147,11 +134,11 @@ def test_a_worker_killed_under_load_loses_and_doubles_no_acknowledged_write(back
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DATABASE_URL": _database_url(backend, tmp_path),
         "MAILLON_DATA_DIR": str(tmp_path),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": venv_path(),
     }
     if backend == "sqlite":
-        _maillon(env, "migrate", "--noinput")
-    agents = json.loads(_maillon(env, "shell", "-c", SEED % {"agents": AGENTS}))
+        maillon(env, "migrate", "--noinput")
+    agents = json.loads(maillon(env, "shell", "-c", SEED % {"agents": AGENTS}))
     port = bench.free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     # `maillon serve`'s server, the application loaded before the workers fork (--preload):
@@ -177,7 +164,7 @@ def test_a_worker_killed_under_load_loses_and_doubles_no_acknowledged_write(back
     assert len(acked) >= 30 and failed, failed  # requests were cut, and retried
     path = tmp_path / "acked.json"
     path.write_text(json.dumps(acked))
-    check = json.loads(_maillon(env, "shell", "-c", CHECK % {"path": str(path)}))
+    check = json.loads(maillon(env, "shell", "-c", CHECK % {"path": str(path)}))
     print(
         f"\n{backend}: {len(acked)} acknowledged visits, {len(killed)} workers killed, "
         f"failed attempts retried {failed}, check {check}"

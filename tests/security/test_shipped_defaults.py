@@ -8,20 +8,18 @@ once answered 500 to every request because `.env.example` gave `MAILLON_PUBLIC_A
 form the code did not read."""
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from maillon.activity.bench import free_port
 from tests.security.endpoints import all_endpoints, operations
+from tests.security.processes import ROOT, maillon, venv_path
 
-ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60
 
 SEED = """
@@ -55,12 +53,6 @@ def shipped_environment() -> dict[str, str]:
     return values
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def get(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - local server
@@ -81,28 +73,15 @@ urllib.request.install_opener(urllib.request.build_opener(_NoRedirect))
 def shipped_server(tmp_path_factory):
     """`maillon serve` with `.env.example`'s environment and a temporary data directory."""
     data_dir = tmp_path_factory.mktemp("shipped")
-    bin_dir = str(Path(sys.executable).parent)
     env = {
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": venv_path(),
         "HOME": str(data_dir),
         **shipped_environment(),
         "MAILLON_DATA_DIR": str(data_dir),
     }
 
-    def maillon(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "maillon", *args],
-            env=env,
-            cwd=data_dir,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    maillon("migrate", "--noinput")
-    site_pk, commune_code = maillon("shell", "-c", SEED).split()[-2:]
+    maillon(env, "migrate", "--noinput")
+    site_pk, commune_code = maillon(env, "shell", "-c", SEED).split()
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "maillon", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
