@@ -174,7 +174,7 @@ def build_world() -> World:
     inactive = manager_of(o["org_a1"])
     inactive.is_active = False
     inactive.save()
-    a_orgs, a_sites = {"org_a1", "org_a2"}, {"site_a1", "site_a1b", "site_a2"}
+    a_orgs = {"org_a1", "org_a2"}
     personas = [
         Persona("anonymous", None, logged_in=False, foreign=_foreign("a")),
         Persona(
@@ -188,47 +188,35 @@ def build_world() -> World:
             partners={"partner_p", "partner_q"},
             foreign=_foreign("b"),
         ),
-        Persona(
+        _managing(
             "network_admin_a",
             head_a,
+            a_orgs,
             networks={"network_a"},
-            orgs_read=a_orgs,
-            orgs_manage=a_orgs,
-            sites_read=a_sites,
-            partners=_partners_of(a_orgs),
             own=_own("site_a2", "org_a2", "partner_p", "network_a"),
             foreign=_foreign("b"),
         ),
-        Persona(
+        _managing(
             "network_admin_b",
             head_b,
+            {"org_b"},
             networks={"network_b"},
-            orgs_read={"org_b"},
-            orgs_manage={"org_b"},
-            sites_read={"site_b"},
-            partners=_partners_of({"org_b"}),
             own=_own("site_b", "org_b", "partner_q", "network_b"),
             foreign=_foreign("a"),
         ),
-        Persona(
+        _managing(
             "manager_a1",
             manager_a1,
-            orgs_read={"org_a1"},
-            orgs_manage={"org_a1"},
-            sites_read={"site_a1", "site_a1b"},
-            partners=_partners_of({"org_a1"}),
+            {"org_a1"},
             own=_own("site_a1b", "org_a1", "partner_p", None),
             foreign={**_foreign("a"), "site": "site_a2", "org": "org_a2", "partner": "partner_q"},
         ),
-        Persona(
+        _managing(
             "manager_a2",
             o["org_a2"].user_memberships.first().user,
-            orgs_read={"org_a2"},
-            orgs_manage={"org_a2"},
-            sites_read={"site_a2"},
-            partners=_partners_of({"org_a2"}),
+            {"org_a2"},
             own=_own("site_a2", "org_a2", "partner_q", None),
-            foreign={**_foreign("a")},
+            foreign=_foreign("a"),
         ),
         Persona(
             "agent_site_a1",
@@ -270,6 +258,22 @@ def build_world() -> World:
         Persona("no_membership", UserFactory(), foreign=_foreign("a")),
     ]
     return World(objects=o, personas=personas, day=day)
+
+
+def _managing(key: str, user, orgs: set[str], *, networks=(), own, foreign) -> Persona:
+    """A manager of `orgs` (a network admin manages his networks' organisations): he reads and
+    changes them and their sites, and reads the partner reports of their agreements."""
+    return Persona(
+        key,
+        user,
+        networks=set(networks),
+        orgs_read=set(orgs),
+        orgs_manage=set(orgs),
+        sites_read={site for site, org in SITE_ORG.items() if org in orgs},
+        partners=_partners_of(orgs),
+        own=own,
+        foreign=foreign,
+    )
 
 
 def _own(site, org, partner, network) -> dict[str, str]:
