@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -153,8 +154,12 @@ def test_a_worker_killed_under_load_loses_and_doubles_no_acknowledged_write(back
     )
     try:
         bench.wait_for_port(port)
-        assert bench._post(port, agents[0][0], b"{}", "warm-up")[0] == 422
-        acked, failed, killed = asyncio.run(_load_with_kills(port, server.pid, agents))
+        # in a thread of their own: the browser tests' Playwright may run an event loop here
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            warm_up = thread.submit(bench._post, port, agents[0][0], b"{}", "warm-up")
+            assert warm_up.result()[0] == 422
+            load = thread.submit(asyncio.run, _load_with_kills(port, server.pid, agents))
+            acked, failed, killed = load.result()
         workers_after = bench.child_pids(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
