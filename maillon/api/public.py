@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillon.api.schemas import ErrorOut
+from maillon.config.env import parse_rate
 from maillon.directory.search import (
     MAX_RADIUS_KM,
     SearchFilters,
@@ -29,17 +30,10 @@ from maillon.network import hours
 from maillon.network.models import Partner
 from maillon.network.selectors import site_hours_status
 
-DEFAULT_RATE = "120/min"
-PERIODS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600, "day": 86400}
-
 
 def _rate() -> tuple[int, int] | None:
-    """(requests, seconds) from `MAILLON_PUBLIC_API_RATE` ("120/min" by default; empty: off)."""
-    value = getattr(settings, "MAILLON_PUBLIC_API_RATE", DEFAULT_RATE)
-    if not value:
-        return None
-    count, period = value.split("/")
-    return int(count), PERIODS[period]
+    """(requests, seconds) from `MAILLON_PUBLIC_API_RATE` ("120/min"; empty or "off": none)."""
+    return parse_rate(settings.MAILLON_PUBLIC_API_RATE)
 
 
 def _client(request) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from maillon.config.env import env_bool, env_int, env_list, env_str
+from maillon.config.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MAILLON_DATA_DIR", str(Path.cwd() / "var")))
@@ -198,8 +198,9 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Public API rate limit per client address (requests per minute), counted in the cache.
-MAILLON_PUBLIC_API_RATE = env_int("MAILLON_PUBLIC_API_RATE", 120)
+# Public API rate limit per client address, "N/period" (s, min, h, day) or "off", counted in
+# the cache; a malformed value stops the start.
+MAILLON_PUBLIC_API_RATE = env_rate("MAILLON_PUBLIC_API_RATE", "120/min")
 # Trust X-Forwarded-For for the client address (only behind a proxy that sets it).
 MAILLON_BEHIND_PROXY = env_bool("MAILLON_BEHIND_PROXY", default=False)
 # Name of the producer written in the open-data export.
