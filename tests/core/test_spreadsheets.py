@@ -28,6 +28,7 @@ from maillon.labels.selectors import sites_labelled_on
 from maillon.network import services as network_services
 from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Agreement, Network, Partner, Site
+from tests.directory.test_opendata import frictionless_errors
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
 
 HOSTILE = '=HYPERLINK("http://example.invalid/piege","Cliquez ici")'
@@ -257,9 +258,10 @@ def test_numbers_stay_numbers_in_the_report_workbook(world):
     assert any(isinstance(c.value, int) and c.value > 0 for c in cells)
 
 
-def test_our_open_data_export_reimports_the_name_as_typed(world, tmp_path):
+def test_our_open_data_export_is_valid_and_reimports_the_name_as_typed(world, tmp_path):
     path = tmp_path / "lieux.csv"
     path.write_text(rows_to_csv(export_rows(day=AUTUMN_2020)), encoding="utf-8")
     assert f"'{HOSTILE}" in path.read_text(encoding="utf-8").replace('""', '"')
     _kind, rows = read_table(path)
     assert HOSTILE in {row["nom"] for _line, row in rows}
+    assert frictionless_errors(path) == []  # still valid against the national schema
