@@ -16,9 +16,12 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillon.accounts.enums import Role
+from maillon.accounts.models import Membership
 from maillon.accounts.perms import organisations_managed_by
 from maillon.activity import pg_writes, taxonomy
 from maillon.activity.models import IdempotencyKey, OutreachAct, Request, Visit, Workshop
@@ -359,14 +362,40 @@ def visit_can_change(*, user, visit: Visit) -> bool:
     return organisations_managed_by(user).filter(pk=visit.site.organisation_id).exists()
 
 
-def _require_change(*, user, visit: Visit) -> None:
+def visit_require_change(*, user, visit: Visit) -> None:
+    """PermissionDenied, saying why and whom to ask, unless `visit_can_change`."""
     if not visit_can_change(user=user, visit=visit):
-        raise PermissionDenied(
-            _(
-                "Ce passage est verrouillé : seul son auteur le modifie, le jour même ; "
-                "ensuite, un gestionnaire le corrige."
-            )
+        raise PermissionDenied(visit_locked_reason(visit=visit))
+
+
+def visit_locked_reason(*, visit: Visit) -> str:
+    """Why a visit is locked and who can correct it: the managers of its site's organisation."""
+    organisation = visit.site.organisation
+    managers = sorted(
+        (
+            str(membership.user)
+            for membership in Membership.objects.active()
+            .with_role(Role.ORGANISATION_MANAGER)
+            .filter(organisation=organisation)
+            .select_related("user")
+        ),
+        key=str.casefold,
+    )
+    reason = _(
+        "Le passage du %(day)s ne peut plus être modifié : un passage ne se modifie que le "
+        "jour même, par l'agent qui l'a enregistré."
+    ) % {"day": date_format(visit.day, "j F Y")}
+    if managers:
+        who = _(
+            "Pour le corriger, demandez à un responsable de la structure « %(name)s » : "
+            "%(managers)s."
         )
+        return f"{reason} " + who % {"name": organisation.name, "managers": ", ".join(managers)}
+    who = _(
+        "Pour le corriger, demandez à un responsable de la structure « %(name)s » "
+        "(elle n'en a pas encore : adressez-vous à la tête de réseau)."
+    )
+    return f"{reason} " + who % {"name": organisation.name}
 
 
 @transaction.atomic
@@ -388,7 +417,7 @@ def visit_update(
         .select_related("site__commune__region")
         .get(pk=visit.pk)
     )
-    _require_change(user=actor, visit=visit)
+    visit_require_change(user=actor, visit=visit)
     errors = Errors()
     _, fields, rows = _validate_visit(
         zone=site_timezone(visit.site),
@@ -426,7 +455,7 @@ def visit_delete(*, actor, visit: Visit) -> None:
         .select_related("site__commune__region")
         .get(pk=visit.pk)
     )
-    _require_change(user=actor, visit=visit)
+    visit_require_change(user=actor, visit=visit)
     delta = Delta()
     delta.visit(visit, list(visit.requests.all()), sign=-1)
     visit.delete()

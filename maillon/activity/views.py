@@ -5,7 +5,7 @@ Every page works as plain forms (post, redirect, get); with htmx the desk form s
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -134,8 +134,7 @@ def desk_view(request: HttpRequest) -> HttpResponse:
 
 def visit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, pk=pk)
-    if not services.visit_can_change(user=request.user, visit=visit):
-        raise PermissionDenied(_("Ce passage est verrouillé."))
+    services.visit_require_change(user=request.user, visit=visit)
     zone = site_timezone(visit.site)
     rows = max(len(visit.requests.all()) + 1, 3)
     if request.method == "POST":

@@ -95,7 +95,11 @@ if not env_str("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_sqlite), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        env_str("DATABASE_URL", _default_sqlite),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection the server dropped (restart, failover, idle timeout) is
+        # checked before a request's first query and reopened, instead of a 500.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", default=True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -169,6 +173,9 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    # Every subdomain must then be served over HTTPS; turn off for a shared domain.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
     "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"

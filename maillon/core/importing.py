@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from maillon.core.spreadsheets import csv_writer
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -84,7 +86,7 @@ def print_problems(console, *, file_name: str, sections: ProblemSections) -> Non
 def write_problem_report(path: str | Path, *, sections: ProblemSections) -> None:
     """Write every problem to a CSV file: category, line, column, value, reason."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["catégorie", "ligne", "colonne", "valeur", "motif"])
         for title, problems in sections:
             for p in problems:

@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.core.paginator import Paginator
@@ -8,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.accounts.perms import organisations_managed_by
+from maillon.core.spreadsheets import csv_writer
 from maillon.journal.forms import JournalFilterForm
 from maillon.journal.selectors import JournalFilters, journal_kinds, journal_network
 
@@ -44,7 +44,7 @@ def journal_export_view(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="journal-{stamp}.csv"'
     response.write("\ufeff")  # spreadsheet software reads UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     writer.writerow(
         [
             _("date"),

@@ -4,7 +4,6 @@ Built from label decisions and the official geography, never from a printed list
 `labelled_sites_list()` returns the structure, `render_*` turn it into CSV, JSON, HTML or DOCX.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -17,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from maillon.core.spreadsheets import csv_writer
 from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.models import LabelProgramme
 from maillon.labels.selectors import sites_labelled_on
@@ -218,7 +218,7 @@ CSV_HEADER = (
 
 def render_csv(listing: LabelledSitesList) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for region, department, row in listing.rows():
         writer.writerow(

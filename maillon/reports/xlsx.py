@@ -6,10 +6,11 @@ CSV files follow the project's convention for spreadsheet software (as the journ
 UTF-8 with a byte order mark, `;` separator.
 """
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from maillon.core.spreadsheets import csv_writer, sheet_append
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0"
@@ -44,11 +45,11 @@ def cover_add(workbook, *, title: str, lines: Sequence[tuple[str, object]]) -> N
     from openpyxl.styles import Font
 
     sheet = workbook.create_sheet(_sheet_title(title), 0)
-    sheet.append([title])
+    sheet_append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
     for label, value in lines:
-        sheet.append([label, value])
+        sheet_append(sheet, [label, value])
         cell = sheet.cell(row=sheet.max_row, column=2)
         if isinstance(value, int):
             cell.number_format = INTEGER
@@ -72,14 +73,14 @@ def table_add(
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(_sheet_title(title))
-    sheet.append([column.header for column in columns])
+    sheet_append(sheet, [column.header for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append(list(row))
+        sheet_append(sheet, row)
     if total is not None:
-        sheet.append(list(total))
+        sheet_append(sheet, total)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for index, column in enumerate(columns, start=1):
@@ -100,7 +101,7 @@ def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
     """CSV for spreadsheet software: UTF-8 with BOM, `;` separator, `\\r\\n` lines."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     for row in rows:
         writer.writerow(["" if value is None else value for value in row])
     return buffer.getvalue().encode("utf-8")

@@ -1,3 +1,5 @@
+import secrets
+import string
 import subprocess
 import sys
 
@@ -74,3 +76,57 @@ def test_text_folding():
     assert fold("L'Haÿ-les-Roses") == "l hay les roses"
     assert search_key("Ste-Foy-lès-Lyon") == "sainte foy les lyon"
     assert search_key("Saint-Étienne") == search_key("st etienne")
+
+
+def test_production_settings_pass_the_deploy_checks_without_a_warning(tmp_path):
+    """`maillon check --deploy` as an operator runs it: production mode, a random 50-character
+    SECRET_KEY, ALLOWED_HOSTS, nothing else set."""
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MAILLON_ENV": "production",
+        "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
+        "ALLOWED_HOSTS": "maillon.example.org",
+        "MAILLON_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "maillon", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_first_request_after_the_database_dropped_the_connection_is_served():
+    """A persistent connection killed by the server (restart, failover, idle timeout): the next
+    request checks it and reconnects instead of answering 500 (`CONN_HEALTH_CHECKS`). Requests
+    go through the WSGI handler as in production (the test client skips the connection
+    checks)."""
+    import psycopg
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.test import RequestFactory
+
+    handler = WSGIHandler()
+
+    def status_of(path: str) -> str:
+        statuses = []
+        environ = RequestFactory().get(path).environ
+        body = handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(body)
+        body.close()
+        return statuses[0]
+
+    assert status_of("/") == "200 OK"
+    backend_pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+    assert status_of("/") == "200 OK"

@@ -155,3 +155,31 @@ def test_near_me_refused_explains(browser, live_server):
         assert "saisissez une commune ou un code postal" in status.inner_text()
     finally:
         context.close()
+
+
+def test_a_site_name_reaches_the_map_popup_as_text(page):
+    """A site named with HTML tags: the marker's popup on the directory map shows the name as
+    typed, and no element is added to the page."""
+    from maillon.geo.selectors import commune_get
+    from maillon.geo.services import geo_import
+    from tests.factories import SiteFactory
+
+    geo_import()
+    name = '<img src="x" id="injected" alt="piège">PIMMS <b id="bold">Saint-Étienne</b>'
+    SiteFactory(
+        name=name,
+        postal_code="42000",
+        commune=commune_get(code="42218"),
+        latitude=45.439,
+        longitude=4.387,
+    )
+    page.route(TILES, lambda route: route.abort())
+    page.goto("/?q=Saint-Étienne")
+    marker = page.locator("#map .leaflet-marker-icon").first
+    marker.wait_for()
+    assert marker.get_attribute("alt") == name
+    marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.get_by_role("link").inner_text() == name
+    assert page.locator("#injected, #bold").count() == 0

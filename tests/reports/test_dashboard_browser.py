@@ -72,3 +72,27 @@ def test_manager_changes_the_period_and_reads_the_data_table(page):
     assert table.is_visible()
     assert table.locator("tbody tr").first.inner_text().split("\t") == ["Famille - Scolarité", "2"]
     assert axe_problems(page) == []
+
+
+HOSTILE_NAME = '<img src="x" id="injected" alt="piège">PIMMS <b id="bold">Lyon</b>'
+
+
+def test_a_site_name_reaches_the_map_tooltip_as_text(page):
+    """A site named with HTML tags: the map's tooltip shows the tags as typed, and no element
+    is added to the page (the dashboard used to hand the name to Leaflet as HTML)."""
+    geo_import()
+    _seed_reference_data()
+    world = build_world()
+    type(world.site_a).objects.filter(pk=world.site_a.pk).update(name=HOSTILE_NAME)
+    page.route(re.compile(r"tile\.openstreetmap\.org"), lambda route: route.abort())
+
+    log_in(page, world.manager_a.username)
+    page.goto("/rapports/tableau-de-bord/?debut=2025-01&fin=2025-12")
+    circle = page.locator("#dashboard-map path.leaflet-interactive").first
+    circle.wait_for()
+    circle.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == f"{HOSTILE_NAME} : 5 demandes"
+    assert page.locator("#injected, #bold").count() == 0
+    assert tooltip.locator("img, b").count() == 0

@@ -1,6 +1,5 @@
 """`maillon export activity`: the import format, streamed from the database."""
 
-import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +7,7 @@ from pathlib import Path
 from maillon.activity import taxonomy
 from maillon.activity.exchange.reading import COLUMNS
 from maillon.activity.models import Request
+from maillon.core.spreadsheets import csv_writer, sheet_append
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 
@@ -86,7 +86,7 @@ def export_rows(
 
 
 def export_csv(rows: Iterator[list[str]], handle: io.TextIOBase) -> int:
-    writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+    writer = csv_writer(handle, delimiter=";", lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:
@@ -100,10 +100,10 @@ def export_xlsx(rows: Iterator[list[str]], path: Path) -> int:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("demandes")
-    sheet.append(list(COLUMNS))
+    sheet_append(sheet, COLUMNS)
     count = 0
     for row in rows:
-        sheet.append(row)
+        sheet_append(sheet, row)
         count += 1
     workbook.save(path)
     return count

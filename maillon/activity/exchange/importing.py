@@ -1,7 +1,6 @@
 """`maillon import activity`: one transaction, batches, rejects; on PostgreSQL the file is read in
 a second process while this one writes."""
 
-import csv
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from maillon.activity.exchange.parsing import (
 from maillon.activity.exchange.reading import COLUMNS, iter_rows
 from maillon.activity.exchange.writing import BatchWriter, copy_available, visit_copy_text
 from maillon.core.importing import ImportFileError, Problem
+from maillon.core.spreadsheets import csv_writer
 
 BATCH_VISITS = 5_000
 IMPORT_USERNAME = "maillon-import"
@@ -163,7 +163,7 @@ class _Rollback(Exception):
 class _Rejects:
     def __init__(self, path: Path) -> None:
         self.handle = path.open("w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.handle, delimiter=";")
+        self.writer = csv_writer(self.handle, delimiter=";")
         self.writer.writerow(["ligne", *COLUMNS, "erreur"])
 
     def write(self, source: list[tuple[int, dict[str, str]]], problem: Problem) -> None:

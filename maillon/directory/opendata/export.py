@@ -8,7 +8,6 @@ network; `pivot` is the organisation's SIRET, or `00000000000000` (the national 
 `France Services` for the sites labelled on the export day.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import QuerySet
 
+from maillon.core.spreadsheets import dict_writer
 from maillon.directory.opendata.phones import to_international
 from maillon.directory.opendata.schema import field_names
 from maillon.labels.enums import FRANCE_SERVICES
@@ -125,7 +125,7 @@ def export_rows(*, day: datetime.date, sites: QuerySet[Site] | None = None) -> I
 
 def rows_to_csv(rows) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=field_names(), lineterminator="\n")
+    writer = dict_writer(buffer, fieldnames=field_names(), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from maillon.core.importing import ImportFileError, read_csv_rows
+from maillon.core.spreadsheets import uninert
 from maillon.directory.opendata.schema import field_names, required_names
 
 JSON_CONTAINERS = ("data", "lieux", "items", "results", "features")
@@ -66,4 +67,7 @@ def read_table(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
         return "json", _json_rows(path)
     rows = list(read_csv_rows(path, required_columns=required_names()))
     known = set(field_names())
-    return "csv", [(line, {k: v for k, v in row.items() if k in known}) for line, row in rows]
+    # A CSV export neutralises formula-like texts with a leading quote: give them back as typed.
+    return "csv", [
+        (line, {k: uninert(v) for k, v in row.items() if k in known}) for line, row in rows
+    ]

@@ -1,10 +1,10 @@
-import csv
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from maillon.core.spreadsheets import csv_writer
 from maillon.labels.enums import Severity
 from maillon.labels.quality import data_quality_findings
 from maillon.network.models import Network
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         )
         if options["csv"]:
             with open(options["csv"], "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
+                writer = csv_writer(handle)
                 writer.writerow(["code", "gravité", "quoi", "où", "pourquoi", "correction"])
                 for f in findings:
                     writer.writerow([f.code, f.severity_label, f.what, f.where, f.why, f.fix])
