@@ -40,6 +40,16 @@ KIND_LABELS = {
 }
 # From the widest to the narrowest: the order of the scope selector and of the benchmark.
 KINDS = tuple(KIND_LABELS)
+MAX_ID = 2**63 - 1  # the largest primary key a database holds: beyond, no row, not an error
+
+
+def _id(code: str) -> int | None:
+    """The id written in a scope key, or None. ASCII digits only: `str.isdigit()` accepts
+    « ² » and `int()` refuses it, and a longer number than any key overflows the database."""
+    if not (code.isascii() and code.isdigit()):
+        return None
+    pk = int(code)
+    return pk if pk <= MAX_ID else None
 
 
 @dataclass
@@ -93,12 +103,13 @@ def scope_get(*, user, key: str) -> Scope:
             sites, _all = _area_sites(user)
             lookup = "commune__region_id" if kind == "region" else "commune__department_id"
             return Scope(kind, code, area.name, sites.filter(**{lookup: code}))
-    if kind == "organisation" and code.isdigit():
-        organisation = organisations_managed_by(user).filter(pk=int(code)).first()
+    pk = _id(code)
+    if kind == "organisation" and pk is not None:
+        organisation = organisations_managed_by(user).filter(pk=pk).first()
         if organisation is not None:
             return Scope("organisation", code, organisation.name, organisation.sites.all())
-    if kind == "site" and code.isdigit():
-        site = sites_visible_to(user).filter(pk=int(code)).first()
+    if kind == "site" and pk is not None:
+        site = sites_visible_to(user).filter(pk=pk).first()
         if site is not None:
             return Scope("site", code, site.name, Site.objects.filter(pk=site.pk))
     raise Http404(_("Périmètre inconnu ou non autorisé."))
