@@ -1,0 +1,45 @@
+"""Malformed input to the visit API answers 422 with a French message, never 500."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from maillon.accounts.services import api_token_create
+from maillon.activity.models import Visit
+from tests.activity.factories import record_visit
+from tests.factories import SiteFactory, agent_of
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
+MOMENTS = {
+    "year-1-plus-14h": ("0001-01-01T00:00:00+14:00", "antérieure à l'ouverture"),
+    "year-1-naive": ("0001-01-01T00:00:00", "antérieure à l'ouverture"),
+    "year-9999-minus-14h": ("9999-12-31T23:59:59-14:00", "dans le futur"),
+}
+
+
+def bearer(user) -> dict:
+    _token, raw = api_token_create(user=user, name="test")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize(("moment", "message"), MOMENTS.values(), ids=MOMENTS.keys())
+def test_an_overflowing_moment_is_refused_on_create_and_update(client, moment, message):
+    site = SiteFactory()
+    agent = agent_of(site)
+    headers = bearer(agent)
+    body = {"site_id": site.pk, "occurred_at": moment, "requests": [{"theme": "famille"}]}
+    created = client.post("/api/v1/visits", body, content_type="application/json", headers=headers)
+    assert created.status_code == 422, created.content
+    assert created.json()["detail"][0]["loc"][-1] == "occurred_at"
+    assert message in created.json()["detail"][0]["msg"]
+    visit = record_visit(agent, site)
+    updated = client.put(
+        f"/api/v1/visits/{visit.pk}", body, content_type="application/json", headers=headers
+    )
+    assert updated.status_code == 422, updated.content
+    assert message in updated.json()["detail"][0]["msg"]
+    assert Visit.objects.get().occurred_at == visit.occurred_at
