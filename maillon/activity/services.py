@@ -24,10 +24,14 @@ from maillon.activity import bounds, pg_writes, taxonomy
 from maillon.activity.models import IdempotencyKey, OutreachAct, Request, Visit, Workshop
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import WritableSite, writable_site
+from maillon.journal.services import journal_deleted
 from maillon.network.selectors import site_timezone
 
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 CLOCK_SKEW = datetime.timedelta(minutes=5)
+# What the journal keeps of a deleted outreach act or workshop.
+OUTREACH_FIELDS = ("site", "agent", "day", "place", "partner", "people_reached")
+WORKSHOP_FIELDS = ("site", "agent", "day", "theme", "title", "participants", "duration_minutes")
 
 T = TypeVar("T")
 
@@ -354,8 +358,23 @@ def visit_record(
     return Recorded(visit, created=True)
 
 
+def _replayed(queryset, pk: int | None) -> Recorded:
+    """The object an earlier call with the same idempotency key created. If it was deleted
+    since, the retry is refused (a French message on the key) rather than recreating it."""
+    obj = queryset.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    _("L'objet créé avec cette clé d'idempotence a été supprimé depuis.")
+                ]
+            }
+        )
+    return Recorded(obj, created=False)
+
+
 def _first_visit(pk: int | None) -> Recorded[Visit]:
-    return Recorded(Visit.objects.with_requests().get(pk=pk), created=False)
+    return _replayed(Visit.objects.with_requests(), pk)
 
 
 def visit_can_change(*, user, visit: Visit) -> bool:
@@ -490,7 +509,7 @@ def outreach_record(
     )
     existing = _claim(user=agent, key=idempotency_key, kind="outreach", fingerprint=fingerprint)
     if existing is not None:
-        return Recorded(OutreachAct.objects.get(pk=existing), created=False)
+        return _replayed(OutreachAct.objects.all(), existing)
     errors = Errors()
     site = _writable_site(user=agent, site_id=site_id, errors=errors)
     _check_day(day, site=site, path="day", errors=errors)
@@ -539,7 +558,7 @@ def workshop_record(
     )
     existing = _claim(user=agent, key=idempotency_key, kind="workshop", fingerprint=fingerprint)
     if existing is not None:
-        return Recorded(Workshop.objects.get(pk=existing), created=False)
+        return _replayed(Workshop.objects.all(), existing)
     errors = Errors()
     site = _writable_site(user=agent, site_id=site_id, errors=errors)
     _check_day(day, site=site, path="day", errors=errors)
@@ -568,3 +587,35 @@ def workshop_record(
     delta.apply()
     _bind(user=agent, key=idempotency_key, object_id=workshop.pk)
     return Recorded(workshop, created=True)
+
+
+def _require_writable(*, user, site_id: int) -> None:
+    """Deleting needs the right to record on the site: the same rule as the create."""
+    if writable_site(user=user, site_id=site_id) is None:
+        raise PermissionDenied(
+            _("Seuls les agents et gestionnaires de ce point d'accueil peuvent le supprimer.")
+        )
+
+
+@transaction.atomic
+def outreach_delete(*, actor, act: OutreachAct) -> None:
+    """Delete an outreach act: its contribution leaves the rollups; the journal keeps it."""
+    act = OutreachAct.objects.select_for_update().get(pk=act.pk)
+    _require_writable(user=actor, site_id=act.site_id)
+    delta = Delta()
+    delta.outreach(act, sign=-1)
+    journal_deleted(actor=actor, obj=act, fields=OUTREACH_FIELDS)
+    act.delete()
+    delta.apply()
+
+
+@transaction.atomic
+def workshop_delete(*, actor, workshop: Workshop) -> None:
+    """Delete a workshop: its contribution leaves the rollups; the journal keeps it."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require_writable(user=actor, site_id=workshop.site_id)
+    delta = Delta()
+    delta.workshop(workshop, sign=-1)
+    journal_deleted(actor=actor, obj=workshop, fields=WORKSHOP_FIELDS)
+    workshop.delete()
+    delta.apply()

@@ -384,3 +384,27 @@ def list_workshops(request, filters: Query[ActivityFilters]):
 @router.get("/workshops/{workshop_id}", response=WorkshopOut)
 def get_workshop(request, workshop_id: int):
     return get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
+
+
+def _deleted(delete, request, **objects):
+    """Run a delete service: 204, or 403 with its French message when the caller may see the
+    object but not record on its site."""
+    try:
+        delete(actor=request.auth, **objects)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from error
+    return Status(204, None)
+
+
+@router.delete("/outreach-acts/{act_id}", response={204: None})
+def delete_outreach_act(request, act_id: int):
+    """Delete an outreach act (agents and managers of its site); the rollups follow."""
+    act = get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
+    return _deleted(services.outreach_delete, request, act=act)
+
+
+@router.delete("/workshops/{workshop_id}", response={204: None})
+def delete_workshop(request, workshop_id: int):
+    """Delete a workshop (agents and managers of its site); the rollups follow."""
+    workshop = get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
+    return _deleted(services.workshop_delete, request, workshop=workshop)
