@@ -25,6 +25,7 @@ from maillon.accounts.perms import (
     organisations_managed_by,
     sites_visible_to,
 )
+from maillon.core.ids import parse_id
 from maillon.geo.models import Department, Region
 from maillon.labels.perms import networks_administered_by
 from maillon.labels.publications import french_sort_key
@@ -40,16 +41,6 @@ KIND_LABELS = {
 }
 # From the widest to the narrowest: the order of the scope selector and of the benchmark.
 KINDS = tuple(KIND_LABELS)
-MAX_ID = 2**63 - 1  # the largest primary key a database holds: beyond, no row, not an error
-
-
-def _id(code: str) -> int | None:
-    """The id written in a scope key, or None. ASCII digits only: `str.isdigit()` accepts
-    « ² » and `int()` refuses it, and a longer number than any key overflows the database."""
-    if not (code.isascii() and code.isdigit()):
-        return None
-    pk = int(code)
-    return pk if pk <= MAX_ID else None
 
 
 @dataclass
@@ -103,7 +94,7 @@ def scope_get(*, user, key: str) -> Scope:
             sites, _all = _area_sites(user)
             lookup = "commune__region_id" if kind == "region" else "commune__department_id"
             return Scope(kind, code, area.name, sites.filter(**{lookup: code}))
-    pk = _id(code)
+    pk = parse_id(code)
     if kind == "organisation" and pk is not None:
         organisation = organisations_managed_by(user).filter(pk=pk).first()
         if organisation is not None:

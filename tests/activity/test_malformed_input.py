@@ -43,3 +43,30 @@ def test_an_overflowing_moment_is_refused_on_create_and_update(client, moment, m
     assert updated.status_code == 422, updated.content
     assert message in updated.json()["detail"][0]["msg"]
     assert Visit.objects.get().occurred_at == visit.occurred_at
+
+
+BEYOND = 10**20  # more than any 64-bit primary key (SQLite refused to bind it: 500)
+CREATES = {
+    "visit": ("/api/v1/visits", {"requests": [{"theme": "famille"}]}),
+    "outreach": ("/api/v1/outreach-acts", {"day": "2026-03-09", "place": "domicile"}),
+    "workshop": (
+        "/api/v1/workshops",
+        {"day": "2026-03-09", "theme": "numerique", "title": "Mails", "participants": 3},
+    ),
+}
+
+
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize(("url", "body"), CREATES.values(), ids=CREATES.keys())
+def test_a_site_id_beyond_any_key_is_an_unknown_site(client, url, body):
+    site = SiteFactory()
+    headers = bearer(agent_of(site))
+    response = client.post(
+        url, {**body, "site_id": BEYOND}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["msg"] == (
+        "Point d'accueil inconnu ou hors de votre périmètre."
+    )
+    listed = client.get(f"{url}?site={BEYOND}", headers=headers)
+    assert listed.status_code == 200 and listed.json()["items"] == []
