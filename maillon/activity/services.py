@@ -597,25 +597,25 @@ def _require_writable(*, user, site_id: int) -> None:
         )
 
 
+def _delete_counted(*, actor, obj: OutreachAct | Workshop, fields: tuple[str, ...]) -> None:
+    """Delete an outreach act or a workshop: its contribution leaves the rollups (the Delta
+    method named after its kind), the journal keeps its last values."""
+    model = type(obj)
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    _require_writable(user=actor, site_id=obj.site_id)
+    delta = Delta()
+    contribution = delta.outreach if model is OutreachAct else delta.workshop
+    contribution(obj, sign=-1)
+    journal_deleted(actor=actor, obj=obj, fields=fields)
+    obj.delete()
+    delta.apply()
+
+
 @transaction.atomic
 def outreach_delete(*, actor, act: OutreachAct) -> None:
-    """Delete an outreach act: its contribution leaves the rollups; the journal keeps it."""
-    act = OutreachAct.objects.select_for_update().get(pk=act.pk)
-    _require_writable(user=actor, site_id=act.site_id)
-    delta = Delta()
-    delta.outreach(act, sign=-1)
-    journal_deleted(actor=actor, obj=act, fields=OUTREACH_FIELDS)
-    act.delete()
-    delta.apply()
+    _delete_counted(actor=actor, obj=act, fields=OUTREACH_FIELDS)
 
 
 @transaction.atomic
 def workshop_delete(*, actor, workshop: Workshop) -> None:
-    """Delete a workshop: its contribution leaves the rollups; the journal keeps it."""
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    _require_writable(user=actor, site_id=workshop.site_id)
-    delta = Delta()
-    delta.workshop(workshop, sign=-1)
-    journal_deleted(actor=actor, obj=workshop, fields=WORKSHOP_FIELDS)
-    workshop.delete()
-    delta.apply()
+    _delete_counted(actor=actor, obj=workshop, fields=WORKSHOP_FIELDS)
