@@ -70,3 +70,13 @@ def test_a_site_id_beyond_any_key_is_an_unknown_site(client, url, body):
     )
     listed = client.get(f"{url}?site={BEYOND}", headers=headers)
     assert listed.status_code == 200 and listed.json()["items"] == []
+
+
+@pytest.mark.parametrize("spec", ["²", "99999999999999999999", "fs:inconnu"])
+def test_generate_activity_ignores_ids_that_name_no_site(spec):
+    """`maillon generate activity --sites ²` crashed in int() after str.isdigit() said yes."""
+    from django.core.management import call_command
+
+    SiteFactory()
+    call_command("generate_activity", sites=spec, months=1)
+    assert not Visit.objects.exists()
