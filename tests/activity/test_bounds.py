@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from maillon.accounts.services import api_token_create
 from maillon.activity.bounds import MAX_PARTICIPANTS, MAX_PEOPLE_REACHED
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
 from maillon.activity.models import OutreachAct, OutreachMonthlyRollup, Visit, Workshop
@@ -18,6 +17,7 @@ from maillon.network.models import NetworkMembership
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.periods import Period
 from maillon.reports.scopes import scope_get
+from tests.activity.factories import bearer
 from tests.factories import MembershipFactory, NetworkFactory, SiteFactory, agent_of
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,6 @@ ATTACK = 2_147_483_647  # the largest 32-bit integer: one more and the rollups o
 PEOPLE = "Le nombre de personnes touchées doit être compris entre 1 et 500."
 PARTICIPANTS = "Le nombre de participants doit être compris entre 1 et 500."
 MINUTES = "La durée doit être comprise entre 0 et 600 minutes."
-
-
-def bearer(user) -> dict:
-    _token, raw = api_token_create(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def test_the_bounds_are_the_documented_ones():

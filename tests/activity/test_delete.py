@@ -7,7 +7,6 @@ import pytest
 import time_machine
 
 from maillon.accounts.enums import Role
-from maillon.accounts.services import api_token_create
 from maillon.activity.models import (
     OutreachAct,
     OutreachDailyRollup,
@@ -20,17 +19,13 @@ from maillon.activity.services import outreach_record, workshop_record
 from maillon.journal.enums import JournalAction
 from maillon.journal.models import JournalEntry
 from maillon.network.models import Partner
+from tests.activity.factories import bearer
 from tests.factories import MembershipFactory, SiteFactory, agent_of, manager_of
 
 pytestmark = pytest.mark.django_db
 
 NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
 DAY = datetime.date(2026, 3, 9)
-
-
-def bearer(user) -> dict:
-    _token, raw = api_token_create(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def _outreach(agent, site, people: int) -> OutreachAct:

@@ -5,9 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from maillon.accounts.services import api_token_create
 from maillon.activity.models import Visit
-from tests.activity.factories import record_visit
+from tests.activity.factories import bearer, record_visit
 from tests.factories import SiteFactory, agent_of
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +17,6 @@ MOMENTS = {
     "year-1-naive": ("0001-01-01T00:00:00", "antérieure à l'ouverture"),
     "year-9999-minus-14h": ("9999-12-31T23:59:59-14:00", "dans le futur"),
 }
-
-
-def bearer(user) -> dict:
-    _token, raw = api_token_create(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 @time_machine.travel(NOON, tick=False)
