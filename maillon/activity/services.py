@@ -198,7 +198,7 @@ def _validate_visit(
     duration_minutes: int | None,
     requests: Sequence[RequestInput],
     errors: Errors,
-) -> tuple[datetime.date, dict[str, Any], list[Request]]:
+) -> tuple[datetime.date | None, dict[str, Any], list[Request]]:
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at, zone)
     day = _moment_day(occurred_at, zone, path="occurred_at", errors=errors)
