@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.activity import taxonomy
+from maillon.activity import bounds, taxonomy
 from maillon.activity.services import RequestInput
 
 REQUEST_ROWS = 3
@@ -21,6 +21,18 @@ QUICK_TOKEN = re.compile(
     r"^(?P<partner>[a-zà-ÿ][a-zà-ÿ'-]*?)?(?P<theme>\d{1,2})(?:/(?P<help>[a-z])?(?P<outcome>[a-z])?)?$"
 )
 REPEAT = "="
+
+
+def bounded(bound: bounds.Bound, label, **kwargs) -> forms.IntegerField:
+    """A number input checked by the domain's bound (the message the API and import give),
+    with the bound as the input's `min`/`max` for the browser."""
+    return forms.IntegerField(
+        label=label,
+        required=not bound.optional,
+        validators=[bound],
+        widget=forms.NumberInput(attrs={"min": bound.low, "max": bound.high}),
+        **kwargs,
+    )
 
 
 def _choices(name: str, *, day: datetime.date, blank: str | None = None) -> list[tuple[str, str]]:
@@ -129,9 +141,7 @@ class VisitForm(forms.Form):
     first_visit = forms.ChoiceField(
         label=gettext_lazy("Première visite"), choices=TRISTATE, required=False
     )
-    duration_minutes = forms.IntegerField(
-        label=gettext_lazy("Durée (minutes)"), required=False, min_value=0, max_value=600
-    )
+    duration_minutes = bounded(bounds.VISIT_MINUTES, gettext_lazy("Durée (minutes)"))
 
     def __init__(self, *args, day: datetime.date, rows: int = REQUEST_ROWS, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,9 +256,7 @@ class OutreachForm(forms.Form):
     )
     place = forms.ChoiceField(label=gettext_lazy("Lieu"))
     partner = forms.ChoiceField(label=gettext_lazy("Partenaire"), required=False)
-    people_reached = forms.IntegerField(
-        label=gettext_lazy("Personnes touchées"), min_value=1, initial=1
-    )
+    people_reached = bounded(bounds.PEOPLE_REACHED, gettext_lazy("Personnes touchées"), initial=1)
 
     def __init__(self, *args, day: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,10 +271,8 @@ class WorkshopForm(forms.Form):
     )
     theme = forms.ChoiceField(label=gettext_lazy("Thème"))
     title = forms.CharField(label=gettext_lazy("Intitulé"), max_length=200)
-    participants = forms.IntegerField(label=gettext_lazy("Participants"), min_value=1)
-    duration_minutes = forms.IntegerField(
-        label=gettext_lazy("Durée (minutes)"), required=False, min_value=0, max_value=600
-    )
+    participants = bounded(bounds.PARTICIPANTS, gettext_lazy("Participants"))
+    duration_minutes = bounded(bounds.WORKSHOP_MINUTES, gettext_lazy("Durée (minutes)"))
 
     def __init__(self, *args, day: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from maillon.activity.bounds import MAX_VISIT_MINUTES
 from maillon.core.periods import in_force_on, ordered_period_constraint
 
 
@@ -206,7 +207,8 @@ class Visit(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__lte=600),
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__lte=MAX_VISIT_MINUTES),
                 name="activity_visit_duration_range",
             )
         ]
@@ -387,6 +389,7 @@ class Rollup(models.Model):
 
 # Rollups: one row per day and combination of dimensions. A missing optional dimension
 # (no partner, no age band) is stored as 0, so the unique key has no NULL and can be upserted.
+# Counters are 64-bit: a sum over a network and a year may pass 2³¹ (`activity.bounds`).
 
 
 class RequestDailyRollup(Rollup):
@@ -397,8 +400,8 @@ class RequestDailyRollup(Rollup):
     channel_id = models.IntegerField()
     help_kind_id = models.IntegerField()
     outcome_id = models.IntegerField()
-    requests = models.IntegerField(default=0)
-    follow_ups = models.IntegerField(default=0)
+    requests = models.BigIntegerField(default=0)
+    follow_ups = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul quotidien des demandes")
@@ -425,10 +428,10 @@ class VisitDailyRollup(Rollup):
     day = models.DateField()
     channel_id = models.IntegerField()
     age_band_id = models.IntegerField()
-    visits = models.IntegerField(default=0)
-    first_visits = models.IntegerField(default=0)
-    qpv_residents = models.IntegerField(default=0)
-    minutes = models.IntegerField(default=0)
+    visits = models.BigIntegerField(default=0)
+    first_visits = models.BigIntegerField(default=0)
+    qpv_residents = models.BigIntegerField(default=0)
+    minutes = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul quotidien des passages")
@@ -447,8 +450,8 @@ class OutreachDailyRollup(Rollup):
     day = models.DateField()
     place_id = models.IntegerField()
     partner_id = models.IntegerField()
-    acts = models.IntegerField(default=0)
-    people_reached = models.IntegerField(default=0)
+    acts = models.BigIntegerField(default=0)
+    people_reached = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul quotidien de la médiation sortante")
@@ -469,8 +472,8 @@ class OutreachMonthlyRollup(Rollup):
     site_id = models.IntegerField()
     month = models.DateField()
     place_id = models.IntegerField()
-    acts = models.IntegerField(default=0)
-    people_reached = models.IntegerField(default=0)
+    acts = models.BigIntegerField(default=0)
+    people_reached = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul mensuel de la médiation sortante")
@@ -490,8 +493,8 @@ class WorkshopDailyRollup(Rollup):
     site_id = models.IntegerField()
     day = models.DateField()
     theme_id = models.IntegerField()
-    workshops = models.IntegerField(default=0)
-    participants = models.IntegerField(default=0)
+    workshops = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul quotidien des ateliers")
@@ -513,11 +516,11 @@ class VisitMonthlyRollup(Rollup):
     site_id = models.IntegerField()
     month = models.DateField()
     channel_id = models.IntegerField()
-    visits = models.IntegerField(default=0)
-    requests = models.IntegerField(default=0)
-    first_visits = models.IntegerField(default=0)
-    qpv_residents = models.IntegerField(default=0)
-    minutes = models.IntegerField(default=0)
+    visits = models.BigIntegerField(default=0)
+    requests = models.BigIntegerField(default=0)
+    first_visits = models.BigIntegerField(default=0)
+    qpv_residents = models.BigIntegerField(default=0)
+    minutes = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul mensuel des passages")
@@ -539,8 +542,8 @@ class RequestMonthlyRollup(Rollup):
     partner_id = models.IntegerField()
     theme_id = models.IntegerField()
     channel_id = models.IntegerField()
-    requests = models.IntegerField(default=0)
-    follow_ups = models.IntegerField(default=0)
+    requests = models.BigIntegerField(default=0)
+    follow_ups = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul mensuel des demandes")

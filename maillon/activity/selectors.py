@@ -11,6 +11,7 @@ from django.utils import timezone
 from maillon.accounts.perms import sites_visible_to, sites_writable_by, writable_site_ids_sql
 from maillon.activity import pg_writes
 from maillon.activity.models import OutreachAct, Visit, Workshop
+from maillon.core.ids import id_in_range
 from maillon.geo.models import Commune, Region
 from maillon.network import hours
 from maillon.network.models import Site
@@ -26,6 +27,8 @@ class WritableSite:
 
 def writable_site(*, user, site_id: int) -> WritableSite | None:
     """The site `site_id` if the user may record on it, in one flat query (the write path)."""
+    if not id_in_range(site_id):
+        return None
     site, commune, region = Site._meta.db_table, Commune._meta.db_table, Region._meta.db_table
     region_pk = Region._meta.pk.column
     sql = (
@@ -46,6 +49,13 @@ def writable_site(*, user, site_id: int) -> WritableSite | None:
     return WritableSite(row[0], ZoneInfo(row[1]) if row[1] else hours.DEFAULT_TIMEZONE)
 
 
+def _of_site(queryset: QuerySet, site_id: int | None) -> QuerySet:
+    """Filter on a site id given by a caller (None: every site); an id beyond any key → none."""
+    if site_id is None:
+        return queryset
+    return queryset.filter(site_id=site_id) if id_in_range(site_id) else queryset.none()
+
+
 def visits_visible_to(user) -> QuerySet[Visit]:
     return Visit.objects.filter(site__in=sites_visible_to(user))
 
@@ -61,9 +71,7 @@ def visit_list(
     before_id: int | None = None,
 ) -> QuerySet[Visit]:
     """Visits the user may see, newest first (by id, for cursor pagination)."""
-    visits = visits_visible_to(user).between(start, end)
-    if site_id is not None:
-        visits = visits.filter(site_id=site_id)
+    visits = _of_site(visits_visible_to(user).between(start, end), site_id)
     if partner_id is not None:
         visits = visits.with_partner(partner_id)
     if theme_id is not None:
@@ -104,8 +112,7 @@ def desk_log(*, user, site: Site, day: datetime.date | None = None) -> QuerySet[
 
 def outreach_list(*, user, site_id: int | None = None, start=None, end=None, before_id=None):
     acts = OutreachAct.objects.filter(site__in=sites_visible_to(user)).between(start, end)
-    if site_id is not None:
-        acts = acts.filter(site_id=site_id)
+    acts = _of_site(acts, site_id)
     if before_id is not None:
         acts = acts.filter(pk__lt=before_id)
     return acts.select_related("place", "partner", "site").order_by("-pk")
@@ -113,8 +120,7 @@ def outreach_list(*, user, site_id: int | None = None, start=None, end=None, bef
 
 def workshop_list(*, user, site_id: int | None = None, start=None, end=None, before_id=None):
     workshops = Workshop.objects.filter(site__in=sites_visible_to(user)).between(start, end)
-    if site_id is not None:
-        workshops = workshops.filter(site_id=site_id)
+    workshops = _of_site(workshops, site_id)
     if before_id is not None:
         workshops = workshops.filter(pk__lt=before_id)
     return workshops.select_related("theme", "site").order_by("-pk")

@@ -23,15 +23,18 @@ from django.utils.translation import gettext_lazy
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership
 from maillon.accounts.perms import organisations_managed_by
-from maillon.activity import pg_writes, taxonomy
+from maillon.activity import bounds, pg_writes, taxonomy
 from maillon.activity.models import IdempotencyKey, OutreachAct, Request, Visit, Workshop
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import WritableSite, writable_site
+from maillon.journal.services import journal_deleted
 from maillon.network.selectors import site_timezone
 
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 CLOCK_SKEW = datetime.timedelta(minutes=5)
-MAX_REQUESTS = 20
+# What the journal keeps of a deleted outreach act or workshop.
+OUTREACH_FIELDS = ("site", "agent", "day", "place", "partner", "people_reached")
+WORKSHOP_FIELDS = ("site", "agent", "day", "theme", "title", "participants", "duration_minutes")
 
 T = TypeVar("T")
 
@@ -105,11 +108,24 @@ def _term(name: str, code: str | None, *, day, path: str, errors: Errors):
     return term
 
 
-def _check_moment(occurred_at: datetime.datetime, day: datetime.date, *, path: str, errors: Errors):
+def _moment_day(
+    occurred_at: datetime.datetime, zone: datetime.tzinfo, *, path: str, errors: Errors
+) -> datetime.date | None:
+    """The local day of an aware moment, or None with a French message when the moment is in
+    the future or before EARLIEST_DAY. Compared before converting: a moment near year 1 or
+    9999 (`0001-01-01T00:00:00+14:00`) overflows when moved to another time zone."""
     if occurred_at > timezone.now() + CLOCK_SKEW:
         errors.add(path, _("La date est dans le futur."))
-    elif day < EARLIEST_DAY:
+        return None
+    if occurred_at < datetime.datetime.combine(EARLIEST_DAY, datetime.time(), tzinfo=zone):
         errors.add(path, _("La date est antérieure à l'ouverture du point d'accueil."))
+        return None
+    return occurred_at.astimezone(zone).date()
+
+
+def _check_bound(bound: bounds.Bound, value: int | None, *, path: str, errors: Errors) -> None:
+    if (message := bound.error(value)) is not None:
+        errors.add(path, message)
 
 
 def _check_day(day: datetime.date, *, site: WritableSite | None, path: str, errors: Errors):
@@ -185,11 +201,10 @@ def _validate_visit(
     duration_minutes: int | None,
     requests: Sequence[RequestInput],
     errors: Errors,
-) -> tuple[datetime.date, dict[str, Any], list[Request]]:
+) -> tuple[datetime.date | None, dict[str, Any], list[Request]]:
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at, zone)
-    day = occurred_at.astimezone(zone).date()
-    _check_moment(occurred_at, day, path="occurred_at", errors=errors)
+    day = _moment_day(occurred_at, zone, path="occurred_at", errors=errors)
     fields: dict[str, Any] = {"occurred_at": occurred_at, "day": day}
     term = _term("channel", channel, day=day, path="channel", errors=errors)
     if channel in (None, ""):
@@ -197,15 +212,12 @@ def _validate_visit(
     fields["channel_id"] = term.id if term else None
     term = _term("age_band", age_band, day=day, path="age_band", errors=errors)
     fields["age_band_id"] = term.id if term else None
-    if duration_minutes is not None and not 0 <= duration_minutes <= 600:
-        errors.add("duration_minutes", _("La durée doit être comprise entre 0 et 600 minutes."))
+    _check_bound(bounds.VISIT_MINUTES, duration_minutes, path="duration_minutes", errors=errors)
     fields["duration_minutes"] = duration_minutes
     if not requests:
         errors.add("requests", _("Un passage comporte au moins une demande."))
-    if len(requests) > MAX_REQUESTS:
-        errors.add(
-            "requests", _("Un passage comporte au plus %(n)d demandes.") % {"n": MAX_REQUESTS}
-        )
+    else:
+        _check_bound(bounds.REQUESTS, len(requests), path="requests", errors=errors)
     rows = []
     for i, item in enumerate(requests):
         prefix = f"requests.{i}."
@@ -349,8 +361,23 @@ def visit_record(
     return Recorded(visit, created=True)
 
 
+def _replayed(queryset, pk: int | None) -> Recorded:
+    """The object an earlier call with the same idempotency key created. If it was deleted
+    since, the retry is refused (a French message on the key) rather than recreating it."""
+    obj = queryset.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    _("L'objet créé avec cette clé d'idempotence a été supprimé depuis.")
+                ]
+            }
+        )
+    return Recorded(obj, created=False)
+
+
 def _first_visit(pk: int | None) -> Recorded[Visit]:
-    return Recorded(Visit.objects.with_requests().get(pk=pk), created=False)
+    return _replayed(Visit.objects.with_requests(), pk)
 
 
 def visit_can_change(*, user, visit: Visit) -> bool:
@@ -511,7 +538,7 @@ def outreach_record(
     )
     existing = _claim(user=agent, key=idempotency_key, kind="outreach", fingerprint=fingerprint)
     if existing is not None:
-        return Recorded(OutreachAct.objects.get(pk=existing), created=False)
+        return _replayed(OutreachAct.objects.all(), existing)
     errors = Errors()
     site = _writable_site(user=agent, site_id=site_id, errors=errors)
     _check_day(day, site=site, path="day", errors=errors)
@@ -519,8 +546,7 @@ def outreach_record(
     if not place:
         errors.add("place", _("Le lieu est obligatoire."))
     partner_term = _term("partner", partner, day=day, path="partner", errors=errors)
-    if people_reached is None or people_reached < 1:
-        errors.add("people_reached", _("Au moins une personne touchée."))
+    _check_bound(bounds.PEOPLE_REACHED, people_reached, path="people_reached", errors=errors)
     errors.raise_if_any()
     act = OutreachAct.objects.create(
         site_id=site.id,
@@ -561,7 +587,7 @@ def workshop_record(
     )
     existing = _claim(user=agent, key=idempotency_key, kind="workshop", fingerprint=fingerprint)
     if existing is not None:
-        return Recorded(Workshop.objects.get(pk=existing), created=False)
+        return _replayed(Workshop.objects.all(), existing)
     errors = Errors()
     site = _writable_site(user=agent, site_id=site_id, errors=errors)
     _check_day(day, site=site, path="day", errors=errors)
@@ -573,10 +599,8 @@ def workshop_record(
         errors.add("title", _("L'intitulé est obligatoire."))
     elif len(title) > 200:
         errors.add("title", _("L'intitulé dépasse 200 caractères."))
-    if participants is None or participants < 1:
-        errors.add("participants", _("Au moins un participant."))
-    if duration_minutes is not None and not 0 <= duration_minutes <= 600:
-        errors.add("duration_minutes", _("La durée doit être comprise entre 0 et 600 minutes."))
+    _check_bound(bounds.PARTICIPANTS, participants, path="participants", errors=errors)
+    _check_bound(bounds.WORKSHOP_MINUTES, duration_minutes, path="duration_minutes", errors=errors)
     errors.raise_if_any()
     workshop = Workshop.objects.create(
         site_id=site.id,
@@ -592,3 +616,35 @@ def workshop_record(
     delta.apply()
     _bind(user=agent, key=idempotency_key, object_id=workshop.pk)
     return Recorded(workshop, created=True)
+
+
+def _require_writable(*, user, site_id: int) -> None:
+    """Deleting needs the right to record on the site: the same rule as the create."""
+    if writable_site(user=user, site_id=site_id) is None:
+        raise PermissionDenied(
+            _("Seuls les agents et gestionnaires de ce point d'accueil peuvent le supprimer.")
+        )
+
+
+def _delete_counted(*, actor, obj: OutreachAct | Workshop, fields: tuple[str, ...]) -> None:
+    """Delete an outreach act or a workshop: its contribution leaves the rollups (the Delta
+    method named after its kind), the journal keeps its last values."""
+    model = type(obj)
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    _require_writable(user=actor, site_id=obj.site_id)
+    delta = Delta()
+    contribution = delta.outreach if model is OutreachAct else delta.workshop
+    contribution(obj, sign=-1)
+    journal_deleted(actor=actor, obj=obj, fields=fields)
+    obj.delete()
+    delta.apply()
+
+
+@transaction.atomic
+def outreach_delete(*, actor, act: OutreachAct) -> None:
+    _delete_counted(actor=actor, obj=act, fields=OUTREACH_FIELDS)
+
+
+@transaction.atomic
+def workshop_delete(*, actor, workshop: Workshop) -> None:
+    _delete_counted(actor=actor, obj=workshop, fields=WORKSHOP_FIELDS)

@@ -16,11 +16,17 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
-from maillon.activity import selectors, services, taxonomy
+from maillon.activity import bounds, selectors, services, taxonomy
 
 router = Router(tags=["activité"])
 
 MAX_LIMIT = 200
+
+
+def _documented(bound: bounds.Bound, default=...):
+    """A field whose bound is shown in the OpenAPI document (`minimum`/`maximum`) but checked
+    by the service, like the desk's and the import's: one rule, one French message."""
+    return Field(default, json_schema_extra={"minimum": bound.low, "maximum": bound.high})
 
 
 def _code(name: str, pk: int | None) -> str | None:
@@ -48,8 +54,10 @@ class VisitIn(BaseModel):
     age_band: str | None = None
     qpv_resident: bool | None = None
     first_visit: bool | None = None
-    duration_minutes: int | None = None
-    requests: list[RequestIn]
+    duration_minutes: int | None = _documented(bounds.VISIT_MINUTES, None)
+    requests: list[RequestIn] = Field(
+        ..., json_schema_extra={"minItems": bounds.REQUESTS.low, "maxItems": bounds.REQUESTS.high}
+    )
 
 
 class RequestOut(BaseModel):
@@ -112,7 +120,7 @@ class OutreachIn(Schema):
     day: datetime.date
     place: str
     partner: str | None = None
-    people_reached: int = 1
+    people_reached: int = _documented(bounds.PEOPLE_REACHED, 1)
 
 
 class OutreachOut(Schema):
@@ -142,8 +150,8 @@ class WorkshopIn(Schema):
     day: datetime.date
     theme: str
     title: str
-    participants: int
-    duration_minutes: int | None = None
+    participants: int = _documented(bounds.PARTICIPANTS)
+    duration_minutes: int | None = _documented(bounds.WORKSHOP_MINUTES, None)
 
 
 class WorkshopOut(Schema):
@@ -384,3 +392,27 @@ def list_workshops(request, filters: Query[ActivityFilters]):
 @router.get("/workshops/{workshop_id}", response=WorkshopOut)
 def get_workshop(request, workshop_id: int):
     return get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
+
+
+def _deleted(delete, request, **objects):
+    """Run a delete service: 204, or 403 with its French message when the caller may see the
+    object but not record on its site."""
+    try:
+        delete(actor=request.auth, **objects)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from error
+    return Status(204, None)
+
+
+@router.delete("/outreach-acts/{act_id}", response={204: None})
+def delete_outreach_act(request, act_id: int):
+    """Delete an outreach act (agents and managers of its site); the rollups follow."""
+    act = get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
+    return _deleted(services.outreach_delete, request, act=act)
+
+
+@router.delete("/workshops/{workshop_id}", response={204: None})
+def delete_workshop(request, workshop_id: int):
+    """Delete a workshop (agents and managers of its site); the rollups follow."""
+    workshop = get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
+    return _deleted(services.workshop_delete, request, workshop=workshop)

@@ -137,3 +137,16 @@ def journal_created(
         changes=created(snapshot(obj, fields)),
         **scope,
     )
+
+
+def journal_deleted(
+    *, actor, obj: models.Model, fields: Iterable[str], **scope: int | None
+) -> JournalEntry | None:
+    """Shortcut: record the deletion of `obj` (call before deleting it) with its last values."""
+    return journal_record(
+        actor=actor,
+        action=JournalAction.DELETE,
+        obj=obj,
+        changes={name: [value, None] for name, value in snapshot(obj, fields).items()},
+        **scope,
+    )

@@ -16,7 +16,8 @@ def luhn_valid(digits: str) -> bool:
 
 def validate_siret(value: str) -> None:
     """A SIRET is 14 digits with a valid Luhn key (La Poste's establishments excepted)."""
-    if len(value) != 14 or not value.isdigit():
+    # ASCII digits: `str.isdigit()` also accepts « ² » and other scripts' digits
+    if len(value) != 14 or not (value.isascii() and value.isdigit()):
         raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret_format")
     la_poste = value.startswith("356000000")
     if not (luhn_valid(value) or (la_poste and sum(int(c) for c in value) % 5 == 0)):

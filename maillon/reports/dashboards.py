@@ -207,7 +207,7 @@ def dashboard(
     taxonomies = taxonomies if taxonomies is not None else dashboard_taxonomies()
     labels = {name: {pk: label for pk, _code, label in rows} for name, rows in taxonomies.items()}
     previous = period.previous()
-    both = Period(previous.first_month, period.last_month)
+    both = Period(previous.first_month, period.last_month, checked=False)
     active = filters.active
 
     def splittable(code: str) -> bool:

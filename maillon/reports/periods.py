@@ -7,16 +7,19 @@ year or any range of months. Users write them as `2024`, `2024-T2`, `2024-03` or
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-[TQ]([1-4])$", re.IGNORECASE)
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# ASCII digits only: `\d` alone also matches other scripts' digits (« ٢٠٢٤ »).
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+_QUARTER = re.compile(r"^(\d{4})-[TQ]([1-4])$", re.IGNORECASE | re.ASCII)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 
+# The years a report may cover. Outside them a period is refused with a French message, so no
+# computation on it (its end, the period before it) leaves the calendar `datetime` can hold.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -35,10 +38,21 @@ class Period:
 
     first_month: datetime.date
     last_month: datetime.date
+    # False only for `previous()`: the period before a supported one may start before
+    # FIRST_YEAR (it then holds no activity); it is computed, never typed by a user.
+    checked: bool = field(default=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.first_month.day != 1 or self.last_month.day != 1:
             raise ValueError("period bounds must be first days of months")
+        if self.checked and not (
+            self.first_month.year >= FIRST_YEAR and self.last_month.year <= LAST_YEAR
+        ):
+            raise ValidationError(
+                _("La période doit être comprise entre %(first)d et %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                code="period_out_of_range",
+            )
         if self.last_month < self.first_month:
             raise ValidationError(
                 _("La période se termine avant de commencer."), code="period_reversed"
@@ -73,12 +87,12 @@ class Period:
             return cls(cls.parse(start).first_month, cls.parse(end).last_month)
         try:
             if m := _YEAR.match(text):
-                return cls.year(_check_year(int(m[1])))
+                return cls.year(int(m[1]))
             if m := _QUARTER.match(text):
-                return cls.quarter(_check_year(int(m[1])), int(m[2]))
+                return cls.quarter(int(m[1]), int(m[2]))
             if m := _MONTH.match(text):
-                return cls.month(_check_year(int(m[1])), int(m[2]))
-        except ValueError:
+                return cls.month(int(m[1]), int(m[2]))
+        except ValueError:  # a month 13 or 00 (a year out of range is a ValidationError)
             pass
         raise ValidationError(
             _(
@@ -117,7 +131,9 @@ class Period:
     def previous(self) -> "Period":
         """The period of the same length just before (the comparison of reports)."""
         n = self.month_count
-        return Period(add_months(self.first_month, -n), add_months(self.last_month, -n))
+        return Period(
+            add_months(self.first_month, -n), add_months(self.last_month, -n), checked=False
+        )
 
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
@@ -158,9 +174,3 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
-
-
-def _check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(year)
-    return year

@@ -25,6 +25,7 @@ from maillon.accounts.perms import (
     organisations_managed_by,
     sites_visible_to,
 )
+from maillon.core.ids import parse_id
 from maillon.geo.models import Department, Region
 from maillon.labels.perms import networks_administered_by
 from maillon.labels.publications import french_sort_key
@@ -93,12 +94,13 @@ def scope_get(*, user, key: str) -> Scope:
             sites, _all = _area_sites(user)
             lookup = "commune__region_id" if kind == "region" else "commune__department_id"
             return Scope(kind, code, area.name, sites.filter(**{lookup: code}))
-    if kind == "organisation" and code.isdigit():
-        organisation = organisations_managed_by(user).filter(pk=int(code)).first()
+    pk = parse_id(code)
+    if kind == "organisation" and pk is not None:
+        organisation = organisations_managed_by(user).filter(pk=pk).first()
         if organisation is not None:
             return Scope("organisation", code, organisation.name, organisation.sites.all())
-    if kind == "site" and code.isdigit():
-        site = sites_visible_to(user).filter(pk=int(code)).first()
+    if kind == "site" and pk is not None:
+        site = sites_visible_to(user).filter(pk=pk).first()
         if site is not None:
             return Scope("site", code, site.name, Site.objects.filter(pk=site.pk))
     raise Http404(_("Périmètre inconnu ou non autorisé."))

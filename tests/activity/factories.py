@@ -5,6 +5,7 @@ import importlib
 
 from django.apps import apps
 
+from maillon.accounts.services import api_token_create
 from maillon.activity import taxonomy
 from maillon.activity.services import RequestInput, visit_record
 
@@ -26,3 +27,9 @@ def two_requests() -> list[RequestInput]:
 def record_visit(agent, site, *, occurred_at: datetime.datetime | None = None, **kwargs):
     kwargs.setdefault("requests", two_requests())
     return visit_record(agent=agent, site_id=site.pk, occurred_at=occurred_at, **kwargs).object
+
+
+def bearer(user) -> dict:
+    """The Authorization header of a new API token of `user`."""
+    _token, raw = api_token_create(user=user, name="test")
+    return {"Authorization": f"Bearer {raw}"}

@@ -17,6 +17,7 @@ from maillon.activity.exchange.parsing import (
     _parse_visit,
     _Rejected,
     _same_visit,
+    add_request,
     visit_columns,
 )
 from maillon.activity.exchange.reading import COLUMNS, iter_rows
@@ -243,7 +244,7 @@ def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max
                             "ce passage a déjà une autre date, heure, point d'accueil ou canal",
                         )
                     )
-                current.requests.append(_parse_request(line, row, current, lookups))
+                add_request(current, _parse_request(line, row, current, lookups), line)
                 if skip_invalid:
                     current.source.append((line, row))
         except _Rejected as rejected:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from maillon.activity import taxonomy
+from maillon.activity import bounds, taxonomy
 from maillon.activity.services import EARLIEST_DAY
 from maillon.core.importing import Problem
 from maillon.core.text import fold
@@ -113,11 +113,17 @@ def _time(value: str, line: int) -> datetime.time:
 
 
 def _duration(value: str, line: int) -> int | None:
-    if not value:
-        return None
-    if not value.isdigit() or int(value) > 600:
-        raise _Rejected(Problem(line, "duree", value, "durée en minutes entre 0 et 600 attendue"))
-    return int(value)
+    try:
+        return bounds.VISIT_MINUTES.parse(value)
+    except ValueError as error:
+        raise _Rejected(Problem(line, "duree", value, str(error))) from None
+
+
+def add_request(visit: "VisitRow", request: tuple, line: int) -> None:
+    """Append a request row to its visit, within the bound of requests per visit."""
+    if (message := bounds.REQUESTS.error(len(visit.requests) + 1)) is not None:
+        raise _Rejected(Problem(line, "passage", visit.key, message))
+    visit.requests.append(request)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from rich.console import Console
 from maillon.activity.exchange import import_agent
 from maillon.activity.generator import GenerationReport, activity_generate, period
 from maillon.core.demo import PIMMS_NETWORK_SLUG
+from maillon.core.ids import parse_id
 from maillon.core.progress import progress_bar
 from maillon.network.models import Network, Site
 
@@ -94,6 +95,6 @@ class Command(BaseCommand):
 def _select(sites, spec: str):
     """Sites named by ids or `fs:<id France Services>`, comma-separated."""
     wanted = [s.strip() for s in spec.split(",") if s.strip()]
-    pks = [int(s) for s in wanted if s.isdigit()]
+    pks = [pk for s in wanted if (pk := parse_id(s)) is not None]
     fs_ids = [s[3:] for s in wanted if s.startswith("fs:")]
     return sites.filter(pk__in=pks) | sites.filter(fs_id__in=fs_ids)
