@@ -30,7 +30,7 @@ from maillon.labels.models import (
     PublicationEntry,
     Wave,
 )
-from maillon.network.enums import OrganisationKind, SiteKind
+from maillon.network.enums import PIMMS_DATASET_SOURCE, OrganisationKind, SiteKind
 from maillon.network.models import (
     Network,
     NetworkMembership,
@@ -43,7 +43,7 @@ from maillon.reports.models import DeclaredFigure
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "pimms"
 NETWORK_SLUG = "pimms"
 NETWORK_NAME = "Union nationale des PIMMS"
-EXTERNAL_SOURCE = "Jeu de données PIMMS (Maillon)"
+EXTERNAL_SOURCE = PIMMS_DATASET_SOURCE
 
 FILES = {
     "sources": ("key", "title", "short", "date", "kind", "note"),
