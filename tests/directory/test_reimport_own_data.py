@@ -74,3 +74,44 @@ def test_an_export_made_before_the_fix_is_recognised_too(network_data, client, t
 
     assert "créés 0, mis à jour 0" in out.getvalue()
     assert dict(Site.objects.values_list("pk", "organisation_id")) == organisations
+
+
+def test_a_place_of_another_network_keeps_its_organisation_and_manager_edits(tmp_path):
+    from maillon.directory.opendata.schema import EXAMPLE_PATH
+    from maillon.network.services import site_update
+    from tests.factories import OrganisationFactory, manager_of
+
+    with EXAMPLE_PATH.open(encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle))
+    path = tmp_path / "autre-reseau.csv"
+    path.write_text(rows_to_csv([row]), encoding="utf-8")
+    call_command("import_lieux_mediation_numerique", str(path), verbosity=0)
+    place = Site.objects.get(external_id=row["id"])
+    organisation = OrganisationFactory()  # a manager took the place over in Maillon
+    Site.objects.filter(pk=place.pk).update(organisation=organisation)
+    place.refresh_from_db()
+    site_update(
+        actor=manager_of(organisation),
+        site=place,
+        data={"name": "Nom choisi par la gestionnaire"},
+        expected_version=place.version,
+    )
+    row.update(nom="Nom publié par l'autre réseau", presentation_detail="Nouvelle présentation")
+    path.write_text(rows_to_csv([row]), encoding="utf-8")
+
+    out = io.StringIO()
+    call_command("import_lieux_mediation_numerique", str(path), stdout=out)
+
+    place.refresh_from_db()
+    assert "mis à jour 1" in out.getvalue()
+    assert place.organisation == organisation
+    assert place.name == "Nom choisi par la gestionnaire"
+    assert place.public_note == "Nouvelle présentation"
+    entry = JournalEntry.objects.for_object(place).filter(actor=None).first()
+    assert set(entry.changes) == {"public_note"}
+    assert "autre-reseau.csv" in entry.note
+
+    call_command("import_lieux_mediation_numerique", str(path), overwrite=["name"], verbosity=0)
+    place.refresh_from_db()
+    assert place.name == "Nom publié par l'autre réseau"
+    assert place.organisation == organisation

@@ -31,6 +31,19 @@ from maillon.network.models import Site
 OWNERSHIP_FIELD = "organisation"
 
 
+def add_overwrite_argument(parser, fields: tuple[str, ...]) -> None:
+    """The `--overwrite FIELD…` option of an import command, offering the fields it writes."""
+    parser.add_argument(
+        "--overwrite",
+        nargs="+",
+        default=[],
+        choices=field_names(fields),
+        metavar="FIELD",
+        help="Replace these fields even where a manager set them (organisation: even when the "
+        f"site has one). Choices: {', '.join(field_names(fields))}.",
+    )
+
+
 def field_names(attnames: Iterable[str]) -> tuple[str, ...]:
     """The names the `--overwrite` option and the journal use (`commune`, not `commune_id`)."""
     return tuple(Site._meta.get_field(name).name for name in attnames)
