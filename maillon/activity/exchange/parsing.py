@@ -115,7 +115,7 @@ def _time(value: str, line: int) -> datetime.time:
 def _duration(value: str, line: int) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or int(value) > 600:
+    if not (value.isascii() and value.isdigit()) or int(value) > 600:  # "²".isdigit() is True
         raise _Rejected(Problem(line, "duree", value, "durée en minutes entre 0 et 600 attendue"))
     return int(value)
 
