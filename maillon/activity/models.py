@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillon.activity.bounds import MAX_VISIT_MINUTES
@@ -377,6 +378,32 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ActivityImport(models.Model):
+    """A file written by `maillon import activity`, known by the SHA-256 of its content: the same
+    content is refused a second time (whatever the file is called) unless asked again."""
+
+    sha256 = models.CharField(_("empreinte SHA-256 du contenu"), max_length=64, db_index=True)
+    file_name = models.CharField(_("nom du fichier"), max_length=300)
+    imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("passages attribués à"),
+    )
+    rows = models.PositiveIntegerField(_("lignes lues"))
+    visits = models.PositiveIntegerField(_("passages importés"))
+    requests = models.PositiveIntegerField(_("demandes importées"))
+
+    class Meta:
+        verbose_name = _("import d'activité")
+        verbose_name_plural = _("imports d'activité")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%d/%m/%Y %H:%M})"
 
 
 class Rollup(models.Model):

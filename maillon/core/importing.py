@@ -26,6 +26,36 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read (encoding, header): nothing is imported."""
 
 
+def undecodable_line(path: Path, encoding: str = "utf-8") -> int | None:
+    """The physical line (from 1) holding the first byte that is not `encoding`, or None.
+
+    A text reader decodes ahead by blocks, so where it fails says nothing of the line; a
+    multi-byte character never spans a line break, so each line can be decoded alone."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def not_utf8_error(path: Path) -> ImportFileError:
+    """The French error for a file that is not UTF-8, naming the line of the first bad byte."""
+    line = undecodable_line(path)
+    where = f", ligne {line}" if line else ""
+    return ImportFileError(
+        f"{path.name}{where} : le fichier n'est pas encodé en UTF-8 (enregistrez-le en UTF-8)."
+    )
+
+
+def nul_byte_error(path: Path, line: int, column: str) -> ImportFileError:
+    """A NUL character (byte 0) is no text: no database stores it, so the file is refused."""
+    return ImportFileError(
+        f"{path.name}, ligne {line}, colonne « {column} » : caractère nul (octet 0) interdit."
+    )
+
+
 def read_csv_rows(
     path: Path, *, required_columns: tuple[str, ...], encoding: str = "utf-8-sig"
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -42,9 +72,7 @@ def read_csv_rows(
         try:
             sample = handle.read(64 * 1024)
         except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                f"{path.name} n'est pas encodé en UTF-8 (octet {exc.start})."
-            ) from exc
+            raise not_utf8_error(path) from exc
         handle.seek(0)
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         reader = csv.DictReader(handle, delimiter=delimiter)
@@ -60,9 +88,15 @@ def read_csv_rows(
             for row in reader:
                 if None in row:
                     row.pop(None)
-                yield start, {k: (v or "").strip() for k, v in row.items()}
+                values = {k: (v or "").strip() for k, v in row.items()}
+                for column, value in values.items():
+                    if "\x00" in value:
+                        raise nul_byte_error(path, start, column)
+                yield start, values
                 start = reader.line_num + 1
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise not_utf8_error(path) from exc
+        except csv.Error as exc:
             raise ImportFileError(
                 f"{path.name}, ligne {start} : fichier CSV illisible ({exc})."
             ) from exc

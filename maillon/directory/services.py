@@ -6,8 +6,11 @@ Policy (docs/directory.md):
   unknown commune or a duplicated id is rejected with its problems (line, field, value, why);
   a problem in an optional field drops that value and is reported;
 - the key is (`source`, `id`): the same file imported twice changes nothing; a changed row
-  updates its place; rows that are the network's own sites (as exported by Maillon) are
-  recognised and left alone, so exporting then importing changes nothing;
+  updates its place, except its organisation and the fields its managers set (journal), unless
+  told to overwrite them; rows that are the network's own sites (as exported by Maillon, under
+  `fs-…`/`maillon-…` or under the key of the network's own dataset) are recognised and left
+  alone, so exporting then importing changes nothing;
+- every creation and change is journaled;
 - everything accepted is written in one transaction.
 """
 
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 
 from maillon.core.importing import Problem
 from maillon.core.text import search_key
@@ -29,6 +32,7 @@ from maillon.geo.models import Commune
 from maillon.geo.selectors import commune_get, communes_for_postal_code
 from maillon.network import hours
 from maillon.network.enums import OrganisationKind, SiteKind
+from maillon.network.importers.merging import SiteMerger
 from maillon.network.models import Organisation, Site
 from maillon.network.validators import validate_siret
 
@@ -60,6 +64,7 @@ class PlacesImportResult:
     updated: int = 0
     unchanged: int = 0
     own: int = 0
+    kept: int = 0
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -83,7 +88,8 @@ def _commune_for(row: dict[str, str]) -> Commune | None:
 
 
 def _own_site_ids(rows) -> dict[str, int]:
-    """Ids of the rows that designate the network's own sites → their pk."""
+    """Ids of the rows that designate the network's own sites (`fs-<id>`, `maillon-<pk>` under
+    the network's own source, as exported by Maillon) → their pk."""
     fs_ids, pks = {}, {}
     for _line, row in rows:
         if row.get("source") != own_source():
@@ -94,11 +100,14 @@ def _own_site_ids(rows) -> dict[str, int]:
         elif match:
             pks[int(match.group("pk"))] = row["id"]
     found = {}
-    own = Site.objects.filter(external_id="")
-    for pk, fs_id in own.filter(fs_id__in=fs_ids).values_list("pk", "fs_id"):
-        found[fs_ids[fs_id]] = pk
-    for pk in own.filter(pk__in=pks).values_list("pk", flat=True):
-        found[pks[pk]] = pk
+    columns = ("pk", "fs_id", "external_source", "external_id")
+    for site in Site.objects.filter(Q(fs_id__in=fs_ids) | Q(pk__in=pks)).only(*columns):
+        if site.is_from_other_producer:
+            continue
+        if site.fs_id in fs_ids:
+            found[fs_ids[site.fs_id]] = site.pk
+        if site.pk in pks:
+            found[pks[site.pk]] = site.pk
     return found
 
 
@@ -111,9 +120,15 @@ def _float(value: str) -> float | None:
 
 @transaction.atomic
 def places_import(
-    *, rows: list[tuple[int, dict[str, str]]], default_source: str
+    *,
+    rows: list[tuple[int, dict[str, str]]],
+    default_source: str,
+    overwrite: frozenset[str] = frozenset(),
+    note: str = "",
 ) -> PlacesImportResult:
-    """Create or update the places of other structures from rows of the standard."""
+    """Create or update the places of other structures from rows of the standard; a place
+    already here keeps its organisation and what its managers set unless the field is in
+    `overwrite` (network/importers/merging.py); each change is journaled with `note`."""
     result = PlacesImportResult(rows=len(rows))
     required = {f.name for f in fields() if f.required}
     problems_by_line: dict[int, list[Problem]] = {}
@@ -252,21 +267,26 @@ def places_import(
         external_source__in={k[0] for k in wanted}, external_id__in={k[1] for k in wanted}
     ):
         existing[(site.external_source, site.external_id)] = site
+    merger = SiteMerger(
+        fields=IMPORTED_FIELDS,
+        overwrite=overwrite,
+        note=note or f"Import des lieux de médiation numérique ({default_source})",
+    )
+    merger.load(existing.values())
     to_create, to_update = [], []
-    now = timezone.now()
     for key, site in wanted.items():
         current = existing.get(key)
         if current is None:
             to_create.append(site)
-        elif any(getattr(current, name) != getattr(site, name) for name in IMPORTED_FIELDS):
-            for name in IMPORTED_FIELDS:
-                setattr(current, name, getattr(site, name))
-            current.updated_at = now
-            current.version += 1
+        elif not current.is_from_other_producer:
+            result.own += 1  # one of the network's own sites, under the key it was exported with
+        elif merger.merge(current, site):
             to_update.append(current)
         else:
             result.unchanged += 1
     Site.objects.bulk_create(to_create, batch_size=500)
-    Site.objects.bulk_update(to_update, [*IMPORTED_FIELDS, "updated_at", "version"], batch_size=500)
-    result.created, result.updated = len(to_create), len(to_update)
+    Site.objects.bulk_update(to_update, merger.update_fields(IMPORTED_FIELDS), batch_size=500)
+    merger.created(to_create)
+    merger.write_journal()
+    result.created, result.updated, result.kept = len(to_create), len(to_update), merger.kept
     return result

@@ -150,3 +150,58 @@ def journal_deleted(
         changes={name: [value, None] for name, value in snapshot(obj, fields).items()},
         **scope,
     )
+
+
+JournalRecord = tuple[JournalAction | str, models.Model, Changes]
+
+
+@transaction.atomic
+def journal_record_many(*, records: Iterable[JournalRecord], note: str = "") -> int:
+    """Append one entry per (action, object, changes) for the system (an import), in bulk.
+
+    Same meaning as `journal_record` with no actor: an UPDATE without changes is skipped.
+    Returns the number of entries written."""
+    entries = []
+    for action, obj, changes in records:
+        if action == JournalAction.UPDATE and not changes:
+            continue
+        organisation_id, site_id = _scope(obj)
+        entries.append(
+            JournalEntry(
+                actor=None,
+                action=action,
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes={
+                    name: [_json_value(a), _json_value(b)] for name, (a, b) in changes.items()
+                },
+                note=note[:300],
+                organisation_id=organisation_id,
+                site_id=site_id,
+            )
+        )
+    JournalEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
+
+
+def fields_edited_by_people(
+    *, model: type[models.Model], object_ids: Iterable[int]
+) -> dict[int, set[str]]:
+    """For each object, the fields a person set (a journal entry with an author creating or
+    changing them). Imports write their entries without an author, so what they set does not
+    count: this is how an import knows which values a manager chose and must keep."""
+    ids = [str(pk) for pk in object_ids]
+    edited: dict[int, set[str]] = {}
+    if not ids:
+        return edited
+    entries = JournalEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        actor__isnull=False,
+        action__in=(JournalAction.CREATE, JournalAction.UPDATE),
+    )
+    for start in range(0, len(ids), 500):
+        chunk = entries.filter(object_id__in=ids[start : start + 500])
+        for object_id, changes in chunk.values_list("object_id", "changes"):
+            edited.setdefault(int(object_id), set()).update(changes or {})
+    return edited

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from maillon.core.periods import in_force_on, ordered_period_constraint
-from maillon.network.enums import OrganisationKind, PartnerKind, SiteKind
+from maillon.network.enums import OWN_DATASET_SOURCES, OrganisationKind, PartnerKind, SiteKind
 from maillon.network.validators import validate_siret
 
 
@@ -251,6 +251,13 @@ class Site(models.Model):
     @property
     def is_mobile(self) -> bool:
         return self.kind in (SiteKind.MOBILE, SiteKind.ITINERANT)
+
+    @property
+    def is_from_other_producer(self) -> bool:
+        """A place imported from another producer's open data (key: external source + id), as
+        opposed to the network's own sites: entered here, from the ANCT list or the network's
+        own dataset."""
+        return bool(self.external_id) and self.external_source not in OWN_DATASET_SOURCES
 
 
 class Stop(models.Model):

@@ -184,3 +184,59 @@ def test_the_rows_of_a_visit_repeat_its_date_time_site_and_channel(tmp_path):
     assert "autre date" in report.problems[0].reason
     assert (report.visits, report.requests, report.rejected_rows) == (1, 2, 4)
     assert Visit.objects.get().requests.count() == 2
+
+
+# --- a file imported twice, odd characters (issue 12) ------------------------------------------
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_same_file_is_refused_a_second_time_whatever_its_name(tmp_path):
+    site = SiteFactory()
+    path = write(tmp_path, good_lines(site))
+    call_command("import_activity", str(path), verbosity=0)
+    assert Visit.objects.count() == 2
+    renamed = tmp_path / "historique-copie.csv"
+    renamed.write_bytes(path.read_bytes())
+
+    with pytest.raises(CommandError, match=r"déjà été importé le 10/03/2026 à 12:00") as error:
+        call_command("import_activity", str(renamed), verbosity=0)
+
+    assert "historique.csv" in str(error.value) and "--again" in str(error.value)
+    assert Visit.objects.count() == 2
+    call_command("import_activity", str(renamed), again=True, verbosity=0)
+    assert Visit.objects.count() == 4
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_refused_file_can_be_imported_once_corrected(tmp_path):
+    site = SiteFactory()
+    bad = write(tmp_path, [*good_lines(site), f"p9;{site.pk};2025-11-04;;sur-site;;;;;;x;;;"])
+    assert not activity_import(bad, agent=import_agent()).written
+    report = activity_import(write(tmp_path, good_lines(site)), agent=import_agent())
+    assert report.written and Visit.objects.count() == 2
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_superscript_digit_in_the_duration_is_a_located_problem(tmp_path):
+    site = SiteFactory()
+    lines = good_lines(site)
+    lines[2] = lines[2].replace("Téléphone;;;;;", "Téléphone;;;;²;")
+    report = activity_import(write(tmp_path, lines), agent=import_agent())
+    assert not report.written and Visit.objects.count() == 0
+    assert [(p.line, p.column, p.value) for p in report.problems] == [(4, "duree", "²")]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_byte_that_is_not_utf8_is_reported_on_its_physical_line(tmp_path):
+    site = SiteFactory()
+    lines = [
+        f"p{n};{site.pk};2025-11-03;09:15;sur-site;25-39;oui;non;20;caf;famille;;;"
+        for n in range(8000)
+    ]
+    path = write(tmp_path, lines)
+    raw = path.read_bytes().split(b"\n")
+    raw[6001] = raw[6001].replace(b"famille", b"famill\xe9")  # latin-1 "é" on line 6002
+    path.write_bytes(b"\n".join(raw))
+    with pytest.raises(ImportFileError, match="ligne 6002"):
+        activity_import(path, agent=import_agent(), use_copy=False)
+    assert Visit.objects.count() == 0

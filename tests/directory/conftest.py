@@ -1,5 +1,6 @@
 """Fixtures of the directory tests: the real list of 2,845 France Services, loaded once per
-module (and removed afterwards, so that other modules start without sites)."""
+module (and removed afterwards with the journal entries of its import, so that other modules
+start without sites and with an empty journal)."""
 
 import datetime
 import zoneinfo
@@ -24,3 +25,16 @@ def france_services(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         LabelDecision.objects.all().delete()
         Site.objects.all().delete()
+        _journal_empty()
+
+
+def _journal_empty() -> None:
+    """Remove the journal entries the import wrote (one per site). The journal refuses DELETE
+    through the ORM, and on PostgreSQL in a trigger; this empties it as a test flush does."""
+    from django.db import connection
+
+    statement = {"postgresql": "TRUNCATE journal_journalentry"}.get(
+        connection.vendor, "DELETE FROM journal_journalentry"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement)

@@ -198,8 +198,9 @@ def test_json_files_as_published(tmp_path):
         ("b.json", "{not json", "n'est pas un JSON valide"),
         ("c.json", '{"a": 1}', "un tableau JSON de lieux est attendu"),
         ("d.json", '[{"id": "x"}]', "champs obligatoires absents de tous les lieux : pivot"),
+        ("e.json", '[{"id": "x"}, {"id": "a\\u0000b"}]', "ligne 2, colonne « id » : caractère nul"),
     ],
-    ids=["csv-header", "json-syntax", "json-shape", "json-fields"],
+    ids=["csv-header", "json-syntax", "json-shape", "json-fields", "json-nul"],
 )
 def test_unreadable_files_import_nothing(tmp_path, name, content, message):
     path = tmp_path / name

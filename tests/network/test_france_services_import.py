@@ -163,3 +163,99 @@ def test_the_command_prints_a_summary_and_writes_the_problem_report(tmp_path):
         "Écarts avec la géographie officielle",
     }
     assert rows[0]["ligne"] == "1322" and rows[0]["colonne"] == "insee_com"
+
+
+# --- what a re-import keeps, journals and never duplicates (issue 12) ---------------------------
+
+
+def _official_rows(count: int | None = None) -> list[dict[str, str]]:
+    with DATA_FILE.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    return rows[:count] if count else rows
+
+
+def _write_rows(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_the_same_list_under_another_file_name_adds_no_label_decision(tmp_path):
+    from django.core.management import call_command
+
+    rows = _official_rows(40)
+    first = _write_rows(tmp_path / "liste-fs.csv", rows)
+    renamed = _write_rows(tmp_path / "liste-fs-copie.csv", rows)
+    call_command("import_france_services", str(first), verbosity=0)
+    decisions = LabelDecision.objects.count()
+    assert decisions == 40
+
+    call_command("import_france_services", str(renamed), verbosity=0)
+
+    assert LabelDecision.objects.count() == decisions
+
+
+def test_a_reimport_keeps_what_a_manager_edited_and_journals_what_it_changes(tmp_path):
+    from maillon.journal.models import JournalEntry
+    from maillon.network.services import site_update
+    from tests.factories import OrganisationFactory, manager_of
+
+    rows = _official_rows(5)
+    france_services_import(path=_write_rows(tmp_path / "liste.csv", rows), source="liste")
+    site = Site.objects.get(fs_id=rows[0]["id_fs"])
+    organisation = OrganisationFactory()
+    Site.objects.filter(pk=site.pk).update(organisation=organisation)
+    site.refresh_from_db()
+    manager = manager_of(organisation)
+    site_update(
+        actor=manager,
+        site=site,
+        data={"name": "Maison France Services du Pays", "phone": "04 11 22 33 44"},
+        expected_version=site.version,
+    )
+    rows[0]["lib_fs"] = "France Services (nom de la liste)"
+    rows[0]["telephone"] = "04 99 99 99 99"
+    rows[0]["mail"] = "accueil@example.org"
+    changed = _write_rows(tmp_path / "liste-2.csv", rows)
+
+    result = france_services_import(path=changed, source="liste")
+
+    site.refresh_from_db()
+    assert site.name == "Maison France Services du Pays"  # the manager's name is kept
+    assert site.phone == "04 11 22 33 44"
+    assert site.email == "accueil@example.org"  # nobody edited it: the list's value
+    assert site.organisation == organisation
+    assert (result.updated, result.kept) == (1, 2)
+    entry = JournalEntry.objects.for_object(site).filter(actor=None).first()
+    assert entry.changes["email"][1] == "accueil@example.org"
+    assert set(entry.changes) == {"email"}
+
+    france_services_import(path=changed, source="liste", overwrite=frozenset({"name"}))
+    site.refresh_from_db()
+    assert site.name == "France Services (nom de la liste)"
+    assert site.phone == "04 11 22 33 44"
+
+
+def test_a_nul_byte_is_located_and_nothing_is_written(tmp_path):
+    rows = _official_rows(5)
+    rows[2]["lib_fs"] = "France Services\x00 de test"
+    path = _write_rows(tmp_path / "liste.csv", rows)
+
+    with pytest.raises(ImportFileError, match="ligne 4, colonne « lib_fs »"):
+        france_services_import(path=path)
+
+    assert Site.objects.count() == 0
+
+
+def test_an_undecodable_byte_is_reported_on_its_physical_line(tmp_path):
+    rows = _official_rows(3000)
+    path = _write_rows(tmp_path / "liste.csv", rows)
+    lines = path.read_bytes().split(b"\n")
+    lines[2500] = lines[2500].replace(b"France", b"Fran\xe7e", 1)
+    path.write_bytes(b"\n".join(lines))
+
+    with pytest.raises(ImportFileError, match="ligne 2501"):
+        france_services_import(path=path)
+    assert Site.objects.count() == 0

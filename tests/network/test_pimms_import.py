@@ -94,3 +94,34 @@ def test_a_bad_row_is_located_and_nothing_is_written(tmp_path):
 def test_import_command_prints_a_summary(capsys):
     call_command("import_pimms_network")
     assert "27 structures, 53 points d'accueil créés" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_reloading_the_dataset_keeps_ownership_and_manager_edits():
+    from maillon.journal.models import JournalEntry
+    from maillon.network.services import site_update
+    from tests.factories import OrganisationFactory, manager_of
+
+    pimms_network_import()
+    site, moved = Site.objects.filter(external_id__gt="").order_by("pk")[:2]
+    site_update(
+        actor=manager_of(site.organisation),
+        site=site,
+        data={"name": "PIMMS renommé par sa gestionnaire"},
+        expected_version=site.version,
+    )
+    new_owner = OrganisationFactory(name="Structure reprise")
+    Site.objects.filter(pk=moved.pk).update(organisation=new_owner)
+
+    pimms_network_import()
+
+    site.refresh_from_db()
+    moved.refresh_from_db()
+    assert site.name == "PIMMS renommé par sa gestionnaire"
+    assert moved.organisation == new_owner
+    created = JournalEntry.objects.for_object(site).filter(actor=None, action="create")
+    assert created.count() == 1  # the first load was journaled, the reload changed nothing
+
+    pimms_network_import(overwrite=frozenset({"organisation"}))
+    moved.refresh_from_db()
+    assert moved.organisation != new_owner

@@ -1,6 +1,8 @@
 """`maillon import activity`: one transaction, batches, rejects; on PostgreSQL the file is read in
 a second process while this one writes."""
 
+import csv
+import hashlib
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from maillon.accounts.models import User
 from maillon.activity.exchange.parsing import (
@@ -22,11 +25,39 @@ from maillon.activity.exchange.parsing import (
 )
 from maillon.activity.exchange.reading import COLUMNS, iter_rows
 from maillon.activity.exchange.writing import BatchWriter, copy_available, visit_copy_text
+from maillon.activity.models import ActivityImport
 from maillon.core.importing import ImportFileError, Problem
 from maillon.core.spreadsheets import csv_writer
 
 BATCH_VISITS = 5_000
 IMPORT_USERNAME = "maillon-import"
+
+
+@dataclass
+class AlreadyImported(ImportFileError):
+    """The same content was imported before: refused unless `again` (nothing is written)."""
+
+    def __init__(self, path: Path, earlier: ActivityImport):
+        self.earlier = earlier
+        at = timezone.localtime(earlier.imported_at)
+        super().__init__(
+            f"{path.name} : ce fichier a déjà été importé le {at:%d/%m/%Y à %H:%M} "
+            f"(« {earlier.file_name} », {number_format(earlier.visits, force_grouping=True)} "
+            f"passages) ; rien n'a été importé. Pour l'importer une seconde fois (les passages "
+            f"seraient comptés deux fois), relancez avec --again."
+        )
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read by blocks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise ImportFileError(f"Impossible d'ouvrir le fichier {path} : {exc.strerror}") from exc
+    return digest.hexdigest()
 
 
 @dataclass
@@ -63,12 +94,20 @@ def activity_import(
     on_rows: Callable[[int], None] | None = None,
     max_problems: int = 1_000,
     parser_process: bool | None = None,
+    again: bool = False,
 ) -> ImportReport:
     """Import a CSV/XLSX file of requests. Atomic unless `skip_invalid` (see module doc).
+
+    A file whose content was imported before raises AlreadyImported unless `again`; each
+    written import is recorded (ActivityImport) in the same transaction.
 
     With COPY, the file is read and checked in a second process (`parser_process`, default:
     wherever `fork` exists) that hands batches of COPY text to this one, which writes them:
     reading the next batch overlaps with the database writing the previous one."""
+    sha256 = file_sha256(path)
+    earlier = ActivityImport.objects.filter(sha256=sha256).order_by("-imported_at").first()
+    if earlier is not None and not again:
+        raise AlreadyImported(path, earlier)
     use_copy = copy_available() if use_copy is None else use_copy
     if parser_process is None:
         parser_process = use_copy and "fork" in multiprocessing.get_all_start_methods()
@@ -86,6 +125,14 @@ def activity_import(
             if report.problems and not skip_invalid:
                 raise _Rollback
             writer.finish()
+            ActivityImport.objects.create(
+                sha256=sha256,
+                file_name=path.name[:300],
+                agent=agent,
+                rows=report.rows,
+                visits=report.visits,
+                requests=report.requests,
+            )
             report.written = True
     except _Rollback:
         report.visits = report.requests = 0

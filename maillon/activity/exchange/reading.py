@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from maillon.core.importing import ImportFileError
+from maillon.core.importing import ImportFileError, not_utf8_error
 from maillon.core.text import fold
 
 COLUMNS = (
@@ -79,18 +79,19 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         try:
             first = handle.readline()
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{path.name} n'est pas encodé en UTF-8.") from exc
+            raise not_utf8_error(path) from exc
         delimiter = ";" if first.count(";") > first.count(",") else ","
         keys = _check_header(path, next(csv.reader([first], delimiter=delimiter)))
         reader = csv.reader(handle, delimiter=delimiter)
-        line = 1
+        line = 2  # the physical line where the next record starts (a quoted value may span lines)
         try:
             for values in reader:
-                line += 1
-                if not values:
-                    continue
-                yield line, dict(zip(keys, (v.strip() for v in values), strict=False))
-        except (csv.Error, UnicodeDecodeError) as exc:
+                if values:
+                    yield line, dict(zip(keys, (v.strip() for v in values), strict=False))
+                line = reader.line_num + 2
+        except UnicodeDecodeError as exc:
+            raise not_utf8_error(path) from exc
+        except csv.Error as exc:
             raise ImportFileError(
                 f"{path.name}, ligne {line} : fichier illisible ({exc})."
             ) from exc

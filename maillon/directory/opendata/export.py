@@ -1,11 +1,12 @@
 """Maillon's public sites as rows of the national standard (CSV and JSON).
 
 Mapping (docs/directory.md): `id` is `fs-<ANCT id>` for a France Services site, `maillon-<pk>`
-for another site of the network, and the producer's own id for a place imported from another
-network; `pivot` is the organisation's SIRET, or `00000000000000` (the national cartography's
-"unknown" value) when there is none; `horaires` is the OSM expression; `itinerance` is
-`Itinérant` for buses and itinerant services; `dispositif_programmes_nationaux` is
-`France Services` for the sites labelled on the export day.
+for another site of the network (those of the network's own dataset included), and the
+producer's own id for a place imported from another network; `pivot` is the organisation's
+SIRET, or `00000000000000` (the national cartography's "unknown" value) when there is none;
+`horaires` is the OSM expression; `itinerance` is `Itinérant` for buses and itinerant
+services; `dispositif_programmes_nationaux` is `France Services` for the sites labelled on the
+export day.
 """
 
 import datetime
@@ -68,7 +69,7 @@ def _postal_code(site: Site) -> str:
 
 def site_row(site: Site, *, labelled: bool, day: datetime.date) -> dict[str, str]:
     """One row of the standard (all values as text, "" when unknown)."""
-    external = bool(site.external_id)
+    external = site.is_from_other_producer
     organisation = site.organisation
     siret = organisation.siret if organisation and organisation.siret else ""
     row = dict.fromkeys(field_names(), "")

@@ -4,7 +4,7 @@ CSV (comma or semicolon, UTF-8) or JSON (an array of objects, or an object holdi
 import json
 from pathlib import Path
 
-from maillon.core.importing import ImportFileError, read_csv_rows
+from maillon.core.importing import ImportFileError, nul_byte_error, read_csv_rows
 from maillon.core.spreadsheets import uninert
 from maillon.directory.opendata.schema import field_names, required_names
 
@@ -50,7 +50,11 @@ def _json_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             item = item["properties"]  # GeoJSON feature
         if not isinstance(item, dict):
             raise ImportFileError(f"{path.name}, élément {index} : un objet JSON est attendu.")
-        rows.append((index, {k: _text(v) for k, v in item.items()}))
+        row = {k: _text(v) for k, v in item.items()}
+        for key, value in row.items():
+            if "\x00" in value:
+                raise nul_byte_error(path, index, key)
+        rows.append((index, row))
     if rows:
         missing = [n for n in required_names() if all(n not in row for _i, row in rows)]
         if missing:

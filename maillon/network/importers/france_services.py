@@ -6,6 +6,10 @@ Policy (documented in docs/imports.md):
   no commune of the official geography ever had: the row is rejected, the others are imported;
 - a day whose hours cannot be read: kept as raw text, written `unknown` in the OSM expression,
   and listed; an INSEE/postal/département mismatch: the site is imported and the mismatch listed;
+- a site already here keeps its organisation and every field a person set, unless named in
+  `overwrite` (merging.py); each creation and change is journaled;
+- a label decision already recorded for the site on that day (whatever the file was called)
+  is not added again: the import is idempotent on the list's content;
 - everything accepted is written in one transaction.
 """
 
@@ -18,7 +22,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
 from maillon.core.importing import Problem, read_csv_rows
 from maillon.geo.enums import CommuneKind
@@ -27,6 +30,7 @@ from maillon.labels.enums import FRANCE_SERVICES, DatePrecision, DecisionOutcome
 from maillon.labels.models import LabelDecision, LabelProgramme
 from maillon.network import hours
 from maillon.network.enums import SiteKind
+from maillon.network.importers.merging import SiteMerger
 from maillon.network.models import Site
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "liste-fs-20240801.csv"
@@ -92,6 +96,7 @@ class FranceServicesImportResult:
     geo_mismatches: list[Problem] = field(default_factory=list)
     other_warnings: list[Problem] = field(default_factory=list)
     decisions_created: int = 0
+    kept: int = 0  # values a person set, kept against the list
 
     @property
     def hours_rate(self) -> float:
@@ -262,6 +267,7 @@ def france_services_import(
     path: Path = DATA_FILE,
     source: str = SOURCE_LABEL,
     on_row: Callable[[], None] | None = None,
+    overwrite: frozenset[str] = frozenset(),
 ) -> FranceServicesImportResult:
     """Import (or re-import) the official list; see the module docstring for the policy."""
     result = FranceServicesImportResult()
@@ -285,28 +291,33 @@ def france_services_import(
     with transaction.atomic():
         programme = LabelProgramme.objects.get(slug=FRANCE_SERVICES)
         existing = {s.fs_id: s for s in Site.objects.filter(fs_id__in=seen)}
+        merger = SiteMerger(
+            fields=SITE_FIELDS,
+            overwrite=overwrite,
+            note=f"Import de la liste France Services ({source})",
+        )
+        merger.load(existing.values())
         to_create, to_update = [], []
-        now = timezone.now()
         for site, _date in accepted:
             current = existing.get(site.fs_id)
             if current is None:
                 to_create.append(site)
-            elif any(getattr(current, f) != getattr(site, f) for f in SITE_FIELDS):
-                for name in SITE_FIELDS:
-                    setattr(current, name, getattr(site, name))
-                current.updated_at = now
+            elif merger.merge(current, site):
                 to_update.append(current)
             else:
                 result.unchanged += 1
         Site.objects.bulk_create(to_create, batch_size=500)
-        Site.objects.bulk_update(to_update, [*SITE_FIELDS, "updated_at"], batch_size=500)
-        result.created, result.updated = len(to_create), len(to_update)
+        Site.objects.bulk_update(to_update, merger.update_fields(SITE_FIELDS), batch_size=500)
+        merger.created(to_create)
+        merger.write_journal()
+        result.created, result.updated, result.kept = len(to_create), len(to_update), merger.kept
 
         site_ids = dict(Site.objects.filter(fs_id__in=seen).values_list("fs_id", "id"))
+        # Idempotent on content: a grant on that day is known whichever file brought it.
         known = set(
-            LabelDecision.objects.filter(programme=programme, source=source).values_list(
-                "site_id", "effective_date"
-            )
+            LabelDecision.objects.filter(
+                programme=programme, outcome=DecisionOutcome.GRANTED, site_id__in=site_ids.values()
+            ).values_list("site_id", "effective_date")
         )
         decisions = [
             LabelDecision(

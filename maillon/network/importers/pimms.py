@@ -30,7 +30,8 @@ from maillon.labels.models import (
     PublicationEntry,
     Wave,
 )
-from maillon.network.enums import OrganisationKind, SiteKind
+from maillon.network.enums import PIMMS_DATASET_SOURCE, OrganisationKind, SiteKind
+from maillon.network.importers.merging import SiteMerger
 from maillon.network.models import (
     Network,
     NetworkMembership,
@@ -43,7 +44,7 @@ from maillon.reports.models import DeclaredFigure
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "pimms"
 NETWORK_SLUG = "pimms"
 NETWORK_NAME = "Union nationale des PIMMS"
-EXTERNAL_SOURCE = "Jeu de données PIMMS (Maillon)"
+EXTERNAL_SOURCE = PIMMS_DATASET_SOURCE
 
 FILES = {
     "sources": ("key", "title", "short", "date", "kind", "note"),
@@ -133,6 +134,7 @@ class PimmsImportResult:
     organisations: int = 0
     sites_created: int = 0
     sites_updated: int = 0
+    sites_kept: int = 0  # values kept: a site's organisation, a name a manager set
     waves: int = 0
     decisions_created: int = 0
     decisions_linked: int = 0
@@ -195,8 +197,13 @@ def _source_titles(keys: str, sources: dict[str, str]) -> str:
 
 
 @transaction.atomic
-def pimms_network_import(*, directory: Path = DATA_DIR) -> PimmsImportResult:
-    """Load (or reload) the PIMMS dataset; raises PimmsDatasetError and writes nothing on error."""
+def pimms_network_import(
+    *, directory: Path = DATA_DIR, overwrite: frozenset[str] = frozenset()
+) -> PimmsImportResult:
+    """Load (or reload) the PIMMS dataset; raises PimmsDatasetError and writes nothing on error.
+
+    Sites already here keep their organisation and what a person set, unless named in
+    `overwrite` (see merging.py); site creations and changes are journaled."""
     dataset = _read(directory)
     check = _Checker()
     result = PimmsImportResult()
@@ -271,7 +278,7 @@ def pimms_network_import(*, directory: Path = DATA_DIR) -> PimmsImportResult:
 
     short_sources = {row["key"]: row["short"] for _line, row in dataset["sources"]}
     organisations = _load_organisations(dataset, network, short_sources, result)
-    sites = _load_sites(dataset, organisations, communes, result)
+    sites = _load_sites(dataset, organisations, communes, result, overwrite)
     waves = _load_waves(dataset, sources, result)
     _load_decisions(dataset, sites, waves, sources, result)
     _load_publications(dataset, sites, sources, result)
@@ -320,7 +327,12 @@ def _load_organisations(dataset, network, sources, result) -> dict[str, Organisa
     return organisations
 
 
-def _load_sites(dataset, organisations, communes, result) -> dict[str, Site]:
+SITE_FIELDS = ("organisation_id", "name", "commune_id", "external_source", "external_id")
+
+
+def _load_sites(dataset, organisations, communes, result, overwrite) -> dict[str, Site]:
+    """Create the dataset's sites or match them (dataset key, then `id_fs`); a matched site
+    keeps its organisation and what a person set unless in `overwrite` (merging.py)."""
     rows = [row for _line, row in dataset["sites"]]
     by_fs_id = {
         s.fs_id: s for s in Site.objects.filter(fs_id__in=[r["fs_id"] for r in rows if r["fs_id"]])
@@ -331,35 +343,38 @@ def _load_sites(dataset, organisations, communes, result) -> dict[str, Site]:
             external_source=EXTERNAL_SOURCE, external_id__in=[r["key"] for r in rows]
         )
     }
+    merger = SiteMerger(
+        fields=SITE_FIELDS, overwrite=overwrite, note="Import du jeu de données PIMMS"
+    )
+    merger.load([*by_fs_id.values(), *by_key.values()])
     sites: dict[str, Site] = {}
+    created = []
     for row in rows:
         site = by_key.get(row["key"]) or by_fs_id.get(row["fs_id"])
-        values = {
-            "organisation": organisations[row["organisation"]],
-            "name": row["name"],
-            "external_source": EXTERNAL_SOURCE,
-            "external_id": row["key"],
-        }
+        incoming = Site(
+            organisation=organisations[row["organisation"]],
+            name=row["name"],
+            external_source=EXTERNAL_SOURCE,
+            external_id=row["key"],
+            kind=row["kind"],
+            commune=communes[row["insee_com"]],
+            fs_id=row["fs_id"] or None,
+        )
         if site is None:
-            site = Site.objects.create(
-                **values,
-                kind=row["kind"],
-                commune=communes[row["insee_com"]],
-                fs_id=row["fs_id"] or None,
-            )
+            incoming.save()
+            created.append(incoming)
+            site = incoming
             result.sites_created += 1
         else:
-            changed = [k for k, v in values.items() if getattr(site, k) != v]
-            if site.commune_id is None:
-                site.commune = communes[row["insee_com"]]
-                changed.append("commune")
-            if changed:
-                for name in changed:
-                    if name != "commune":
-                        setattr(site, name, values[name])
-                site.save(update_fields=[*changed, "updated_at"])
+            if site.commune_id is not None:  # the ANCT list's commune is kept
+                incoming.commune_id = site.commune_id
+            if merger.merge(site, incoming):
+                site.save(update_fields=merger.update_fields(SITE_FIELDS))
                 result.sites_updated += 1
         sites[row["key"]] = site
+    merger.created(created)
+    merger.write_journal()
+    result.sites_kept = merger.kept
     return sites
 
 

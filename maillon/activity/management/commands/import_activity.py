@@ -13,7 +13,8 @@ from maillon.core.progress import progress_bar
 class Command(BaseCommand):
     help = (
         "Import visits and requests from a CSV or XLSX file, one row per request (columns: "
-        "docs/activity.md). Nothing is written if a row is bad, unless --skip-invalid."
+        "docs/activity.md). Nothing is written if a row is bad, unless --skip-invalid; a file "
+        "already imported (same content) is refused unless --again."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--agent", default="", help="Username the visits are attributed to.")
         parser.add_argument("--no-copy", action="store_true", help="Never use COPY (PostgreSQL).")
         parser.add_argument("--batch", type=int, default=5_000, help="Visits per batch.")
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help="Import a file whose content was already imported (its visits count twice).",
+        )
 
     def handle(self, *args, **options):
         console = Console(file=self.stdout, width=120)
@@ -46,6 +52,7 @@ class Command(BaseCommand):
                     use_copy=False if options["no_copy"] else None,
                     batch_visits=options["batch"],
                     on_rows=lambda n: progress.advance(task, n),
+                    again=options["again"],
                 )
         except ImportFileError as error:
             raise CommandError(str(error)) from error

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from maillon.core.importing import ImportFileError
-from maillon.network.importers.pimms import DATA_DIR, pimms_network_import
+from maillon.network.importers.merging import add_overwrite_argument
+from maillon.network.importers.pimms import DATA_DIR, SITE_FIELDS, pimms_network_import
 
 
 class Command(BaseCommand):
@@ -16,18 +17,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(DATA_DIR), help="Dataset directory.")
+        add_overwrite_argument(parser, SITE_FIELDS)
 
     def handle(self, *args, **options):
         console = Console(file=self.stdout, width=120)
         started = time.perf_counter()
         try:
             with console.status("Jeu de données PIMMS…"):
-                result = pimms_network_import(directory=Path(options["dir"]))
+                result = pimms_network_import(
+                    directory=Path(options["dir"]), overwrite=frozenset(options["overwrite"])
+                )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         console.print(
             f"[bold]Réseau PIMMS[/] : {result.organisations} structures, "
-            f"{result.sites_created} points d'accueil créés et {result.sites_updated} mis à jour, "
+            f"{result.sites_created} points d'accueil créés et {result.sites_updated} mis à jour "
+            f"({result.sites_kept} valeurs gardées : structure porteuse, saisies d'un "
+            f"gestionnaire), "
             f"{result.waves} vagues, {result.decisions_created} décisions ajoutées et "
             f"{result.decisions_linked} rattachées à leur vague, {result.publications} listes "
             f"publiées ({result.entries} lignes), {result.figures} chiffres déclarés, "

@@ -5,25 +5,34 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from maillon.core.importing import ImportFileError, print_problems, write_problem_report
+from maillon.core.importing import (
+    ImportFileError,
+    not_utf8_error,
+    print_problems,
+    write_problem_report,
+)
 from maillon.core.progress import progress_bar
 from maillon.network.importers.france_services import (
     DATA_FILE,
+    SITE_FIELDS,
     SOURCE_LABEL,
     france_services_import,
 )
+from maillon.network.importers.merging import add_overwrite_argument
 
 
 class Command(BaseCommand):
     help = (
         "Import the official ANCT list of France Services (CSV). Re-importing updates in place "
-        "(key: id_fs). Without FILE, the list shipped with Maillon (2024-08-01) is loaded."
+        "(key: id_fs), keeping organisations and what managers edited unless --overwrite. "
+        "Without FILE, the list shipped with Maillon (2024-08-01) is loaded."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", default=str(DATA_FILE))
         parser.add_argument("--source", default=None, help="Name of the source document.")
         parser.add_argument("--report", help="Write every problem found to this CSV file.")
+        add_overwrite_argument(parser, SITE_FIELDS)
 
     def handle(self, *args, **options):
         console = Console(file=self.stdout, width=120)
@@ -33,13 +42,18 @@ class Command(BaseCommand):
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 total = sum(1 for _row in csv.reader(handle)) - 1
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{not_utf8_error(path)} Rien n'a été importé.") from exc
+        except (OSError, csv.Error) as exc:
             raise CommandError(f"Fichier illisible {path} : {exc}") from exc
         try:
             with progress_bar(console, transient=options["verbosity"] == 0) as progress:
                 task = progress.add_task("France Services", total=max(total, 0))
                 result = france_services_import(
-                    path=path, source=source, on_row=lambda: progress.advance(task)
+                    path=path,
+                    source=source,
+                    on_row=lambda: progress.advance(task),
+                    overwrite=frozenset(options["overwrite"]),
                 )
         except ImportFileError as exc:
             raise CommandError(f"{exc} Rien n'a été importé.") from exc
@@ -57,7 +71,8 @@ class Command(BaseCommand):
             f"\n[bold]France Services[/] : {result.rows} lignes — créés {result.created}, "
             f"mis à jour {result.updated}, inchangés {result.unchanged}, "
             f"rejetés {len(result.rejected)} ; décisions de label ajoutées "
-            f"{result.decisions_created}."
+            f"{result.decisions_created} ; valeurs saisies par un gestionnaire gardées "
+            f"{result.kept} (--overwrite pour les remplacer)."
         )
         console.print(
             f"Horaires : {result.day_hours_converted}/{result.day_hours_total} "
