@@ -21,6 +21,7 @@ from maillon.activity import selectors, services, taxonomy
 router = Router(tags=["activité"])
 
 MAX_LIMIT = 200
+MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 def _code(name: str, pk: int | None) -> str | None:
@@ -182,12 +183,19 @@ class ActivityFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
-def _unprocessable(error: DjangoValidationError, *, where: str = "body") -> NinjaValidationError:
-    """Django's {"requests.1.theme": [msg]} → ninja's 422 with `loc` as a path."""
+def _unprocessable(
+    error: DjangoValidationError, *, where: str = "body", sent: type[BaseModel] | None = None
+) -> NinjaValidationError:
+    """Django's {"requests.1.theme": [msg]} → ninja's 422 with `loc` as a path, named as the
+    client sent it: the service's `site` is the payload's `site_id` (fields of `sent`)."""
+    fields = sent.model_fields if sent is not None else {}
     details = []
     for path, messages in error.message_dict.items():
         loc: list = [where, "payload"] if where == "body" else [where]
-        loc.extend(int(part) if part.isdigit() else part for part in path.split("."))
+        parts = path.split(".")
+        if parts[0] not in fields and f"{parts[0]}_id" in fields:
+            parts[0] = f"{parts[0]}_id"
+        loc.extend(int(part) if part.isdigit() else part for part in parts)
         if path == "idempotency_key":
             loc = ["header", "Idempotency-Key"]
         details.extend({"loc": loc, "msg": message, "type": "value_error"} for message in messages)
@@ -204,9 +212,10 @@ def _decode_cursor(cursor: str | None) -> int | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, value = raw.split(":", 1)
-        if kind != "id":
+        pk = int(value)
+        if kind != "id" or not 0 < pk <= MAX_ID:
             raise ValueError
-        return int(value)
+        return pk
     except (ValueError, UnicodeDecodeError) as exc:
         raise NinjaValidationError(
             [{"loc": ["query", "cursor"], "msg": "Curseur invalide.", "type": "value_error"}]
@@ -235,7 +244,7 @@ def _created(record, request, payload, idempotency_key: str | None):
     try:
         result = record(agent=request.auth, idempotency_key=idempotency_key, **payload.dict())
     except DjangoValidationError as error:
-        raise _unprocessable(error) from error
+        raise _unprocessable(error, sent=type(payload)) from error
     return Status(201 if result.created else 200, result.object)
 
 
@@ -280,7 +289,7 @@ def create_visit(
             idempotency_key=idempotency_key,
         )
     except DjangoValidationError as error:
-        raise _unprocessable(error) from error
+        raise _unprocessable(error, sent=type(payload)) from error
     return Status(201 if result.created else 200, VisitOut.of(result.object))
 
 
@@ -332,7 +341,7 @@ def update_visit(request, visit_id: int, payload: VisitIn):
             duration_minutes=payload.duration_minutes,
         )
     except DjangoValidationError as error:
-        raise _unprocessable(error) from error
+        raise _unprocessable(error, sent=type(payload)) from error
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     return VisitOut.of(selectors.visit_get(user=request.auth, pk=visit_id))

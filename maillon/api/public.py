@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillon.api.schemas import ErrorOut
@@ -29,6 +29,7 @@ from maillon.network import hours
 from maillon.network.models import Partner
 from maillon.network.selectors import site_hours_status
 
+MAX_PAGE = 10_000
 DEFAULT_RATE = "120/min"
 PERIODS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600, "day": 86400}
 
@@ -125,8 +126,8 @@ class PublicSearchFilters(Schema):
     radius_km: float | None = None
     open_at: datetime.datetime | None = None
     partner: str = ""
-    page: int = 1
-    page_size: int = 20
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Au-delà de la dernière : la dernière.")
+    page_size: int = Field(20, ge=1, le=100)
 
 
 def _site_out(site, *, hit: SiteHit | None = None, status=None) -> dict:
@@ -203,7 +204,7 @@ def search_sites(request, filters: Query[PublicSearchFilters]):
             filters=SearchFilters(partner=partner, open_now=filters.open_at is not None),
             at=at,
             page=filters.page,
-            page_size=max(1, min(filters.page_size, 100)),
+            page_size=filters.page_size,
         )
     except SearchInputError as exc:
         raise HttpError(400, str(exc)) from exc

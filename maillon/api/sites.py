@@ -1,6 +1,7 @@
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from maillon.api.pagination import BoundedLimitOffset
 from maillon.api.schemas import SiteOut
 from maillon.network.selectors import site_get, site_list
 
@@ -13,7 +14,7 @@ class SiteFilters(Schema):
 
 
 @router.get("/sites", response=list[SiteOut])
-@paginate
+@paginate(BoundedLimitOffset)
 def list_sites(request, filters: Query[SiteFilters]):
     """The sites the caller may see (membership-scoped)."""
     return site_list(user=request.auth, text=filters.q, department=filters.department)
