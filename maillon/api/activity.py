@@ -17,11 +17,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
 from maillon.activity import selectors, services, taxonomy
+from maillon.api.schemas import MAX_ID, Id
 
 router = Router(tags=["activité"])
 
 MAX_LIMIT = 200
-MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 def _code(name: str, pk: int | None) -> str | None:
@@ -43,7 +43,7 @@ class RequestIn(BaseModel):
 
 
 class VisitIn(BaseModel):
-    site_id: int
+    site_id: Id
     occurred_at: datetime.datetime | None = None
     channel: str = "sur-site"
     age_band: str | None = None
@@ -109,7 +109,7 @@ class VisitPage(Schema):
 
 
 class OutreachIn(Schema):
-    site_id: int
+    site_id: Id
     day: datetime.date
     place: str
     partner: str | None = None
@@ -139,7 +139,7 @@ class OutreachPage(Schema):
 
 
 class WorkshopIn(Schema):
-    site_id: int
+    site_id: Id
     day: datetime.date
     theme: str
     title: str
@@ -174,7 +174,7 @@ class TermOut(Schema):
 
 
 class ActivityFilters(Schema):
-    site: int | None = None
+    site: Id | None = None
     start: datetime.date | None = Field(None, description="Premier jour inclus.")
     end: datetime.date | None = Field(None, description="Dernier jour inclus.")
     partner: str | None = Field(None, description="Code du partenaire.")
@@ -200,6 +200,16 @@ def _unprocessable(
             loc = ["header", "Idempotency-Key"]
         details.extend({"loc": loc, "msg": message, "type": "value_error"} for message in messages)
     return NinjaValidationError(details)
+
+
+def _idempotency_key():
+    """The `Idempotency-Key` header of a create, its length declared in the document."""
+    return Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=services.IDEMPOTENCY_KEY_MAX,
+        description="Clé choisie par le client : un nouvel envoi avec la même clé ne crée rien.",
+    )
 
 
 def _encode_cursor(pk: int) -> str:
@@ -271,9 +281,7 @@ def list_taxonomies(request):
 
 
 @router.post("/visits", response={200: VisitOut, 201: VisitOut})
-def create_visit(
-    request, payload: VisitIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
-):
+def create_visit(request, payload: VisitIn, idempotency_key: str | None = _idempotency_key()):
     """Record a visit with its requests."""
     try:
         result = services.visit_record(
@@ -310,12 +318,12 @@ def list_visits(request, filters: Query[ActivityFilters]):
 
 
 @router.get("/visits/{visit_id}", response=VisitOut)
-def get_visit(request, visit_id: int):
+def get_visit(request, visit_id: Id):
     return VisitOut.of(selectors.visit_get(user=request.auth, pk=visit_id))
 
 
 @router.put("/visits/{visit_id}", response=VisitOut)
-def update_visit(request, visit_id: int, payload: VisitIn):
+def update_visit(request, visit_id: Id, payload: VisitIn):
     """Replace a visit: its author the same day, or a manager (correction)."""
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     if payload.site_id != visit.site_id:
@@ -348,7 +356,7 @@ def update_visit(request, visit_id: int, payload: VisitIn):
 
 
 @router.delete("/visits/{visit_id}", response={204: None})
-def delete_visit(request, visit_id: int):
+def delete_visit(request, visit_id: Id):
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     try:
         services.visit_delete(actor=request.auth, visit=visit)
@@ -361,7 +369,7 @@ def delete_visit(request, visit_id: int):
 def create_outreach_act(
     request,
     payload: OutreachIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = _idempotency_key(),
 ):
     return _created(services.outreach_record, request, payload, idempotency_key)
 
@@ -372,7 +380,7 @@ def list_outreach_acts(request, filters: Query[ActivityFilters]):
 
 
 @router.get("/outreach-acts/{act_id}", response=OutreachOut)
-def get_outreach_act(request, act_id: int):
+def get_outreach_act(request, act_id: Id):
     return get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
 
 
@@ -380,7 +388,7 @@ def get_outreach_act(request, act_id: int):
 def create_workshop(
     request,
     payload: WorkshopIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = _idempotency_key(),
 ):
     return _created(services.workshop_record, request, payload, idempotency_key)
 
@@ -391,5 +399,5 @@ def list_workshops(request, filters: Query[ActivityFilters]):
 
 
 @router.get("/workshops/{workshop_id}", response=WorkshopOut)
-def get_workshop(request, workshop_id: int):
+def get_workshop(request, workshop_id: Id):
     return get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, Throttled
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,59 @@ def error_response(status: int, detail: str | None = None) -> JsonResponse:
     )
 
 
+# pydantic's messages are English: the usual ones in French, by error type (`ctx` fills the
+# bounds); a message Maillon wrote itself (type value_error) is already French.
+PYDANTIC_MESSAGES = {
+    "missing": _("Champ obligatoire."),
+    "int_parsing": _("Nombre entier attendu."),
+    "int_type": _("Nombre entier attendu."),
+    "int_from_float": _("Nombre entier attendu."),
+    "float_parsing": _("Nombre attendu."),
+    "float_type": _("Nombre attendu."),
+    "finite_number": _("Nombre fini attendu."),
+    "bool_parsing": _("Booléen attendu (true ou false)."),
+    "bool_type": _("Booléen attendu (true ou false)."),
+    "string_type": _("Texte attendu."),
+    "string_too_long": _("Au plus %(max_length)s caractères."),
+    "string_too_short": _("Au moins %(min_length)s caractères."),
+    "greater_than": _("Doit être supérieur à %(gt)s."),
+    "greater_than_equal": _("Doit être supérieur ou égal à %(ge)s."),
+    "less_than": _("Doit être inférieur à %(lt)s."),
+    "less_than_equal": _("Doit être inférieur ou égal à %(le)s."),
+    "date_parsing": _("Date attendue (AAAA-MM-JJ)."),
+    "date_from_datetime_parsing": _("Date attendue (AAAA-MM-JJ)."),
+    "date_type": _("Date attendue (AAAA-MM-JJ)."),
+    "datetime_parsing": _("Date et heure attendues (AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "datetime_from_date_parsing": _("Date et heure attendues (AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "datetime_type": _("Date et heure attendues (AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "list_type": _("Liste attendue."),
+    "dict_type": _("Objet JSON attendu."),
+    "model_attributes_type": _("Objet JSON attendu."),
+    "json_invalid": _("JSON invalide."),
+    "enum": _("Valeur non reconnue."),
+    "literal_error": _("Valeur non reconnue."),
+}
+
+
+def french(problem: dict) -> dict:
+    """One 422 problem with its message in French when pydantic wrote it."""
+    template = PYDANTIC_MESSAGES.get(problem.get("type", ""))
+    if template is None:
+        return problem
+    try:
+        message = str(template) % problem.get("ctx", {})
+    except (KeyError, TypeError, ValueError):
+        return problem
+    return {**problem, "msg": message}
+
+
 def install(api: NinjaAPI) -> None:
     """French messages for what ninja raises itself."""
+
+    def invalid(request, exc):
+        return api.create_response(
+            request, {"detail": [french(problem) for problem in exc.errors]}, status=422
+        )
 
     def unauthenticated(request, exc):
         return api.create_response(request, {"detail": detail_for(401)}, status=401)
@@ -67,6 +118,7 @@ def install(api: NinjaAPI) -> None:
             response["Retry-After"] = str(int(exc.wait))
         return response
 
+    api.add_exception_handler(ValidationError, invalid)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(Throttled, throttled)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from maillon.api.schemas import ErrorOut
+from maillon.api.schemas import ErrorOut, Id
 from maillon.directory.search import (
     MAX_RADIUS_KM,
     SearchFilters,
@@ -220,7 +220,7 @@ def search_sites(request, filters: Query[PublicSearchFilters]):
 
 @router.get("/sites/{site_id}", response={200: PublicSiteOut, 404: ErrorOut, 429: ErrorOut})
 @rate_limited
-def get_public_site(request, site_id: int):
+def get_public_site(request, site_id: Id):
     """One public site, with its opening status now."""
     site = public_site_get(pk=site_id)
     return _site_out(site, status=site_hours_status(site, at=timezone.now()))

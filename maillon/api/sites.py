@@ -2,7 +2,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from maillon.api.pagination import BoundedLimitOffset
-from maillon.api.schemas import SiteOut
+from maillon.api.schemas import Id, SiteOut
 from maillon.network.selectors import site_get, site_list
 
 router = Router(tags=["points d'accueil"])
@@ -21,5 +21,5 @@ def list_sites(request, filters: Query[SiteFilters]):
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
-def get_site(request, site_id: int):
+def get_site(request, site_id: Id):
     return site_get(user=request.auth, pk=site_id)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -30,17 +31,28 @@ class NulByteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul_byte(request):
-            detail = _(
-                "La requête contient un caractère nul (%00), qui n'est accepté dans aucun "
-                "champ. Corrigez l'adresse ou la saisie."
+        try:
+            refused = _has_nul_byte(request)
+        except MultiPartParserError:
+            return _bad_request(request, _("Le corps de la requête (multipart) est illisible."))
+        if refused:
+            return _bad_request(
+                request,
+                _(
+                    "La requête contient un caractère nul (%00), qui n'est accepté dans aucun "
+                    "champ. Corrigez l'adresse ou la saisie."
+                ),
             )
-            if request.path_info.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": str(detail)}, status=400, json_dumps_params={"ensure_ascii": False}
-                )
-            return render(request, "core/bad_request.html", {"detail": detail}, status=400)
         return self.get_response(request)
+
+
+def _bad_request(request, detail: str):
+    """400 with `detail`: JSON under /api/, else a French page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": str(detail)}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    return render(request, "core/bad_request.html", {"detail": detail}, status=400)
 
 
 def _has_nul_byte(request) -> bool:
