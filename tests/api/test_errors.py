@@ -202,3 +202,36 @@ def test_the_docs_page_is_behind_login_with_the_csp_and_local_assets(client):
     assert "script-src 'self'" in page["Content-Security-Policy"]
     assert "cdn." not in page.text and "https://" not in page.text
     assert "/static/ninja/swagger-ui-bundle.js" in page.text
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/api/v1/visits/99999999999999999999", None),
+        ("get", "/api/v1/sites/9223372036854775808", None),
+        ("get", "/api/v1/visits?site=99999999999999999999", None),
+        ("post", "/api/v1/visits", {"site_id": 2**64, "requests": []}),
+        ("post", "/api/v1/outreach-acts", {"site_id": 2**64, "day": "2026-03-10", "place": "x"}),
+    ],
+    ids=["visit-path", "site-path", "visits-filter", "visit-body", "outreach-body"],
+)
+def test_an_id_over_64_bits_answers_422_not_500(method, url, body):
+    user = agent_of(SiteFactory())
+    client = Client(raise_request_exception=False)
+    kwargs = {"content_type": "application/json"} if body is not None else {}
+    response = getattr(client, method)(url, body, headers=_bearer(user), **kwargs)
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["detail"][0]["msg"].startswith("Doit être inférieur ou égal à")
+
+
+def test_a_multipart_body_without_boundary_answers_400():
+    user = agent_of(SiteFactory())
+    client = Client(raise_request_exception=False)
+    response = client.generic(
+        "POST",
+        "/api/v1/visits",
+        b"site_id=1",
+        content_type="multipart/form-data",
+        headers=_bearer(user),
+    )
+    assert "multipart" in _french_json(response, 400)
