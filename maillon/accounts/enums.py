@@ -7,3 +7,8 @@ class Role(models.TextChoices):
     ORGANISATION_MANAGER = "organisation_manager", _("responsable de structure")
     AGENT = "agent", _("médiateur ou agent d'accueil")
     PARTNER_VIEWER = "partner_viewer", _("partenaire (lecture des statistiques)")
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("lecture seule")
+    WRITE = "write", _("lecture et écriture")

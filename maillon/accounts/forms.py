@@ -3,6 +3,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from maillon.accounts.enums import TokenScope
+from maillon.accounts.services import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX
+
 MAX_FAILED_LOGINS = 5
 LOCKOUT_SECONDS = 15 * 60
 
@@ -87,3 +90,25 @@ class InvitationSignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: its name, scope and validity (bounds are checked by the service)."""
+
+    name = forms.CharField(
+        label=_("Nom"),
+        max_length=100,
+        help_text=_("L'outil ou la personne qui l'utilisera, par exemple « tableur du siège »."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Portée"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )
+    days = forms.IntegerField(
+        label=_("Validité (jours)"),
+        min_value=1,
+        max_value=TOKEN_DAYS_MAX,
+        initial=TOKEN_DAYS_DEFAULT,
+    )

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maillon.accounts.enums import Role
+from maillon.accounts.enums import Role, TokenScope
 
 
 class User(AbstractUser):
@@ -96,6 +96,14 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {scope}"
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def valid(self):
+        """Neither revoked nor expired."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class ApiToken(models.Model):
     """A bearer token for an integration, acting as its user. Only a hash is stored."""
 
@@ -108,9 +116,15 @@ class ApiToken(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     prefix = models.CharField(_("préfixe"), max_length=8, db_index=True)
     key_hash = models.CharField(_("empreinte"), max_length=64, unique=True)
+    scope = models.CharField(
+        _("portée"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"))
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("jeton d'API")
@@ -118,6 +132,12 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_valid(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -1,35 +1,92 @@
 """Writes on accounts: users, memberships, API tokens."""
 
+import datetime
 import functools
 import hashlib
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from maillon.accounts.enums import Role
+from maillon.accounts.enums import Role, TokenScope
 from maillon.accounts.models import ApiToken, Membership, User
+from maillon.journal.enums import JournalAction
+from maillon.journal.services import journal_created, journal_record
 
 
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+TOKEN_DAYS_DEFAULT = 90
+TOKEN_DAYS_MAX = 730
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the raw value is returned once and never stored."""
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    scope: TokenScope | str = TokenScope.READ,
+    days: int = TOKEN_DAYS_DEFAULT,
+    actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token valid `days` days; the raw value is returned once and never stored.
+    Read-only unless `scope` is `write`. `actor` (default: the user) is journalled."""
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Donnez un nom au jeton (par exemple l'outil qui l'utilise).")
+    elif len(name) > 100:
+        errors["name"] = _("Le nom du jeton ne peut pas dépasser 100 caractères.")
+    if scope not in TokenScope.values:
+        errors["scope"] = _("Portée inconnue : choisissez « read » ou « write ».")
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        errors["days"] = _("La durée de validité doit être comprise entre 1 et %(max)s jours.") % {
+            "max": TOKEN_DAYS_MAX
+        }
+    if errors:
+        raise ValidationError(errors)
     raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:8], key_hash=_hash(raw))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=raw[:8],
+        key_hash=_hash(raw),
+        scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    journal_created(
+        actor=actor or user, obj=token, fields=["name", "prefix", "scope", "expires_at"]
+    )
     return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (calls with it answer 401). Revoking twice changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        journal_record(
+            actor=actor,
+            action=JournalAction.DEACTIVATE,
+            obj=token,
+            changes={"revoked_at": [None, token.revoked_at]},
+        )
+    return token
 
 
 @functools.cache
 def _token_sql() -> str:
     columns = ", ".join(f"u.{f.column}" for f in User._meta.concrete_fields)
     return (
-        f"SELECT t.id, t.last_used_at, {columns} FROM {ApiToken._meta.db_table} t"  # noqa: S608
+        f"SELECT t.id, t.scope, t.last_used_at, {columns} FROM {ApiToken._meta.db_table} t"  # noqa: S608
         f" JOIN {User._meta.db_table} u ON u.id = t.user_id"
-        " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s"
+        " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
+        " AND u.is_active = %s"
     )
 
 
@@ -57,20 +114,23 @@ def _from_db(fields: tuple, values) -> list:
     return converted
 
 
-def api_token_authenticate(*, raw: str) -> User | None:
-    """The active user of a valid token, or None. Every API call asks it: one plain query (no
-    ORM compilation), and `last_used_at` written at most once a minute."""
+def api_token_authenticate(*, raw: str) -> tuple[User, str] | None:
+    """The active user of a valid (not revoked, not expired) token and the token's scope, or
+    None. Every API call asks it: one plain query (no ORM compilation), and `last_used_at`
+    written at most once a minute."""
+    now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(_token_sql(), [_hash(raw), True])
+        cursor.execute(
+            _token_sql(), [_hash(raw), connection.ops.adapt_datetimefield_value(now), True]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
     fields = tuple(User._meta.concrete_fields)
-    last_used_at, *values = _from_db((ApiToken._meta.get_field("last_used_at"), *fields), row[1:])
-    now = timezone.now()
+    last_used_at, *values = _from_db((ApiToken._meta.get_field("last_used_at"), *fields), row[2:])
     if last_used_at is None or (now - last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=row[0]).update(last_used_at=now)
-    return User.from_db(connection.alias, [f.attname for f in fields], values)
+    return User.from_db(connection.alias, [f.attname for f in fields], values), row[1]
 
 
 @transaction.atomic

@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from maillon.accounts import member_views, views
+from maillon.accounts import member_views, token_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("jetons/", token_views.token_list_view, name="token_list"),
+    path("jetons/<int:pk>/revoquer/", token_views.token_revoke_view, name="token_revoke"),
     path("structures/<int:pk>/membres/", member_views.member_list_view, name="member_list"),
     path(
         "habilitations/<int:pk>/desactiver/",

@@ -145,6 +145,22 @@ def _fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+IDEMPOTENCY_KEY_MAX = IdempotencyKey._meta.get_field("key").max_length
+
+
+def _check_key(key: str | None) -> None:
+    """Refuse a key longer than the column holds (before any write path stores it)."""
+    if key and len(key) > IDEMPOTENCY_KEY_MAX:
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    _("La clé d'idempotence dépasse %(max)s caractères.")
+                    % {"max": IDEMPOTENCY_KEY_MAX}
+                ]
+            }
+        )
+
+
 def _claim(*, user, key: str | None, kind: str, fingerprint: str) -> int | None:
     """Claim `key` for this create; return the id created by an earlier call with it, if any.
 
@@ -152,10 +168,7 @@ def _claim(*, user, key: str | None, kind: str, fingerprint: str) -> int | None:
     and then sees its committed row: two racing retries never both create."""
     if not key:
         return None
-    if len(key) > 100:
-        raise ValidationError(
-            {"idempotency_key": [_("La clé d'idempotence dépasse 100 caractères.")]}
-        )
+    _check_key(key)
     table = IdempotencyKey._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -301,6 +314,7 @@ def visit_record(
             "requests": [dict(vars(r)) for r in requests],  # asdict() without its deep copy
         }
     )
+    _check_key(idempotency_key)
     claim = {"user": agent, "key": idempotency_key, "kind": "visit", "fingerprint": fingerprint}
     errors = Errors()
     site = _writable_site(user=agent, site_id=site_id, errors=errors)

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
 from maillon.activity import bounds, selectors, services, taxonomy
+from maillon.api.schemas import MAX_ID, Id
 
 router = Router(tags=["activité"])
 
@@ -48,7 +49,7 @@ class RequestIn(BaseModel):
 
 
 class VisitIn(BaseModel):
-    site_id: int
+    site_id: Id
     occurred_at: datetime.datetime | None = None
     channel: str = "sur-site"
     age_band: str | None = None
@@ -116,7 +117,7 @@ class VisitPage(Schema):
 
 
 class OutreachIn(Schema):
-    site_id: int
+    site_id: Id
     day: datetime.date
     place: str
     partner: str | None = None
@@ -146,7 +147,7 @@ class OutreachPage(Schema):
 
 
 class WorkshopIn(Schema):
-    site_id: int
+    site_id: Id
     day: datetime.date
     theme: str
     title: str
@@ -181,7 +182,7 @@ class TermOut(Schema):
 
 
 class ActivityFilters(Schema):
-    site: int | None = None
+    site: Id | None = None
     start: datetime.date | None = Field(None, description="Premier jour inclus.")
     end: datetime.date | None = Field(None, description="Dernier jour inclus.")
     partner: str | None = Field(None, description="Code du partenaire.")
@@ -190,16 +191,33 @@ class ActivityFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
-def _unprocessable(error: DjangoValidationError, *, where: str = "body") -> NinjaValidationError:
-    """Django's {"requests.1.theme": [msg]} → ninja's 422 with `loc` as a path."""
+def _unprocessable(
+    error: DjangoValidationError, *, where: str = "body", sent: type[BaseModel] | None = None
+) -> NinjaValidationError:
+    """Django's {"requests.1.theme": [msg]} → ninja's 422 with `loc` as a path, named as the
+    client sent it: the service's `site` is the payload's `site_id` (fields of `sent`)."""
+    fields = sent.model_fields if sent is not None else {}
     details = []
     for path, messages in error.message_dict.items():
         loc: list = [where, "payload"] if where == "body" else [where]
-        loc.extend(int(part) if part.isdigit() else part for part in path.split("."))
+        parts = path.split(".")
+        if parts[0] not in fields and f"{parts[0]}_id" in fields:
+            parts[0] = f"{parts[0]}_id"
+        loc.extend(int(part) if part.isdigit() else part for part in parts)
         if path == "idempotency_key":
             loc = ["header", "Idempotency-Key"]
         details.extend({"loc": loc, "msg": message, "type": "value_error"} for message in messages)
     return NinjaValidationError(details)
+
+
+def _idempotency_key():
+    """The `Idempotency-Key` header of a create, its length declared in the document."""
+    return Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=services.IDEMPOTENCY_KEY_MAX,
+        description="Clé choisie par le client : un nouvel envoi avec la même clé ne crée rien.",
+    )
 
 
 def _encode_cursor(pk: int) -> str:
@@ -212,9 +230,10 @@ def _decode_cursor(cursor: str | None) -> int | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, value = raw.split(":", 1)
-        if kind != "id":
+        pk = int(value)
+        if kind != "id" or not 0 < pk <= MAX_ID:
             raise ValueError
-        return int(value)
+        return pk
     except (ValueError, UnicodeDecodeError) as exc:
         raise NinjaValidationError(
             [{"loc": ["query", "cursor"], "msg": "Curseur invalide.", "type": "value_error"}]
@@ -243,7 +262,7 @@ def _created(record, request, payload, idempotency_key: str | None):
     try:
         result = record(agent=request.auth, idempotency_key=idempotency_key, **payload.dict())
     except DjangoValidationError as error:
-        raise _unprocessable(error) from error
+        raise _unprocessable(error, sent=type(payload)) from error
     return Status(201 if result.created else 200, result.object)
 
 
@@ -270,9 +289,7 @@ def list_taxonomies(request):
 
 
 @router.post("/visits", response={200: VisitOut, 201: VisitOut})
-def create_visit(
-    request, payload: VisitIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
-):
+def create_visit(request, payload: VisitIn, idempotency_key: str | None = _idempotency_key()):
     """Record a visit with its requests."""
     try:
         result = services.visit_record(
@@ -288,7 +305,7 @@ def create_visit(
             idempotency_key=idempotency_key,
         )
     except DjangoValidationError as error:
-        raise _unprocessable(error) from error
+        raise _unprocessable(error, sent=type(payload)) from error
     return Status(201 if result.created else 200, VisitOut.of(result.object))
 
 
@@ -309,12 +326,12 @@ def list_visits(request, filters: Query[ActivityFilters]):
 
 
 @router.get("/visits/{visit_id}", response=VisitOut)
-def get_visit(request, visit_id: int):
+def get_visit(request, visit_id: Id):
     return VisitOut.of(selectors.visit_get(user=request.auth, pk=visit_id))
 
 
 @router.put("/visits/{visit_id}", response=VisitOut)
-def update_visit(request, visit_id: int, payload: VisitIn):
+def update_visit(request, visit_id: Id, payload: VisitIn):
     """Replace a visit: its author the same day, or a manager (correction)."""
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     if payload.site_id != visit.site_id:
@@ -340,14 +357,14 @@ def update_visit(request, visit_id: int, payload: VisitIn):
             duration_minutes=payload.duration_minutes,
         )
     except DjangoValidationError as error:
-        raise _unprocessable(error) from error
+        raise _unprocessable(error, sent=type(payload)) from error
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     return VisitOut.of(selectors.visit_get(user=request.auth, pk=visit_id))
 
 
 @router.delete("/visits/{visit_id}", response={204: None})
-def delete_visit(request, visit_id: int):
+def delete_visit(request, visit_id: Id):
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     try:
         services.visit_delete(actor=request.auth, visit=visit)
@@ -360,7 +377,7 @@ def delete_visit(request, visit_id: int):
 def create_outreach_act(
     request,
     payload: OutreachIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = _idempotency_key(),
 ):
     return _created(services.outreach_record, request, payload, idempotency_key)
 
@@ -371,7 +388,7 @@ def list_outreach_acts(request, filters: Query[ActivityFilters]):
 
 
 @router.get("/outreach-acts/{act_id}", response=OutreachOut)
-def get_outreach_act(request, act_id: int):
+def get_outreach_act(request, act_id: Id):
     return get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
 
 
@@ -379,7 +396,7 @@ def get_outreach_act(request, act_id: int):
 def create_workshop(
     request,
     payload: WorkshopIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = _idempotency_key(),
 ):
     return _created(services.workshop_record, request, payload, idempotency_key)
 
@@ -390,7 +407,7 @@ def list_workshops(request, filters: Query[ActivityFilters]):
 
 
 @router.get("/workshops/{workshop_id}", response=WorkshopOut)
-def get_workshop(request, workshop_id: int):
+def get_workshop(request, workshop_id: Id):
     return get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
 
 
@@ -405,14 +422,14 @@ def _deleted(delete, request, **objects):
 
 
 @router.delete("/outreach-acts/{act_id}", response={204: None})
-def delete_outreach_act(request, act_id: int):
+def delete_outreach_act(request, act_id: Id):
     """Delete an outreach act (agents and managers of its site); the rollups follow."""
     act = get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
     return _deleted(services.outreach_delete, request, act=act)
 
 
 @router.delete("/workshops/{workshop_id}", response={204: None})
-def delete_workshop(request, workshop_id: int):
+def delete_workshop(request, workshop_id: Id):
     """Delete a workshop (agents and managers of its site); the rollups follow."""
     workshop = get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
     return _deleted(services.workshop_delete, request, workshop=workshop)

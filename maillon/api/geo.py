@@ -1,5 +1,5 @@
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from maillon.api.schemas import CommuneOut
 from maillon.geo.selectors import commune_get, communes_for_postal_code, communes_search
@@ -10,17 +10,16 @@ router = Router(tags=["géographie"])
 class CommuneFilters(Schema):
     q: str | None = None
     postal_code: str | None = None
-    limit: int = 20
+    limit: int = Field(20, ge=1, le=100)
 
 
 @router.get("/communes", response=list[CommuneOut], auth=None)
 def list_communes(request, filters: Query[CommuneFilters]):
     """Communes by name (accent/case-insensitive) or by postal code."""
-    limit = max(1, min(filters.limit, 100))
     if filters.postal_code:
-        return communes_for_postal_code(postal_code=filters.postal_code)[:limit]
+        return communes_for_postal_code(postal_code=filters.postal_code)[: filters.limit]
     if filters.q:
-        return communes_search(text=filters.q, limit=limit)
+        return communes_search(text=filters.q, limit=filters.limit)
     return []
 
 

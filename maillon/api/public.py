@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from maillon.api.schemas import ErrorOut
+from maillon.api.schemas import ErrorOut, Id
 from maillon.config.env import parse_rate
 from maillon.directory.search import (
     MAX_RADIUS_KM,
@@ -29,6 +29,8 @@ from maillon.directory.selectors import public_site_get
 from maillon.network import hours
 from maillon.network.models import Partner
 from maillon.network.selectors import site_hours_status
+
+MAX_PAGE = 10_000
 
 
 def _rate() -> tuple[int, int] | None:
@@ -119,8 +121,8 @@ class PublicSearchFilters(Schema):
     radius_km: float | None = None
     open_at: datetime.datetime | None = None
     partner: str = ""
-    page: int = 1
-    page_size: int = 20
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Au-delà de la dernière : la dernière.")
+    page_size: int = Field(20, ge=1, le=100)
 
 
 def _site_out(site, *, hit: SiteHit | None = None, status=None) -> dict:
@@ -197,7 +199,7 @@ def search_sites(request, filters: Query[PublicSearchFilters]):
             filters=SearchFilters(partner=partner, open_now=filters.open_at is not None),
             at=at,
             page=filters.page,
-            page_size=max(1, min(filters.page_size, 100)),
+            page_size=filters.page_size,
         )
     except SearchInputError as exc:
         raise HttpError(400, str(exc)) from exc
@@ -213,7 +215,7 @@ def search_sites(request, filters: Query[PublicSearchFilters]):
 
 @router.get("/sites/{site_id}", response={200: PublicSiteOut, 404: ErrorOut, 429: ErrorOut})
 @rate_limited
-def get_public_site(request, site_id: int):
+def get_public_site(request, site_id: Id):
     """One public site, with its opening status now."""
     site = public_site_get(pk=site_id)
     return _site_out(site, status=site_hours_status(site, at=timezone.now()))

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillon.api.reports import _invalid as query_error
+from maillon.api.schemas import Id
 from maillon.reports.monthly import monthly_report
 from maillon.reports.partner import PartnerReportUnavailable, partner_report
 from maillon.reports.periods import Period
@@ -32,7 +33,7 @@ class PartnerReportQuery(Schema):
 
 
 class MonthlyReportQuery(Schema):
-    site: int = Field(..., description="Identifiant Maillon du point d'accueil.")
+    site: Id = Field(..., description="Identifiant Maillon du point d'accueil.")
     period: str = Field(..., description=PERIOD_HELP + " Habituellement un mois.")
 
 

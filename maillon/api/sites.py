@@ -1,7 +1,8 @@
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from maillon.api.schemas import SiteOut
+from maillon.api.pagination import BoundedLimitOffset
+from maillon.api.schemas import Id, SiteOut
 from maillon.network.selectors import site_get, site_list
 
 router = Router(tags=["points d'accueil"])
@@ -13,12 +14,12 @@ class SiteFilters(Schema):
 
 
 @router.get("/sites", response=list[SiteOut])
-@paginate
+@paginate(BoundedLimitOffset)
 def list_sites(request, filters: Query[SiteFilters]):
     """The sites the caller may see (membership-scoped)."""
     return site_list(user=request.auth, text=filters.q, department=filters.department)
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
-def get_site(request, site_id: int):
+def get_site(request, site_id: Id):
     return site_get(user=request.auth, pk=site_id)

@@ -1,20 +1,21 @@
-from ninja import NinjaAPI
-
-from maillon.api import activity, geo, public, report_documents, reports, sites
+from maillon.api import activity, errors, geo, public, report_documents, reports, sites
 from maillon.api.auth import SessionAuth, TokenAuth
 
-api = NinjaAPI(
+api = errors.MaillonAPI(
     title="Maillon API",
     version="1",
     description=(
         "API of Maillon: official geography, sites, activity. Authenticate with the web session "
-        "or with `Authorization: Bearer <token>` (tokens: `maillon token create`)."
+        "or with `Authorization: Bearer <token>` (tokens: the « Jetons d'API » page or "
+        "`maillon token create`; a read-only token answers 403 to every write). Every error is "
+        'JSON: `{"detail": "…"}` in French (422: the list of invalid fields).'
     ),
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
     urls_namespace="api",
 )
+errors.install(api)
 api.add_router("/v1/geo", geo.router)
 api.add_router("/v1/public", public.router)
 api.add_router("/v1", sites.router)
@@ -24,11 +25,13 @@ api.add_router("/v1/reports", report_documents.router)
 
 
 def _exempt_from_login_middleware(patterns) -> None:
-    """The API authenticates by itself (401 in JSON), never with a redirect to the login page."""
+    """The API authenticates by itself (401 in JSON), never with a redirect to the login page.
+    The OpenAPI document is public (it describes the API, no data); its browsable page
+    (`/api/docs`, Swagger UI) stays behind the login like every page."""
     for pattern in patterns:
         if hasattr(pattern, "url_patterns"):
             _exempt_from_login_middleware(pattern.url_patterns)
-        elif hasattr(pattern, "callback"):
+        elif hasattr(pattern, "callback") and pattern.name != "openapi-view":
             pattern.callback.login_required = False
 
 

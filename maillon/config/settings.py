@@ -51,11 +51,16 @@ INSTALLED_APPS = [
     "maillon.reports",
     "maillon.directory",
     "maillon.api",
+    "ninja",  # Swagger UI's files for /api/docs, served from here (no CDN)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # a NUL byte in the address or a form field: 400 before anything reads it
+    "maillon.core.middleware.NulByteMiddleware",
+    # every error under /api/ answered in JSON
+    "maillon.api.errors.ApiErrorMiddleware",
     # token-authenticated API calls skip the session's middleware below (see its module)
     "maillon.api.middleware.TokenApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

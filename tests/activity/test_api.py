@@ -30,7 +30,7 @@ VISIT = {
 
 
 def bearer(user) -> dict:
-    _token, raw = api_token_create(user=user, name="test")
+    _token, raw = api_token_create(user=user, name="test", scope="write")
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -241,7 +241,7 @@ def test_permission_matrix(client, actor):
     )
     assert created.status_code == create
     if create == 422:
-        assert created.json()["detail"][0]["loc"] == ["body", "payload", "site"]
+        assert created.json()["detail"][0]["loc"] == ["body", "payload", "site_id"]
     changed = client.put(
         f"/api/v1/visits/{visit.pk}",
         visit_payload(site, channel="telephone"),

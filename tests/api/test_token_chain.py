@@ -13,7 +13,7 @@ VISIT = {"channel": "sur-site", "requests": [{"partner": "caf", "theme": "famill
 
 
 def bearer(user) -> dict:
-    _token, raw = api_token_create(user=user, name="test")
+    _token, raw = api_token_create(user=user, name="test", scope="write")
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -45,7 +45,7 @@ def test_a_token_call_still_checks_the_host(client):
 def test_a_bad_token_answers_401_in_json_and_in_french(client):
     response = client.get("/api/v1/visits", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert "Authentification requise" in response.json()["detail"]
     site = SiteFactory()
     refused = client.post(
         "/api/v1/visits",

@@ -10,7 +10,7 @@ from django.db import connection
 from rich.console import Console
 from rich.table import Table
 
-from maillon.accounts.enums import Role
+from maillon.accounts.enums import Role, TokenScope
 from maillon.accounts.services import api_token_create, user_create_with_membership
 from maillon.activity import bench, taxonomy
 from maillon.activity.models import IdempotencyKey, Visit
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 role=Role.AGENT,
                 site=site,
             )
-            _token, raw = api_token_create(user=user, name="banc")
+            _token, raw = api_token_create(user=user, name="banc", scope=TokenScope.WRITE)
             agents.append((raw, site.pk, user.pk))
         port = bench.free_port()
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")

@@ -1,0 +1,24 @@
+"""In a real browser: the API's documentation page works under the site's CSP, from local
+files only, after login."""
+
+import pytest
+
+from tests.browser import log_in
+from tests.factories import SiteFactory, agent_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_swagger_ui_renders_after_login_without_csp_violation_or_outside_request(page, live_server):
+    user = agent_of(SiteFactory())
+    problems, outside = [], []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    log_in(page, user.username, start="/api/docs", landing=r"/api/docs$")
+    page.get_by_text("/api/v1/visits", exact=True).first.wait_for()
+    assert page.locator(".opblock").count() > 10
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+    assert outside == []
