@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
-from maillon.accounts.forms import ThrottledAuthenticationForm
+from maillon.accounts.forms import LoginForm
 from maillon.accounts.models import Membership
 from maillon.accounts.perms import organisations_visible_to, sites_visible_to
 
@@ -11,7 +11,7 @@ from maillon.accounts.perms import organisations_visible_to, sites_visible_to
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

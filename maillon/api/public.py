@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillon.api.schemas import ErrorOut
+from maillon.core.http import client_address
 from maillon.directory.search import (
     MAX_RADIUS_KM,
     SearchFilters,
@@ -42,13 +43,6 @@ def _rate() -> tuple[int, int] | None:
     return int(count), PERIODS[period]
 
 
-def _client(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "MAILLON_BEHIND_PROXY", False):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def rate_limited(view):
     """A fixed window per client address, counted in Django's cache (locmem, or Redis with
     REDIS_URL, shared by every web process); over the limit: 429 with Retry-After."""
@@ -60,7 +54,7 @@ def rate_limited(view):
             limit, seconds = rate
             now = time.time()
             window = int(now // seconds)
-            key = f"directory:api-rate:{_client(request)}:{seconds}:{window}"
+            key = f"directory:api-rate:{client_address(request)}:{seconds}:{window}"
             cache.add(key, 0, seconds + 1)
             try:
                 count = cache.incr(key)
