@@ -86,6 +86,12 @@ def invitation_accept_view(request, token: str):
     existing = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
     form = None
     if request.user.is_authenticated:
+        try:
+            invitations.invitation_check_addressee(invitation=invitation, user=request.user)
+        except invitations.InvitationError as error:
+            return render(
+                request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=403
+            )
         if request.method == "POST":
             return _accept(request, token, request.user)
     elif existing is None:
