@@ -280,9 +280,37 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
+class ConfirmationRequired(Exception):
+    """The change needs the actor's explicit confirmation (withdrawing his own role)."""
+
+
 @transaction.atomic
-def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
-    """Withdraw a role. The membership is kept (inactive) so history stays attributed."""
+def membership_deactivate(
+    *, actor: User, membership: Membership, confirmed: bool = False
+) -> Membership:
+    """Withdraw a role. The membership is kept (inactive) so history stays attributed.
+
+    Withdrawing one's own role needs `confirmed`; the last active manager of an organisation
+    is never withdrawn (ValidationError): invite another manager first."""
+    if not membership.is_active:
+        return membership
+    if membership.role == Role.ORGANISATION_MANAGER and membership.organisation_id:
+        managers = list(
+            Membership.objects.active()
+            .select_for_update()  # two managers withdrawing each other: one waits
+            .filter(organisation_id=membership.organisation_id, role=Role.ORGANISATION_MANAGER)
+            .values_list("pk", flat=True)
+        )
+        if managers == [membership.pk]:
+            raise ValidationError(
+                _(
+                    "%(user)s est le dernier responsable de la structure : invitez d'abord un "
+                    "autre responsable, puis désactivez cette habilitation."
+                )
+                % {"user": membership.user}
+            )
+    if membership.user_id == actor.pk and not confirmed:
+        raise ConfirmationRequired
     if membership.is_active:
         membership.is_active = False
         membership.save(update_fields=["is_active"])

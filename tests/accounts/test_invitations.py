@@ -187,3 +187,37 @@ def test_an_invitation_is_accepted_only_by_the_invited_address(
     assert "destinée à une autre adresse" in text(response)
     assert not Membership.objects.filter(user=world.stranger).exists()
     assert Invitation.objects.get().accepted_at is None
+
+
+def _deactivate(client, membership, **data):
+    return client.post(reverse("accounts:membership_deactivate", args=[membership.pk]), data)
+
+
+def test_the_last_manager_of_an_organisation_cannot_be_deactivated(client, world):
+    """Issue 12: a manager deactivated his own and only manager membership in one click."""
+    own = Membership.objects.get(user=world.manager_a)
+    client.force_login(world.manager_a)
+    for confirmed in ({}, {"confirm": "1"}):
+        url = reverse("accounts:membership_deactivate", args=[own.pk])
+        refused = text(client.post(url, confirmed, follow=True))
+        assert "est le dernier responsable de la structure" in refused
+        own.refresh_from_db()
+        assert own.is_active
+    client.force_login(world.head)  # nor by the network head
+    _deactivate(client, own, confirm="1")
+    own.refresh_from_db()
+    assert own.is_active
+
+
+def test_a_manager_leaves_after_confirming_when_another_remains(client, world):
+    from tests.factories import manager_of
+
+    manager_of(world.org_a)
+    own = Membership.objects.get(user=world.manager_a)
+    client.force_login(world.manager_a)
+    assert _deactivate(client, own).status_code == 200
+    own.refresh_from_db()
+    assert own.is_active
+    assert _deactivate(client, own, confirm="1").status_code == 302
+    own.refresh_from_db()
+    assert not own.is_active
