@@ -211,6 +211,8 @@ LOGGING = {
         # WeasyPrint logs every rendering step at INFO
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs each login check at INFO; failures and locks are WARNING
+        "axes": {"level": "WARNING"},
     },
 }
 
