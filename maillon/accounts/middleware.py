@@ -6,6 +6,12 @@ REFRESH_SECONDS = 5 * 60
 _REFRESHED = "_maillon_refreshed"
 
 
+def session_stamp_on_login(sender, request, user, **kwargs) -> None:
+    """A new login's session is saved anyway: stamp it, so the next request writes nothing."""
+    if getattr(request, "session", None) is not None:
+        request.session[_REFRESHED] = int(time.time())
+
+
 class SessionIdleMiddleware:
     """Sessions end after `SESSION_COOKIE_AGE` (`MAILLON_SESSION_IDLE_HOURS`) without activity.
 

@@ -24,7 +24,7 @@ def _memberships(user) -> QuerySet[Membership]:
 
 
 def is_network_admin(user) -> bool:
-    """Memoised on the user object: the admin asks it once per model and permission."""
+    """Memoised on the user object: navigation and pages ask it several times a request."""
     if not (user.is_authenticated and user.is_active):
         return False
     cached = getattr(user, "_maillon_is_network_admin", None)
