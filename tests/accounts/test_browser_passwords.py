@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from tests.browser import LOGIN, log_in
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, SiteFactory, agent_of
@@ -24,8 +25,8 @@ def _shot(page, name: str) -> None:
 def _type_login(page, username: str, password: str) -> None:
     page.get_by_label("Identifiant").fill(username)
     page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_ten_wrong_passwords_lock_the_login_with_a_french_message(page):
@@ -34,10 +35,9 @@ def test_ten_wrong_passwords_lock_the_login_with_a_french_message(page):
     for _ in range(10):
         _type_login(page, user.username, "mauvais-passe")
     _type_login(page, user.username, DEFAULT_PASSWORD)  # even the right one, now
-    alert = page.get_by_role("alert").inner_text()
-    assert "Trop de tentatives de connexion échouées" in alert
+    expect(page.get_by_role("alert")).to_contain_text("Trop de tentatives de connexion échouées")
     assert LOGIN in page.url
-    assert page.get_by_role("link", name="Mot de passe oublié ?").is_visible()
+    expect(page.get_by_role("link", name="Mot de passe oublié ?")).to_be_visible()
     _shot(page, "login-locked")
 
 
@@ -55,7 +55,7 @@ def test_an_agent_changes_his_password(page):
     page.get_by_role("button", name=re.compile("Se déconnecter")).click()
     page.goto(LOGIN)
     _type_login(page, user.username, "Nouveau-Passe-2026")
-    page.wait_for_url(re.compile(r"/compte/$"))
+    assert re.search(r"/compte/$", page.url)
 
 
 @pytest.mark.parametrize("who", ["superuser", "network-admin", "agent"])
