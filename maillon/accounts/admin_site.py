@@ -1,12 +1,19 @@
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 
-from maillon.accounts.perms import is_network_admin
+
+def is_installation_admin(user) -> bool:
+    """An active superuser: the only user Django's admin lets in."""
+    return bool(user.is_active and user.is_superuser)
 
 
-def restrict_admin_to_network_admins(site: AdminSite) -> None:
-    """Django's admin is the network head's tool: only network admins (and superusers) enter."""
-    site.site_header = _("Maillon — administration du réseau")
+def restrict_admin_to_superusers(site: AdminSite) -> None:
+    """Django's admin is the installation administrator's tool: only active superusers enter.
+
+    It edits every network at once and the accounts themselves (superuser flag, passwords,
+    memberships), so a network admin is sent to the app's own pages (/reseau/…), which fetch
+    through the access layer; nothing in the admin is scoped per network."""
+    site.site_header = _("Maillon — administration de l'installation")
     site.site_title = _("Maillon")
     site.index_title = _("Données de référence")
-    site.has_permission = lambda request: is_network_admin(request.user)  # type: ignore[method-assign]
+    site.has_permission = lambda request: is_installation_admin(request.user)  # type: ignore[method-assign]

@@ -1,44 +1,19 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.enums import TokenScope
 from maillon.accounts.services import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT_SECONDS = 15 * 60
 
-
-def _throttle_key(username: str, address: str) -> str:
-    return f"login-failures:{(username or '').lower()}:{address}"
-
-
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Login form that refuses further attempts after repeated failures (per user and address)."""
+class LoginForm(AuthenticationForm):
+    """Django's login form with a French message; failures are throttled by django-axes
+    (`accounts.throttle`)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Identifiant ou mot de passe incorrect."),
-        "throttled": _(
-            "Trop de tentatives de connexion échouées. Réessayez dans quelques minutes."
-        ),
     }
-
-    def clean(self):
-        username = self.cleaned_data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        key = _throttle_key(username, address)
-        if cache.get(key, 0) >= MAX_FAILED_LOGINS:
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, LOCKOUT_SECONDS)
-            raise
 
 
 class InvitationForm(forms.Form):

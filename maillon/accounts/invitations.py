@@ -105,6 +105,18 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+def invitation_check_addressee(*, invitation: Invitation, user: User) -> None:
+    """InvitationError unless `user`'s e-mail is the invited address."""
+    if (user.email or "").strip().lower() != invitation.email.strip().lower():
+        raise InvitationError(
+            _(
+                "Cette invitation est destinée à une autre adresse électronique que celle de "
+                "votre compte. Déconnectez-vous, puis ouvrez le lien avec le compte de la "
+                "personne invitée (ou créez-le)."
+            )
+        )
+
+
 def desk_url(site: Site | None) -> str:
     """The desk page (activity app) opened on `site`: `/activite/guichet/?site=<pk>`."""
     try:
@@ -198,8 +210,11 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
-    """Use the link for `user` (logged in, or just created): one membership, once."""
+    """Use the link for `user` (logged in, or just created): one membership, once, and only
+    if the account's e-mail is the invited address (a link forwarded or leaked to someone
+    else gives him nothing)."""
     invitation = invitation_from_token(token)
+    invitation_check_addressee(invitation=invitation, user=user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationError(_("Cette invitation a déjà été utilisée."))
@@ -265,9 +280,37 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
+class ConfirmationRequired(Exception):
+    """The change needs the actor's explicit confirmation (withdrawing his own role)."""
+
+
 @transaction.atomic
-def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
-    """Withdraw a role. The membership is kept (inactive) so history stays attributed."""
+def membership_deactivate(
+    *, actor: User, membership: Membership, confirmed: bool = False
+) -> Membership:
+    """Withdraw a role. The membership is kept (inactive) so history stays attributed.
+
+    Withdrawing one's own role needs `confirmed`; the last active manager of an organisation
+    is never withdrawn (ValidationError): invite another manager first."""
+    if not membership.is_active:
+        return membership
+    if membership.role == Role.ORGANISATION_MANAGER and membership.organisation_id:
+        managers = list(
+            Membership.objects.active()
+            .select_for_update()  # two managers withdrawing each other: one waits
+            .filter(organisation_id=membership.organisation_id, role=Role.ORGANISATION_MANAGER)
+            .values_list("pk", flat=True)
+        )
+        if managers == [membership.pk]:
+            raise ValidationError(
+                _(
+                    "%(user)s est le dernier responsable de la structure : invitez d'abord un "
+                    "autre responsable, puis désactivez cette habilitation."
+                )
+                % {"user": membership.user}
+            )
+    if membership.user_id == actor.pk and not confirmed:
+        raise ConfirmationRequired
     if membership.is_active:
         membership.is_active = False
         membership.save(update_fields=["is_active"])

@@ -57,11 +57,24 @@ def member_list_view(request, pk: int):
 @require_POST
 def membership_deactivate_view(request, pk: int):
     membership = invitations.membership_get_managed(user=request.user, pk=pk)
-    invitations.membership_deactivate(actor=request.user, membership=membership)
-    messages.success(
-        request, _("L'habilitation de %(user)s a été désactivée.") % {"user": membership.user}
-    )
     organisation_id = membership.organisation_id or membership.site.organisation_id
+    try:
+        invitations.membership_deactivate(
+            actor=request.user, membership=membership, confirmed=bool(request.POST.get("confirm"))
+        )
+    except invitations.ConfirmationRequired:
+        return render(
+            request,
+            "accounts/membership_deactivate_confirm.html",
+            {"membership": membership, "organisation_id": organisation_id},
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("L'habilitation de %(user)s a été désactivée.") % {"user": membership.user}
+        )
     return redirect("accounts:member_list", pk=organisation_id)
 
 
@@ -86,6 +99,12 @@ def invitation_accept_view(request, token: str):
     existing = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
     form = None
     if request.user.is_authenticated:
+        try:
+            invitations.invitation_check_addressee(invitation=invitation, user=request.user)
+        except invitations.InvitationError as error:
+            return render(
+                request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=403
+            )
         if request.method == "POST":
             return _accept(request, token, request.user)
     elif existing is None:

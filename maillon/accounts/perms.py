@@ -4,7 +4,7 @@
 - an organisation manager: his organisations and their sites;
 - an agent: the sites he is attached to (or every site of the organisation he is attached to);
 - a partner viewer: no site record, only aggregates for his agreements (reports);
-- a superuser: everything (installation administrator).
+- a superuser: everything (installation administrator), shared partners included.
 """
 
 import functools
@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership
-from maillon.network.models import Network, NetworkMembership, Organisation, Site
+from maillon.network.models import Network, NetworkMembership, Organisation, Partner, Site
 
 
 def _memberships(user) -> QuerySet[Membership]:
@@ -24,7 +24,7 @@ def _memberships(user) -> QuerySet[Membership]:
 
 
 def is_network_admin(user) -> bool:
-    """Memoised on the user object: the admin asks it once per model and permission."""
+    """Memoised on the user object: navigation and pages ask it several times a request."""
     if not (user.is_authenticated and user.is_active):
         return False
     cached = getattr(user, "_maillon_is_network_admin", None)
@@ -32,6 +32,25 @@ def is_network_admin(user) -> bool:
         cached = user.is_superuser or _memberships(user).with_role(Role.NETWORK_ADMIN).exists()
         user._maillon_is_network_admin = cached
     return cached
+
+
+def networks_administered_by(user) -> QuerySet[Network]:
+    if not user.is_authenticated or not user.is_active:
+        return Network.objects.none()
+    if user.is_superuser:
+        return Network.objects.all()
+    admin_of = _memberships(user).with_role(Role.NETWORK_ADMIN).values("network_id")
+    return Network.objects.filter(pk__in=admin_of)
+
+
+def partners_editable_by(user) -> QuerySet[Partner]:
+    """A shared partner (no owner: the national operators, CAF…) is edited by a superuser only;
+    a network's own partners by its admins too. Every network admin reads them all."""
+    if not user.is_authenticated or not user.is_active:
+        return Partner.objects.none()
+    if user.is_superuser:
+        return Partner.objects.all()
+    return Partner.objects.filter(owner__in=networks_administered_by(user))
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:

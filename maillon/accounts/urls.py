@@ -10,6 +10,23 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("jetons/", token_views.token_list_view, name="token_list"),
     path("jetons/<int:pk>/revoquer/", token_views.token_revoke_view, name="token_revoke"),
+    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oublie/envoye/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("structures/<int:pk>/membres/", member_views.member_list_view, name="member_list"),
     path(
         "habilitations/<int:pk>/desactiver/",

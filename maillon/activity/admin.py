@@ -1,4 +1,5 @@
-"""The network head edits the activity taxonomies here (journalled like other reference data).
+"""The installation administrator (a superuser) edits the activity taxonomies here, journalled
+like other reference data: they are shared by every network, whose figures are compared on them.
 
 Visits, requests and rollups are not in the admin: they are written by the desk services only.
 The desk reads the taxonomies through a one-minute in-process cache (`taxonomy.py`).
@@ -6,7 +7,6 @@ The desk reads the taxonomies through a one-minute in-process cache (`taxonomy.p
 
 from django.contrib import admin
 
-from maillon.accounts.perms import is_network_admin
 from maillon.activity.models import AgeBand, Channel, HelpKind, Outcome, OutreachPlace, Theme
 from maillon.journal.admin import JournalledAdminMixin
 
@@ -16,19 +16,6 @@ class TaxonomyAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_editable = ["shortcut", "position", "valid_from", "valid_until"]
     search_fields = ["label", "code"]
     ordering = ["position", "label"]
-
-    # The network head's tool: the same rule as the reference-data apps (accounts.backends).
-    def has_module_permission(self, request) -> bool:
-        return is_network_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_network_admin(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return is_network_admin(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return is_network_admin(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         """A value used by past activity is closed with `valid_until`, never deleted."""

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 
 from maillon.api.schemas import ErrorOut, Id
 from maillon.config.env import parse_rate
+from maillon.core.http import client_address
 from maillon.directory.search import (
     MAX_RADIUS_KM,
     SearchFilters,
@@ -38,13 +39,6 @@ def _rate() -> tuple[int, int] | None:
     return parse_rate(settings.MAILLON_PUBLIC_API_RATE)
 
 
-def _client(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "MAILLON_BEHIND_PROXY", False):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def rate_limited(view):
     """A fixed window per client address, counted in Django's cache (locmem, or Redis with
     REDIS_URL, shared by every web process); over the limit: 429 with Retry-After."""
@@ -56,7 +50,7 @@ def rate_limited(view):
             limit, seconds = rate
             now = time.time()
             window = int(now // seconds)
-            key = f"directory:api-rate:{_client(request)}:{seconds}:{window}"
+            key = f"directory:api-rate:{client_address(request)}:{seconds}:{window}"
             cache.add(key, 0, seconds + 1)
             try:
                 count = cache.incr(key)

@@ -5,6 +5,7 @@
 `maillon demo` works on a fresh machine with nothing configured.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "maillon.directory",
     "maillon.api",
     "ninja",  # Swagger UI's files for /api/docs, served from here (no CDN)
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maillon.core.middleware.ContentSecurityPolicyMiddleware",
+    "maillon.accounts.middleware.SessionIdleMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "maillon.config.urls"
@@ -121,9 +125,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # first: refuses a locked-out login before any password is checked
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "maillon.accounts.backends.NetworkAdminBackend",
 ]
+# Login throttling by django-axes, counted in the database (shared by every web worker), by
+# client address and by account, app and admin logins alike: maillon/accounts/throttle.py.
+AXES_FAILURE_LIMIT = env_int("MAILLON_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("MAILLON_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = "maillon.accounts.throttle.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "maillon.core.http.client_address"  # MAILLON_BEHIND_PROXY-aware
+AXES_LOCKOUT_CALLABLE = "maillon.accounts.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# a failure during the lock does not extend it: it lifts after AXES_COOLOFF_TIME, whatever
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sessions end after this many hours without a request (refreshed at most every 5 minutes by
+# accounts.middleware.SessionIdleMiddleware, not on every request).
+SESSION_COOKIE_AGE = env_int("MAILLON_SESSION_IDLE_HOURS", 8) * 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "directory:home"
@@ -205,6 +223,8 @@ LOGGING = {
         # WeasyPrint logs every rendering step at INFO
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs each login check at INFO; failures and locks are WARNING
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from maillon.accounts.admin_site import restrict_admin_to_network_admins
+from maillon.accounts.admin_site import restrict_admin_to_superusers
 from maillon.api.urls import api_urls
 
-restrict_admin_to_network_admins(admin.site)
+restrict_admin_to_superusers(admin.site)
 
 urlpatterns = [
     # first: the desk's API calls are the busiest requests, resolved without trying every page

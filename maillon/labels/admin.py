@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from maillon.journal.admin import JournalledAdminMixin
 from maillon.labels.models import (
     Audit,
     AuditResult,
@@ -15,24 +16,24 @@ from maillon.labels.models import (
 
 
 @admin.register(LabelProgramme)
-class LabelProgrammeAdmin(admin.ModelAdmin):
+class LabelProgrammeAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "started_on"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["title", "programme", "check_kind", "valid_from", "valid_until", "position"]
     list_filter = ["programme", "check_kind"]
 
 
 @admin.register(Wave)
-class WaveAdmin(admin.ModelAdmin):
+class WaveAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "date", "effective_date"]
     list_filter = ["programme"]
 
 
 @admin.register(LabelDecision)
-class LabelDecisionAdmin(admin.ModelAdmin):
+class LabelDecisionAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["site", "programme", "outcome", "effective_date", "precision", "wave", "source"]
     list_filter = ["programme", "outcome", "precision", "wave"]
     search_fields = ["site__name", "source"]
@@ -46,7 +47,7 @@ class AuditResultInline(admin.TabularInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(admin.ModelAdmin):
+class LabelApplicationAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["site", "programme", "kind", "status", "submitted_on"]
     list_filter = ["programme", "kind", "status"]
     raw_id_fields = ["site"]
@@ -54,14 +55,14 @@ class LabelApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["application", "auditor", "date"]
     inlines = [AuditResultInline]
     raw_id_fields = ["application"]
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["organisation", "standard", "granted_on", "precision", "valid_until"]
     list_filter = ["standard"]
 
@@ -73,6 +74,6 @@ class PublicationEntryInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["title", "network", "published_on", "labelled_on", "declared_total"]
     inlines = [PublicationEntryInline]

@@ -355,12 +355,24 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
         formfield_callback = https_urls
-        fields = ["name", "short_name", "code", "kind", "valid_from", "valid_until", "website"]
+        fields = [
+            *("name", "short_name", "code", "kind", "valid_from", "valid_until", "website"),
+            "owner",
+        ]
         widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        from maillon.accounts.perms import networks_administered_by
+
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = PartnerKind.choices
+        owner = self.fields["owner"]
+        owner.queryset = networks_administered_by(user).order_by("name")
+        if not user.is_superuser:  # only a superuser makes or keeps a partner shared
+            owner.required = True
+            owner.empty_label = None
+        else:
+            owner.empty_label = _("aucun : partagé par tous les réseaux")
 
     def clean(self):
         data = super().clean()

@@ -305,6 +305,18 @@ class Partner(models.Model):
     valid_from = models.DateField(_("valable du"), null=True, blank=True)
     valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
     website = models.URLField(_("site web"), blank=True)
+    # Empty: shared by every network (the national operators, CAF…), edited by a superuser only.
+    owner = models.ForeignKey(
+        "Network",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_partners",
+        verbose_name=_("réseau propriétaire"),
+        help_text=_(
+            "Vide : partenaire partagé par tous les réseaux (modifiable par un superutilisateur)."
+        ),
+    )
 
     objects = PartnerQuerySet.as_manager()
 

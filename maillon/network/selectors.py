@@ -163,4 +163,8 @@ def site_agreements(*, site: Site) -> QuerySet[Agreement]:
 
 
 def partner_list() -> QuerySet[Partner]:
-    return Partner.objects.annotate(agreement_count=Count("agreements")).order_by("kind", "name")
+    return (
+        Partner.objects.select_related("owner")
+        .annotate(agreement_count=Count("agreements"))
+        .order_by("kind", "name")
+    )

@@ -40,7 +40,10 @@ SITE_FIELDS = (
     "is_public",
 )
 STOP_FIELDS = ("commune", "place", "latitude", "longitude", "schedule")
-PARTNER_FIELDS = ("code", "name", "short_name", "kind", "valid_from", "valid_until", "website")
+PARTNER_FIELDS = (
+    *("code", "name", "short_name", "kind", "valid_from", "valid_until", "website"),
+    "owner",
+)
 AGREEMENT_FIELDS = ("partner", "site", "organisation", "start_date", "end_date", "scope")
 
 
@@ -208,7 +211,8 @@ def stop_delete(*, actor, stop: Stop) -> None:
 
 @transaction.atomic
 def partner_save(*, actor, partner: Partner | None, data: dict[str, Any]) -> Partner:
-    """Create (partner=None) or update a partner; network head only (checked by the caller)."""
+    """Create (partner=None) or update a partner. The caller fetched it through
+    `partners_editable_by` and offered as owner only the networks the actor administers."""
     creating = partner is None
     partner = partner or Partner()
     before = {} if creating else snapshot(Partner.objects.get(pk=partner.pk), PARTNER_FIELDS)

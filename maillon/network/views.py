@@ -16,7 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillon.accounts.perms import is_network_admin, organisations_managed_by
+from maillon.accounts.perms import (
+    is_network_admin,
+    organisations_managed_by,
+    partners_editable_by,
+)
 from maillon.geo.models import Department
 from maillon.geo.selectors import communes_for_postal_code
 from maillon.journal.selectors import (
@@ -36,7 +40,6 @@ from maillon.network.forms import (
     add_service_errors,
 )
 from maillon.network.hours_editor import editor_from_osm, weekly_total
-from maillon.network.models import Partner
 from maillon.network.selectors import (
     agreement_get_managed,
     organisation_get,
@@ -401,17 +404,21 @@ def _require_network_admin(request: HttpRequest) -> None:
 
 def partner_list_view(request):
     _require_network_admin(request)
-    return render(request, "network/partner_list.html", {"partners": partner_list()})
+    editable = set(partners_editable_by(request.user).values_list("pk", flat=True))
+    return render(
+        request, "network/partner_list.html", {"partners": partner_list(), "editable": editable}
+    )
 
 
 def partner_edit_view(request, pk: int | None = None) -> HttpResponse:
     _require_network_admin(request)
     partner = None
     if pk is not None:
-        partner = Partner.objects.filter(pk=pk).first()
+        # a shared partner, or another network's, answers like a missing one
+        partner = partners_editable_by(request.user).filter(pk=pk).first()
         if partner is None:
             raise Http404
-    form = PartnerForm(request.POST or None, instance=partner)
+    form = PartnerForm(request.POST or None, instance=partner, user=request.user)
 
     def save(data: dict) -> None:
         services.partner_save(actor=request.user, partner=partner, data=data)

@@ -1,6 +1,7 @@
 """Memberships changed in Django's admin are journalled and can only be deactivated."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from maillon.accounts.enums import Role
 from maillon.journal.models import JournalEntry
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_deactivation_of_a_membership_is_journalled(client):
-    admin_user = MembershipFactory(network_admin=True).user
+    admin_user = get_user_model().objects.create_superuser("racine", "r@example.org")
     membership = MembershipFactory(role=Role.AGENT, site=SiteFactory())
     client.force_login(admin_user)
     url = f"/admin/accounts/membership/{membership.pk}/change/"
@@ -27,7 +28,7 @@ def test_admin_deactivation_of_a_membership_is_journalled(client):
 
 
 def test_memberships_and_users_cannot_be_deleted_in_the_admin(client):
-    client.force_login(MembershipFactory(network_admin=True).user)
+    client.force_login(get_user_model().objects.create_superuser("racine", "r@example.org"))
     membership = MembershipFactory(role=Role.AGENT, site=SiteFactory())
     delete_membership = f"/admin/accounts/membership/{membership.pk}/delete/"
     assert client.get(delete_membership).status_code == 403

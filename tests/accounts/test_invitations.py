@@ -89,8 +89,10 @@ def test_newcomer_accepts_and_lands_on_the_desk(client, world, django_capture_on
 
 def test_logged_in_user_accepts_with_one_click(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invite(client, world, email=world.stranger.email or "stranger@example.org")
+        invite(client, world, email="stranger@example.org")
     link = link_from_mail()
+    world.stranger.email = "Stranger@example.org"  # the invited address, in any case
+    world.stranger.save()
     client.force_login(world.stranger)
     response = client.post(link)
     assert response.status_code == 302
@@ -166,3 +168,56 @@ def test_invited_twice_is_refused(client, world):
     response = invite(client, world)
     assert "déjà en attente" in text(response)
     assert Invitation.objects.count() == 1
+
+
+def test_an_invitation_is_accepted_only_by_the_invited_address(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Issue 12: another logged-in user accepted an invitation meant for someone else."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, world, email="camille@example.org")
+    link = link_from_mail()
+    world.stranger.email = "dominique@example.org"
+    world.stranger.save()
+    client.force_login(world.stranger)
+    page = text(client.get(link))
+    assert "destinée à une autre adresse" in page
+    assert "Accepter l'invitation" not in page
+    response = client.post(link)
+    assert "destinée à une autre adresse" in text(response)
+    assert not Membership.objects.filter(user=world.stranger).exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def _deactivate(client, membership, **data):
+    return client.post(reverse("accounts:membership_deactivate", args=[membership.pk]), data)
+
+
+def test_the_last_manager_of_an_organisation_cannot_be_deactivated(client, world):
+    """Issue 12: a manager deactivated his own and only manager membership in one click."""
+    own = Membership.objects.get(user=world.manager_a)
+    client.force_login(world.manager_a)
+    for confirmed in ({}, {"confirm": "1"}):
+        url = reverse("accounts:membership_deactivate", args=[own.pk])
+        refused = text(client.post(url, confirmed, follow=True))
+        assert "est le dernier responsable de la structure" in refused
+        own.refresh_from_db()
+        assert own.is_active
+    client.force_login(world.head)  # nor by the network head
+    _deactivate(client, own, confirm="1")
+    own.refresh_from_db()
+    assert own.is_active
+
+
+def test_a_manager_leaves_after_confirming_when_another_remains(client, world):
+    from tests.factories import manager_of
+
+    manager_of(world.org_a)
+    own = Membership.objects.get(user=world.manager_a)
+    client.force_login(world.manager_a)
+    assert _deactivate(client, own).status_code == 200
+    own.refresh_from_db()
+    assert own.is_active
+    assert _deactivate(client, own, confirm="1").status_code == 302
+    own.refresh_from_db()
+    assert not own.is_active

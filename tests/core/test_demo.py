@@ -14,5 +14,8 @@ def test_demo_agreements_let_the_demo_partner_read_his_report(client):
     assert created == Agreement.objects.count() > organisations  # several partners each
     assert demo_agreements_create() == 0  # idempotent
     assert Agreement.objects.filter(partner__code="caf").count() == organisations
-    client.login(username="partenaire", password=accounts["partenaire"].password)
+    client.post(
+        "/compte/connexion/",
+        {"username": "partenaire", "password": accounts["partenaire"].password},
+    )
     assert client.get("/rapports/partenaire/").status_code == 200

@@ -445,6 +445,7 @@ def test_network_head_maintains_partners(client, world):
             "valid_from": "2024-01-01",
             "valid_until": "",
             "website": "",
+            "owner": world.head.memberships.get().network.pk,
         },
     )
     assert response.status_code == 302

@@ -32,7 +32,7 @@ def test_back_office_pages_pass_axe(page):
     stop = Stop.objects.create(
         site=site, commune=lyon8, place="Marché", schedule="Mo[2,4] 09:00-12:00"
     )
-    partner = PartnerFactory(name="CAF test")
+    partner = PartnerFactory(name="Partenaire du réseau", owner=network)
     agreement = Agreement.objects.create(partner=partner, site=site, start_date="2025-01-01")
     employee = EmployeeFactory(organisation=organisation)
     head = MembershipFactory(role=Role.NETWORK_ADMIN, network=network).user

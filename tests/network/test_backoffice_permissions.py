@@ -64,7 +64,7 @@ def objects():
         site=world.site_a,
         data={"commune": givors, "place": "Marché", "schedule": "Mo[2,4] 09:00-12:00"},
     )
-    partner = PartnerFactory()
+    partner = PartnerFactory(owner=world.head.memberships.get().network)  # the network's own
     agreement = Agreement.objects.create(
         partner=partner, site=world.site_a, start_date="2025-01-01"
     )

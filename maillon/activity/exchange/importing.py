@@ -1,7 +1,6 @@
 """`maillon import activity`: one transaction, batches, rejects; on PostgreSQL the file is read in
 a second process while this one writes."""
 
-import csv
 import hashlib
 import multiprocessing
 from collections.abc import Callable

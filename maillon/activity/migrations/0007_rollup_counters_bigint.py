@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activity', '0005_outreach_monthly_rollup'),
+        ('activity', '0006_activity_import_record'),
     ]
 
     operations = [
