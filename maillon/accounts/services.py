@@ -134,6 +134,15 @@ def api_token_authenticate(*, raw: str) -> tuple[User, str] | None:
 
 
 @transaction.atomic
+def superuser_create(*, username: str, password: str) -> User:
+    """Create (or reset) an installation administrator; used by the demo."""
+    user, _created = User.objects.get_or_create(username=username)
+    user.is_active = user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return user
+
+
 def user_create_with_membership(
     *,
     username: str,

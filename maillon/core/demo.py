@@ -7,9 +7,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from maillon.accounts.enums import Role
-from maillon.accounts.services import user_create_with_membership
+from maillon.accounts.services import superuser_create, user_create_with_membership
 from maillon.network.enums import OrganisationKind, PartnerKind
 from maillon.network.models import (
     Agreement,
@@ -71,6 +72,14 @@ def demo_accounts_create() -> list[DemoAccount]:
     for username, password, role, scope, label in accounts:
         user_create_with_membership(username=username, password=password, role=role, **scope)
         result.append(DemoAccount(username, password, str(Role(role).label), str(label)))
+    # the installation's administrator: the only one who enters Django's admin (/admin/)
+    admin_password = "admin-demo-2020"  # noqa: S105 (a demo account, printed on start)
+    superuser_create(username="admin", password=admin_password)
+    result.append(
+        DemoAccount(
+            "admin", admin_password, gettext("Administrateur"), gettext("toute l'installation")
+        )
+    )
     return result
 
 

@@ -31,5 +31,5 @@ def record_visit(agent, site, *, occurred_at: datetime.datetime | None = None, *
 
 def bearer(user) -> dict:
     """The Authorization header of a new API token of `user`."""
-    _token, raw = api_token_create(user=user, name="test")
+    _token, raw = api_token_create(user=user, name="test", scope="write")
     return {"Authorization": f"Bearer {raw}"}

@@ -19,3 +19,16 @@ def test_demo_agreements_let_the_demo_partner_read_his_report(client):
         {"username": "partenaire", "password": accounts["partenaire"].password},
     )
     assert client.get("/rapports/partenaire/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_administrator_alone_enters_the_admin(client):
+    pimms_network_import()
+    accounts = {account.username: account for account in demo_accounts_create()}
+    for username, status in (("reseau", 302), ("admin", 200)):
+        client.post(
+            "/compte/connexion/",
+            {"username": username, "password": accounts[username].password},
+        )
+        assert client.get("/admin/").status_code == status, username
+        client.post("/compte/deconnexion/")

@@ -11,7 +11,7 @@ of that scope (a site, an organisation, a partner, a network)."""
 import enum
 from dataclasses import dataclass, field
 
-from tests.security.world import Persona
+from tests.security.world import TOKEN_OWNERS, Persona
 
 
 class Rule(enum.Enum):
@@ -28,10 +28,13 @@ class Rule(enum.Enum):
     ORG_READ = "a member of the object's organisation (managers, organisation agents, admin)"
     ORG_MANAGE = "a manager of the object's organisation (or its network admin)"
     PARTNER_REPORT = "the partner's viewers, and managers of sites under agreement with it"
+    TOKEN_OWNER = "the user the object (an API token) belongs to, and nobody else"
 
     def allows(self, persona: Persona, scope: str | None) -> bool:
         if self is Rule.PUBLIC:
             return True
+        if self is Rule.TOKEN_OWNER:  # not even a superuser sees another user's tokens
+            return persona.logged_in and TOKEN_OWNERS.get(scope) == persona.key
         if not persona.logged_in:
             return False
         if persona.superuser or self is Rule.AUTHENTICATED:
@@ -82,6 +85,14 @@ PAGES: dict[str, Access] = {
     "accounts:login": Access(Rule.PUBLIC),
     "accounts:logout": Access(Rule.AUTHENTICATED),
     "accounts:home": Access(Rule.AUTHENTICATED),
+    "accounts:token_list": Access(Rule.AUTHENTICATED),
+    "accounts:token_revoke": Access(Rule.TOKEN_OWNER, "token"),
+    "accounts:password_change": Access(Rule.AUTHENTICATED),
+    "accounts:password_reset": Access(Rule.PUBLIC),
+    "accounts:password_reset_done": Access(Rule.PUBLIC),
+    # an unknown link answers the page that says so
+    "accounts:password_reset_confirm": Access(Rule.PUBLIC),
+    "accounts:password_reset_complete": Access(Rule.PUBLIC),
     "accounts:member_list": Access(Rule.ORG_MANAGE, "org"),
     "accounts:membership_deactivate": Access(Rule.ORG_MANAGE, "membership"),
     "accounts:invitation_revoke": Access(Rule.ORG_MANAGE, "invitation"),
@@ -184,6 +195,8 @@ OPERATIONS: dict[str, Access] = {
         Rule.AUTHENTICATED, "site", {"site": "{site}"}
     ),
     "maillon_api_activity_get_outreach_act": Access(Rule.SITE_READ, "act"),
+    # whoever may record on the site may delete (the create's rule)
+    "maillon_api_activity_delete_outreach_act": Access(Rule.SITE_READ, "act"),
     "maillon_api_activity_create_workshop": Access(
         Rule.SITE_READ,
         body={
@@ -197,6 +210,7 @@ OPERATIONS: dict[str, Access] = {
     ),
     "maillon_api_activity_list_workshops": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
     "maillon_api_activity_get_workshop": Access(Rule.SITE_READ, "workshop"),
+    "maillon_api_activity_delete_workshop": Access(Rule.SITE_READ, "workshop"),
     "maillon_api_reports_get_key_figures": Access(
         Rule.SITE_READ, query={"scope": "site:{site}", "period": "{year}"}, **SITE_QUERY
     ),

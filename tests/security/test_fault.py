@@ -48,7 +48,7 @@ for i in range(%(agents)d):
     user = user_create_with_membership(
         username=f"panne{i}", password="panne-essai-1", role=Role.AGENT, site=site
     )
-    agents.append((api_token_create(user=user, name="panne")[1], site.pk))
+    agents.append((api_token_create(user=user, name="panne", scope="write")[1], site.pk))
 print(json.dumps(agents))
 """
 

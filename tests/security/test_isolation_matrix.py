@@ -46,6 +46,7 @@ SCOPE_KIND = {
     "invitation": "org",
     "partner": "partner",
     "network": "network",
+    "token": "network",  # the API token of the network's admin (see world.TOKEN_OWNERS)
 }
 
 
@@ -103,6 +104,7 @@ def _values(world: World, kind: str | None, scope: str | None) -> dict:
         "day": world.day.isoformat(),
         "fmt": "csv",
         "token": "jeton-inconnu",
+        "uidb64": "MQ",
         "code": o["commune"].code,
     }
     if kind is None or kind == "commune":

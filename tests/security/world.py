@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from maillon.accounts import invitations
 from maillon.accounts.enums import Role
+from maillon.accounts.services import api_token_create
 from maillon.activity.services import outreach_record, workshop_record
 from maillon.geo.selectors import commune_get
 from maillon.labels.enums import FRANCE_SERVICES
@@ -87,6 +88,8 @@ class World:
 
 
 OWNER: dict[str, str] = {}
+# the API token of each network's admin: `token_network_a` is revoked by its owner only
+TOKEN_OWNERS = {"network_a": "network_admin_a", "network_b": "network_admin_b"}
 
 
 def build_world() -> World:
@@ -114,6 +117,9 @@ def build_world() -> World:
     head_a = MembershipFactory(role=Role.NETWORK_ADMIN, network=o["network_a"]).user
     head_b = MembershipFactory(role=Role.NETWORK_ADMIN, network=o["network_b"]).user
     manager_a1 = manager_of(o["org_a1"])
+    for side, head in (("a", head_a), ("b", head_b)):
+        o[f"token_network_{side}"] = api_token_create(user=head, name=f"Jeton {side}")[0]
+        OWNER[f"token_network_{side}"] = f"network_{side}"
     day = timezone.localdate()
     programme, _ = LabelProgramme.objects.get_or_create(
         slug=FRANCE_SERVICES, defaults={"name": "France Services"}
