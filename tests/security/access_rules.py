@@ -155,9 +155,10 @@ PAGES: dict[str, Access] = {
     "labels:quality": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     "labels:coverage": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     "labels:self_check": Access(Rule.SITE_READ, "site"),
-    # the API's own documents (issue 12 moves /api/docs behind login: change the rule with it)
+    # the API's own documents: the OpenAPI document is public (integrators, the public
+    # directory), its Swagger UI page is behind the login like every page
     "api:openapi-json": Access(Rule.PUBLIC),
-    "api:openapi-view": Access(Rule.PUBLIC),
+    "api:openapi-view": Access(Rule.AUTHENTICATED),
     "api:api-root": Access(Rule.PUBLIC, answers=(404,)),  # nothing at the root
     "admin:login": Access(Rule.PUBLIC),
 }
