@@ -77,7 +77,7 @@ def demo_accounts_create() -> list[DemoAccount]:
     superuser_create(username="admin", password=admin_password)
     result.append(
         DemoAccount(
-            "admin", admin_password, gettext("Administrateur"), gettext("toute l'installation")
+            "admin", admin_password, gettext("administrateur de l'installation"), gettext("tout")
         )
     )
     return result

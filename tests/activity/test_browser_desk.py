@@ -6,7 +6,7 @@ import re
 import pytest
 
 from maillon.activity.models import Visit
-from tests.accessibility import axe_problems
+from tests.accessibility import axe_problems, low_contrast
 from tests.activity.factories import record_visit, seed_reference_data
 from tests.factories import DEFAULT_PASSWORD, SiteFactory, agent_of
 
@@ -74,3 +74,19 @@ def test_desk_outreach_and_workshop_pages_pass_axe(page):
     ):
         page.goto(url)
         assert axe_problems(page) == [], url
+
+
+def test_every_link_and_button_of_the_desk_tabs_is_readable(page):
+    """The tabs and « Supprimer » were white on white (the header's link colour); axe only
+    lists equal colours as "needs review". Each tab, in each state, is measured."""
+    seed_reference_data()
+    site = SiteFactory(name="PIMMS du Port")
+    agent = agent_of(site)
+    record_visit(agent, site)
+    _login(page, agent)
+    for tab in ("Passages", "Médiation sortante", "Ateliers collectifs"):
+        page.get_by_role("navigation", name="Activité").get_by_role("link", name=tab).click()
+        page.wait_for_load_state()
+        assert low_contrast(page) == [], tab
+    page.get_by_role("link", name="Passages").click()
+    assert page.get_by_role("button", name="Supprimer").is_visible()
