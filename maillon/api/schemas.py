@@ -2,6 +2,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from maillon.core.ids import MAX_ID  # the largest id a database column holds
+
 
 class ErrorOut(Schema):
     detail: str
@@ -75,7 +77,6 @@ class SiteOut(Schema):
         return obj.commune.department_id if obj.commune_id else None
 
 
-MAX_ID = 2**63 - 1  # the largest id a database column holds
 # An object's id, as a path parameter or a field: outside 1…MAX_ID it answers 422 (declared in
 # the document) instead of reaching a database that cannot hold it.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
