@@ -48,15 +48,12 @@ class AlreadyImported(ImportFileError):
 
 
 def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes, read by blocks."""
-    digest = hashlib.sha256()
+    """The SHA-256 of a file's bytes, read by blocks (`hashlib.file_digest`)."""
     try:
         with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as exc:
         raise ImportFileError(f"Impossible d'ouvrir le fichier {path} : {exc.strerror}") from exc
-    return digest.hexdigest()
 
 
 @dataclass
