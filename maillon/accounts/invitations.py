@@ -16,14 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Invitation, Membership, User
-from maillon.accounts.perms import organisations_managed_by
 from maillon.journal.enums import JournalAction
 from maillon.journal.services import journal_record
 from maillon.network.models import Organisation, Site
@@ -46,30 +44,6 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user", "site")
         .order_by("-is_active", "user__last_name", "user__username")
     )
-
-
-def membership_get_managed(*, user, pk: int) -> Membership:
-    managed = organisations_managed_by(user).values("pk")
-    membership = (
-        Membership.objects.filter(pk=pk)
-        .filter(Q(organisation__in=managed) | Q(site__organisation__in=managed))
-        .select_related("user", "site", "organisation")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership
-
-
-def invitation_get_managed(*, user, pk: int) -> Invitation:
-    invitation = (
-        Invitation.objects.filter(pk=pk, organisation__in=organisations_managed_by(user))
-        .select_related("organisation", "site")
-        .first()
-    )
-    if invitation is None:
-        raise Http404
-    return invitation
 
 
 def invitation_token(invitation: Invitation) -> str:

@@ -20,9 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillon.access.rules import organisations_managed_by
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership
-from maillon.accounts.perms import organisations_managed_by
 from maillon.activity import bounds, pg_writes, taxonomy
 from maillon.activity.models import IdempotencyKey, OutreachAct, Request, Visit, Workshop
 from maillon.activity.rollups import Delta

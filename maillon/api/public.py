@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillon.api.schemas import ErrorOut, Id
-from maillon.config.env import parse_rate
+from maillon.core.env import parse_rate
 from maillon.core.http import client_address
 from maillon.directory.search import (
     MAX_RADIUS_KM,

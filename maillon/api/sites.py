@@ -1,9 +1,9 @@
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from maillon.access.selectors import site_get, site_list
 from maillon.api.pagination import BoundedLimitOffset
 from maillon.api.schemas import Id, SiteOut
-from maillon.network.selectors import site_get, site_list
 
 router = Router(tags=["points d'accueil"])
 

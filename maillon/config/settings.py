@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from maillon.config.env import env_bool, env_int, env_list, env_rate, env_str
+from maillon.core.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MAILLON_DATA_DIR", str(Path.cwd() / "var")))
@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "maillon.reports",
     "maillon.directory",
     "maillon.api",
+    "maillon.web",
+    "maillon.orchestration",
+    "maillon.bench",
     "ninja",  # Swagger UI's files for /api/docs, served from here (no CDN)
     "axes",
 ]
@@ -91,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "maillon.accounts.context_processors.memberships",
+                "maillon.web.accounts.context_processors.memberships",
             ],
         },
     },
@@ -130,12 +133,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling by django-axes, counted in the database (shared by every web worker), by
-# client address and by account, app and admin logins alike: maillon/accounts/throttle.py.
+# client address and by account, app and admin logins alike: maillon/web/accounts/throttle.py.
 AXES_FAILURE_LIMIT = env_int("MAILLON_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("MAILLON_LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = "maillon.accounts.throttle.lockout_parameters"
+AXES_LOCKOUT_PARAMETERS = "maillon.web.accounts.throttle.lockout_parameters"
 AXES_CLIENT_IP_CALLABLE = "maillon.core.http.client_address"  # MAILLON_BEHIND_PROXY-aware
-AXES_LOCKOUT_CALLABLE = "maillon.accounts.throttle.lockout_response"
+AXES_LOCKOUT_CALLABLE = "maillon.web.accounts.throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # a failure during the lock does not extend it: it lifts after AXES_COOLOFF_TIME, whatever
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

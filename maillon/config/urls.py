@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from maillon.accounts.admin_site import restrict_admin_to_superusers
 from maillon.api.urls import api_urls
+from maillon.web.admin.site import restrict_admin_to_superusers
 
 restrict_admin_to_superusers(admin.site)
 
@@ -10,12 +10,12 @@ urlpatterns = [
     # first: the desk's API calls are the busiest requests, resolved without trying every page
     path("api/", api_urls()),
     path("", include("maillon.directory.urls")),
-    path("compte/", include("maillon.accounts.urls")),
-    path("reseau/", include("maillon.network.urls")),
-    path("activite/", include("maillon.activity.urls")),
-    path("equipes/", include("maillon.people.urls")),
-    path("rapports/", include("maillon.reports.urls")),
-    path("journal/", include("maillon.journal.urls")),
-    path("label/", include("maillon.labels.urls")),
+    path("compte/", include("maillon.web.accounts.urls")),
+    path("reseau/", include("maillon.web.network.urls")),
+    path("activite/", include("maillon.web.activity.urls")),
+    path("equipes/", include("maillon.web.people.urls")),
+    path("rapports/", include("maillon.web.reports.urls")),
+    path("journal/", include("maillon.web.journal.urls")),
+    path("label/", include("maillon.web.labels.urls")),
     path("admin/", admin.site.urls),
 ]

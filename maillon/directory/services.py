@@ -32,7 +32,7 @@ from maillon.geo.models import Commune
 from maillon.geo.selectors import commune_get, communes_for_postal_code
 from maillon.network import hours
 from maillon.network.enums import OrganisationKind, SiteKind
-from maillon.network.importers.merging import SiteMerger
+from maillon.network.merging import SiteMerger
 from maillon.network.models import Organisation, Site
 from maillon.network.validators import validate_siret
 

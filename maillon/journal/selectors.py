@@ -1,29 +1,13 @@
-"""Reading the journal, scoped by what the user may see."""
+"""Reading the journal. Scoping to what a user may see is the access layer's
+(`maillon.access.selectors.journal_visible_to`)."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from maillon.accounts.perms import is_network_admin, organisations_managed_by
 from maillon.journal.models import JournalEntry
-
-
-def journal_visible_to(user) -> QuerySet[JournalEntry]:
-    """Entries the user may read: everything for the network head (incl. entries not tied to
-    an organisation, such as partners), the entries of his organisations for a manager."""
-    if not (user.is_authenticated and user.is_active):
-        return JournalEntry.objects.none()
-    if user.is_superuser:
-        return JournalEntry.objects.all()
-    managed = organisations_managed_by(user).values("pk")
-    if is_network_admin(user):
-        return JournalEntry.objects.filter(
-            Q(organisation_id__in=managed) | Q(organisation__isnull=True)
-        )
-    return JournalEntry.objects.filter(organisation_id__in=managed)
 
 
 @dataclass(frozen=True)
@@ -37,11 +21,10 @@ class JournalFilters:
     text: str = ""
 
 
-def journal_network(*, user, filters: JournalFilters) -> QuerySet[JournalEntry]:
-    """The network-wide journal, for network heads only (404 for anyone else)."""
-    if not is_network_admin(user):
-        raise Http404
-    entries = journal_visible_to(user).with_related()
+def journal_filter(
+    entries: QuerySet[JournalEntry], filters: JournalFilters
+) -> QuerySet[JournalEntry]:
+    """`entries` narrowed by the journal page's filters (the caller scoped them to the user)."""
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.kind:

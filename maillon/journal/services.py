@@ -74,19 +74,17 @@ def created(after: Mapping[str, Any]) -> Changes:
 
 
 def _scope(obj: models.Model) -> tuple[int | None, int | None]:
-    """(organisation id, site id) an object belongs to, for scoped history and filters."""
-    from maillon.network.models import Organisation, Site
+    """(organisation id, site id) an object belongs to, for scoped history and filters.
 
-    if isinstance(obj, Organisation):
-        return obj.pk, None
-    if isinstance(obj, Site):
-        return obj.organisation_id, obj.pk
+    An organisation and a site say it themselves (`journal_scope`); anything else is filed
+    by its `site_id`, `organisation_id` or `employee`. The journal imports no domain model."""
+    scope = getattr(obj, "journal_scope", None)
+    if scope is not None:
+        return scope
     site_id = getattr(obj, "site_id", None)
     organisation_id = getattr(obj, "organisation_id", None)
     if organisation_id is None and site_id is not None:
-        organisation_id = (
-            Site.objects.filter(pk=site_id).values_list("organisation_id", flat=True).first()
-        )
+        organisation_id = obj.site.organisation_id
     if organisation_id is None and getattr(obj, "employee_id", None):
         organisation_id = obj.employee.organisation_id
     return organisation_id, site_id

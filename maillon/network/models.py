@@ -121,6 +121,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def journal_scope(self) -> tuple[int, None]:
+        """Where the journal files changes to this organisation (see journal.services)."""
+        return self.pk, None
+
 
 class OrganisationName(models.Model):
     """A name an organisation bore over a period ("PIMMS Canton de Chauffailles", then
@@ -247,6 +252,11 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def journal_scope(self) -> tuple[int, int]:
+        """Where the journal files changes to this site (see journal.services)."""
+        return self.organisation_id, self.pk
 
     @property
     def is_mobile(self) -> bool:

@@ -7,38 +7,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from maillon.accounts.perms import (
-    organisations_managed_by,
-    organisations_visible_to,
-    sites_visible_to,
-)
-from maillon.core.text import search_key
 from maillon.network import hours
-from maillon.network.models import Agreement, Organisation, Partner, Site, Stop
-
-
-def site_list(*, user, text: str = "", department: str = "") -> QuerySet[Site]:
-    """The sites `user` may see, filtered by name/commune text and département."""
-    sites = sites_visible_to(user).with_geography()
-    if text:
-        key = search_key(text)
-        sites = sites.filter(
-            Q(name__icontains=text.strip())
-            | Q(commune__search_name__contains=key)
-            | Q(postal_code=text.strip())
-            | Q(fs_id=text.strip())
-        )
-    if department:
-        sites = sites.in_department(department)
-    return sites.order_by("commune__department_id", "name")
-
-
-def site_get(*, user, pk: int) -> Site:
-    """A site the user may see; a foreign or missing id is the same 404."""
-    site = sites_visible_to(user).with_geography().filter(pk=pk).first()
-    if site is None:
-        raise Http404
-    return site
+from maillon.network.models import Agreement, Partner, Site, Stop
 
 
 def site_timezone(site: Site) -> ZoneInfo:
@@ -99,41 +69,6 @@ def _upcoming_exceptions(expression: str, today: datetime.date, *, days: int = 1
 
 
 # --- back-office: what a manager may change -------------------------------------------------
-
-
-def site_get_managed(*, user, pk: int) -> Site:
-    """A site whose reference data the user may change (its organisation's manager, the
-    network head); 404 otherwise, like a missing id."""
-    site = (
-        Site.objects.filter(organisation__in=organisations_managed_by(user), pk=pk)
-        .with_geography()
-        .first()
-    )
-    if site is None:
-        raise Http404
-    return site
-
-
-def site_can_manage(*, user, site: Site) -> bool:
-    return organisations_managed_by(user).filter(pk=site.organisation_id).exists()
-
-
-def organisation_list(*, user) -> QuerySet[Organisation]:
-    return (
-        organisations_visible_to(user)
-        .select_related("commune")
-        .annotate(site_count=Count("sites"))
-        .order_by("name")
-    )
-
-
-def organisation_get(*, user, pk: int, manage: bool = False) -> Organisation:
-    """An organisation the user may see (or, with manage=True, change); 404 otherwise."""
-    queryset = organisations_managed_by(user) if manage else organisations_visible_to(user)
-    organisation = queryset.select_related("commune").filter(pk=pk).first()
-    if organisation is None:
-        raise Http404
-    return organisation
 
 
 def stop_get_managed(*, user, site: Site, pk: int) -> Stop:

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from maillon.accounts.perms import organisations_managed_by
+from maillon.access.rules import organisations_managed_by
 from maillon.journal.models import JournalEntry
 from maillon.people.models import Contract, Employee, Exit, Training
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from maillon.accounts.perms import organisations_managed_by, partner_ids_viewable_by
+from maillon.access.rules import organisations_managed_by, partner_ids_viewable_by
 from maillon.activity.models import HelpKind, Outcome, Theme
 from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
 from maillon.reports import queries

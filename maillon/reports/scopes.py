@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.accounts.perms import (
+from maillon.access.rules import (
     is_network_admin,
     organisations_managed_by,
     sites_visible_to,

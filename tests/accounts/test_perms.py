@@ -3,14 +3,14 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
 
-from maillon.accounts.enums import Role
-from maillon.accounts.perms import (
+from maillon.access.rules import (
     organisations_managed_by,
     organisations_visible_to,
     sites_visible_to,
     sites_writable_by,
     writable_site_ids,
 )
+from maillon.accounts.enums import Role
 from maillon.network.models import NetworkMembership
 from tests.factories import (
     DEFAULT_PASSWORD,

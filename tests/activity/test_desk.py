@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from maillon.activity.forms import parse_quick
 from maillon.activity.models import Visit
+from maillon.web.activity.forms import parse_quick
 from tests.activity.factories import record_visit
 from tests.factories import PartnerFactory, SiteFactory, agent_of, manager_of
 

@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from maillon.activity.exchange import import_agent
-from maillon.activity.generator import activity_generate
 from maillon.activity.models import Request, RequestDailyRollup, Visit, VisitDailyRollup
 from maillon.activity.rollups import rollups_compare
+from maillon.orchestration.generators.activity import activity_generate
 from tests.activity.factories import record_visit
 from tests.factories import SiteFactory, agent_of
 

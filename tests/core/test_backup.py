@@ -24,16 +24,16 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from maillon.activity.generator import activity_generate
 from maillon.core import backup as backup_module
 from maillon.core.backup import BackupError, code_migrations, database_triggers, pg_tool
-from maillon.core.demo import PIMMS_NETWORK_SLUG
 from maillon.geo.models import Commune
 from maillon.geo.services import geo_import
 from maillon.journal.models import JournalEntry
-from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network, Site
 from maillon.network.services import site_update
+from maillon.orchestration.demo import PIMMS_NETWORK_SLUG
+from maillon.orchestration.generators.activity import activity_generate
+from maillon.orchestration.importers.pimms import pimms_network_import
 from maillon.reports.block import key_figures_block
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.periods import Period

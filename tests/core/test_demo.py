@@ -1,8 +1,8 @@
 import pytest
 
-from maillon.core.demo import demo_accounts_create, demo_agreements_create
-from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Agreement, Network, Organisation
+from maillon.orchestration.demo import demo_accounts_create, demo_agreements_create
+from maillon.orchestration.importers.pimms import pimms_network_import
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from maillon.config.env import env_rate, parse_rate
+from maillon.core.env import env_rate, parse_rate
 from maillon.core.text import fold, search_key
 
 

@@ -26,8 +26,8 @@ from maillon.directory.opendata.reading import read_table
 from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.selectors import sites_labelled_on
 from maillon.network import services as network_services
-from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Agreement, Network, Partner, Site
+from maillon.orchestration.importers.pimms import pimms_network_import
 from tests.directory.test_opendata import frictionless_errors
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
 

@@ -16,8 +16,8 @@ SUNDAY = datetime.datetime(2026, 11, 22, 15, 0, tzinfo=PARIS)
 @pytest.fixture(scope="module")
 def france_services(django_db_setup, django_db_blocker):
     from maillon.labels.models import LabelDecision
-    from maillon.network.importers.france_services import france_services_import
     from maillon.network.models import Site
+    from maillon.orchestration.importers.france_services import france_services_import
 
     with django_db_blocker.unblock():
         france_services_import()

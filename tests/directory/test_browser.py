@@ -19,7 +19,7 @@ def directory_data():
     from maillon.geo.services import geo_import
     from maillon.labels.enums import FRANCE_SERVICES
     from maillon.labels.models import LabelProgramme
-    from maillon.network.importers.france_services import france_services_import
+    from maillon.orchestration.importers.france_services import france_services_import
 
     geo_import()
     # The database was flushed by an earlier transactional test: data migrations are gone.

@@ -11,9 +11,9 @@ from django.forms.models import model_to_dict
 
 from maillon.directory.opendata.export import rows_to_csv
 from maillon.journal.models import JournalEntry
-from maillon.network.importers.france_services import france_services_import
-from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network, Site
+from maillon.orchestration.importers.france_services import france_services_import
+from maillon.orchestration.importers.pimms import pimms_network_import
 
 pytestmark = pytest.mark.django_db
 

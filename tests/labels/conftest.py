@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network
+from maillon.orchestration.importers.pimms import pimms_network_import
 
 JAN_2020 = datetime.date(2020, 1, 1)
 AUTUMN_2020 = datetime.date(2020, 9, 30)

@@ -5,8 +5,8 @@ import pytest
 from maillon.geo.models import Commune
 from maillon.labels.enums import Severity
 from maillon.labels.models import LabelDecision, LabelProgramme
-from maillon.labels.quality import data_quality_findings
 from maillon.network.models import Site
+from maillon.orchestration.quality import data_quality_findings
 from tests.factories import SiteFactory
 
 
@@ -81,7 +81,7 @@ def test_check_flags_hours_duplicates_and_former_communes(pimms):
 
 @pytest.mark.django_db
 def test_national_figures_are_set_against_the_anct_list(pimms):
-    from maillon.network.importers.france_services import france_services_import
+    from maillon.orchestration.importers.france_services import france_services_import
 
     france_services_import()
     findings = data_quality_findings(network=pimms, on=datetime.date(2020, 10, 14))

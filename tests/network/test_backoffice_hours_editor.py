@@ -8,7 +8,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from maillon.network import hours
-from maillon.network.forms import HoursEditorForm
 from maillon.network.hours_editor import (
     FIRST_YEAR,
     EditorHours,
@@ -17,6 +16,7 @@ from maillon.network.hours_editor import (
     editor_from_osm,
 )
 from maillon.network.recurrence import Recurrence, recurrence_parse, schedule_french
+from maillon.web.network.forms import HoursEditorForm
 
 
 @st.composite

@@ -9,8 +9,8 @@ from maillon.labels.enums import FRANCE_SERVICES, DecisionOutcome
 from maillon.labels.models import LabelDecision
 from maillon.labels.selectors import sites_labelled_on
 from maillon.network.enums import SiteKind
-from maillon.network.importers.france_services import DATA_FILE, france_services_import
 from maillon.network.models import Site
+from maillon.orchestration.importers.france_services import DATA_FILE, france_services_import
 
 pytestmark = pytest.mark.django_db
 

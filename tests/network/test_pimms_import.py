@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db.models import F
 
 from maillon.labels.models import Certification, LabelDecision, Publication, Wave
-from maillon.network.importers.france_services import france_services_import
-from maillon.network.importers.pimms import DATA_DIR, PimmsDatasetError, pimms_network_import
 from maillon.network.models import Network, Organisation, Site
+from maillon.orchestration.importers.france_services import france_services_import
+from maillon.orchestration.importers.pimms import DATA_DIR, PimmsDatasetError, pimms_network_import
 from maillon.reports.models import DeclaredFigure
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from maillon.network.models import NetworkMembership
-from maillon.people.generator import staff_generate
+from maillon.orchestration.generators.staff import staff_generate
 from maillon.people.models import Employee, Exit
 from maillon.people.selectors import positive_exit_rate, trained_agents_count
 from tests.factories import NetworkFactory, OrganisationFactory, SiteFactory

@@ -10,8 +10,8 @@ from maillon.accounts.enums import Role
 from maillon.geo.services import geo_import
 from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.models import LabelProgramme
-from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network
+from maillon.orchestration.importers.pimms import pimms_network_import
 from tests.accessibility import axe_problems
 from tests.browser import log_in
 from tests.factories import MembershipFactory

@@ -20,7 +20,7 @@ from maillon.network.models import Network, NetworkMembership, Partner
 from maillon.reports.dashboards import MAX_RADIUS, Filters, dashboard
 from maillon.reports.periods import Period
 from maillon.reports.scopes import scope_get
-from maillon.reports.views_dashboards import quick_periods
+from maillon.web.reports.views_dashboards import quick_periods
 from tests.activity.factories import record_visit
 from tests.factories import (
     MembershipFactory,
@@ -337,7 +337,7 @@ def test_a_foreign_scope_is_refused_and_nothing_computed(client, world, monkeypa
     def computed(**kwargs):
         raise AssertionError("nothing must be computed")
 
-    monkeypatch.setattr("maillon.reports.views_dashboards.dashboard", computed)
+    monkeypatch.setattr("maillon.web.reports.views_dashboards.dashboard", computed)
     client.force_login(getattr(world, who))
     key = key.format(
         site_a=world.site_a.pk, site_b=world.site_b.pk, site_c=world.site_c.pk, org_a=world.org_a.pk

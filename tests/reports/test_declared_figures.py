@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from maillon.network.importers.pimms import pimms_network_import
+from maillon.orchestration.importers.pimms import pimms_network_import
 from maillon.reports.models import DeclaredFigure, FigureScope
 
 

@@ -11,12 +11,12 @@ from pypdf import PdfReader
 
 from maillon.accounts.enums import Role
 from maillon.activity.services import RequestInput, outreach_record, workshop_record
+from maillon.bench.reports import raw_key_figures
 from maillon.geo.selectors import commune_get
-from maillon.network.importers.pimms import pimms_network_import
 from maillon.network.models import Network, NetworkMembership
+from maillon.orchestration.importers.pimms import pimms_network_import
 from maillon.people.enums import ExitOutcome
 from maillon.reports import pdf as pdf_module
-from maillon.reports.bench import raw_key_figures
 from maillon.reports.block import key_figures_block
 from maillon.reports.checks import pdf_rendering_check
 from maillon.reports.keyfigures import COMPUTED, DECLARED, key_figures
@@ -319,7 +319,7 @@ def test_api_key_figures(world, client):
 
 
 def test_data_quality_check_compares_declared_flows_with_the_data(world):
-    from maillon.labels.quality import data_quality_findings
+    from maillon.orchestration.quality import data_quality_findings
 
     DeclaredFigure.objects.create(
         indicator="requests",

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from maillon.activity import bench
+from maillon.bench import desk as bench
 from maillon.core.management.commands.serve import gunicorn_argv
 from tests.security.processes import maillon, venv_path
 

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from maillon.activity.bench import free_port
+from maillon.bench.desk import free_port
 from tests.security.endpoints import all_endpoints
 from tests.security.processes import ROOT, maillon, venv_path
 

@@ -8,7 +8,7 @@ from maillon.core.importing import ImportFileError, print_problems, write_proble
 from maillon.core.progress import progress_bar
 from maillon.directory.opendata.reading import read_table
 from maillon.directory.services import IMPORTED_FIELDS, places_import
-from maillon.network.importers.merging import add_overwrite_argument
+from maillon.network.merging import add_overwrite_argument
 
 
 class Command(BaseCommand):

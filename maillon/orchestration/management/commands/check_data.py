@@ -1,0 +1,66 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from maillon.core.spreadsheets import csv_writer
+from maillon.labels.enums import Severity
+from maillon.network.models import Network
+from maillon.orchestration.quality import data_quality_findings
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Data-quality check (`maillon check`): printed lists against the data and the official "
+        "geography, declared figures, duplicate sites, INSEE codes, opening hours vs criteria."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--network", default="", help="Network slug (default: all).")
+        parser.add_argument("--on", help="Date for label-dependent checks (default: today).")
+        parser.add_argument("--csv", help="Also write the findings to this CSV file.")
+        parser.add_argument(
+            "--fail-on-error", action="store_true", help="Exit with status 1 on any error."
+        )
+
+    def handle(self, *args, **options):
+        console = Console(file=self.stdout, width=140)
+        network = None
+        if options["network"]:
+            network = Network.objects.filter(slug=options["network"]).first()
+            if network is None:
+                raise CommandError(f"Réseau inconnu « {options['network']} ».")
+        try:
+            day = datetime.date.fromisoformat(options["on"]) if options["on"] else None
+        except ValueError as exc:
+            raise CommandError(f"Date illisible « {options['on']} ».") from exc
+        findings = data_quality_findings(network=network, on=day)
+
+        table = Table(title="Contrôle de la qualité des données", show_lines=True, expand=True)
+        for column in ("gravité", "quoi", "où", "pourquoi", "correction proposée"):
+            table.add_column(column, overflow="fold")
+        for finding in findings:
+            table.add_row(
+                f"[{STYLE[finding.severity]}]{finding.severity_label}[/]",
+                finding.what,
+                finding.where,
+                finding.why,
+                finding.fix,
+            )
+        console.print(table)
+        counts = {s: sum(f.severity == s for f in findings) for s in Severity}
+        console.print(
+            f"{len(findings)} constats : {counts[Severity.ERROR]} erreurs, "
+            f"{counts[Severity.WARNING]} avertissements, {counts[Severity.INFO]} informations."
+        )
+        if options["csv"]:
+            with open(options["csv"], "w", encoding="utf-8", newline="") as handle:
+                writer = csv_writer(handle)
+                writer.writerow(["code", "gravité", "quoi", "où", "pourquoi", "correction"])
+                for f in findings:
+                    writer.writerow([f.code, f.severity_label, f.what, f.where, f.why, f.fix])
+        if options["fail_on_error"] and counts[Severity.ERROR]:
+            raise SystemExit(1)

@@ -1,0 +1,49 @@
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from rich.console import Console
+from rich.table import Table
+
+from maillon.orchestration.demo import demo_accounts_create, demo_agreements_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the embedded database, load the official geography, the France Services list "
+        "and the demo accounts, then serve http://127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Load, then stop.")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+
+    def handle(self, *args, **options):
+        console = Console(file=self.stdout, width=120)
+        started = time.perf_counter()
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        console.print(f"[bold]Maillon — démo[/] ({settings.DATABASES['default']['NAME']})")
+        call_command("migrate", interactive=False, verbosity=0)
+        console.print("Base de données prête.")
+        call_command("import_geo", stdout=self.stdout)
+        call_command("import_france_services", stdout=self.stdout, verbosity=0)
+        call_command("import_pimms_network", stdout=self.stdout)
+        accounts = demo_accounts_create()
+        agreements = demo_agreements_create()
+        if agreements:
+            console.print(f"Conventions de démonstration : {agreements} créées.")
+        call_command("generate_activity", network="pimms", scale=0.1, full_scale="fs:62,fs:63")
+        call_command("generate_staff", network="pimms", stdout=self.stdout)
+
+        table = Table(title="Comptes de démonstration")
+        for column in ("identifiant", "mot de passe", "rôle", "périmètre"):
+            table.add_column(column)
+        for account in accounts:
+            table.add_row(account.username, account.password, account.role, account.scope)
+        console.print(table)
+        console.print(f"Démo prête en {time.perf_counter() - started:.0f} s.")
+        if options["no_serve"]:
+            return
+        console.print(f"Ouvrez http://{options['addr']}/ (Ctrl+C pour arrêter).")
+        call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)

@@ -1,9 +1,0 @@
-"""URLs of the dashboards pages (included by maillon/reports/urls.py under /rapports/)."""
-
-from django.urls import path
-
-from maillon.reports import views_dashboards as views
-
-urlpatterns: list = [
-    path("tableau-de-bord/", views.dashboard_view, name="dashboard"),
-]
