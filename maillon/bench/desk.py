@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-DEFAULT_DESK_URL = "postgres://postgres@127.0.0.1:5432/maillon_h4_bench"
-DEFAULT_IMPORT_URL = "postgres://postgres@127.0.0.1:5432/maillon_h4_bench_import"
+DEFAULT_DESK_URL = "postgres://postgres@127.0.0.1:5432/maillon_bench_desk"
+DEFAULT_IMPORT_URL = "postgres://postgres@127.0.0.1:5432/maillon_bench_import"
 VISIT_BODY = {
     "channel": "sur-site",
     "requests": [
@@ -39,8 +39,8 @@ RETRY_EVERY = 20  # one request in 20 is sent twice with the same key
 def recreate_database(url: str) -> None:
     parts = urllib.parse.urlparse(url)
     name = parts.path.lstrip("/")
-    if not re.fullmatch(r"maillon_h\d+_\w+", name):
-        raise ValueError("bench databases are named maillon_h<n>_…")
+    if not re.fullmatch(r"maillon_bench\w*", name):  # never drop a database of real data
+        raise ValueError("bench databases are named maillon_bench…")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -128,7 +128,7 @@ def places_import(
 ) -> PlacesImportResult:
     """Create or update the places of other structures from rows of the standard; a place
     already here keeps its organisation and what its managers set unless the field is in
-    `overwrite` (network/importers/merging.py); each change is journaled with `note`."""
+    `overwrite` (`maillon/network/merging.py`); each change is journaled with `note`."""
     result = PlacesImportResult(rows=len(rows))
     required = {f.name for f in fields() if f.required}
     problems_by_line: dict[int, list[Problem]] = {}

@@ -1,4 +1,9 @@
-"""The journal: an append-only record of every change to reference data and memberships.
+"""The journal: an append-only record of the changes to reference data (organisations, sites,
+stops, partners, agreements, staff, what the Django admin edits) and to accounts (memberships,
+invitations, API tokens), and of deleted outreach acts and workshops. Imports that change sites
+record their changes without an author. Visits, activity imports and the label services'
+decisions are not journalled: they carry their own history (`corrected_by`, `ActivityImport`,
+dated decisions with their source).
 
 Rows are only ever inserted. The QuerySet refuses `update()`/`delete()`, the model refuses a
 second `save()` and `delete()`, the admin is read-only, and the database itself refuses UPDATE

@@ -1,4 +1,4 @@
-"""Writing the journal. Every service that changes reference data or memberships calls
+"""Writing the journal. Every service that changes journalled data (see `journal.models`) calls
 `journal_record` inside its transaction, so the entry exists if and only if the change does.
 
 Usage, in a service::

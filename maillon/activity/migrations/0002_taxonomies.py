@@ -1,4 +1,4 @@
-"""Starting values of the activity taxonomies (DESIGN.md §3); the network head edits them."""
+"""Starting values of the activity taxonomies; the installation administrator edits them."""
 
 from django.db import migrations
 

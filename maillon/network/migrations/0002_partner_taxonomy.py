@@ -1,4 +1,5 @@
-"""Starting values of the partner taxonomy (DESIGN.md §3); the network head edits them."""
+"""Starting values of the partners (national operators, usual local partners): created without an
+owner network, so they are shared by every network and edited by the installation administrator."""
 
 import datetime
 

@@ -1,6 +1,7 @@
 """Deterministic, realistic activity for the demo and the benchmarks.
 
-Calibrated on the PIMMS key figures of the press releases (`shared/seeds/`):
+Calibrated on the PIMMS key figures of the press releases (the declared figures of
+`maillon/orchestration/data/pimms/figures.csv`):
 - 2018: 1,829,881 requests and 943,000 people for 66 points → per site and year about
   27,700 requests and 14,300 visits (1.94 request per visit);
 - 968 workshops for 18,000 people → about 15 workshops of 19 participants per site and year;

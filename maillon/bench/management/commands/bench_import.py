@@ -18,7 +18,7 @@ from maillon.network.models import Organisation, Site
 
 THEMES = ("famille", "social-sante", "travail", "logement", "argent-impots", "papiers", "numerique")
 PARTNERS = ("caf", "cpam", "cnav", "france-travail", "dgfip", "edf", "sncf", "")
-DEFAULT_FILE = Path("/tmp/maillon_h4_bench_import.csv")  # noqa: S108
+DEFAULT_FILE = Path("/tmp/maillon_bench_import.csv")  # noqa: S108
 CHANNELS = ("sur-site", "sur-site", "sur-site", "telephone", "hors-les-murs")
 
 
