@@ -7,13 +7,11 @@ figures and the AFNOR certification. Every row names the document it comes from.
 
 Loading is idempotent (re-running updates in place) and all-or-nothing: any row that cannot be
 taken (unknown INSEE code, unknown key) is reported with its file, line and column, and nothing
-is written.
+is written. This module reads and checks the dataset; `pimms_loaders` writes it.
 """
 
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -22,29 +20,25 @@ from maillon.core.importing import ImportFileError, Problem, read_csv_rows
 from maillon.geo.enums import CURRENT_KINDS
 from maillon.geo.models import Commune
 from maillon.labels.enums import DatePrecision
-from maillon.labels.models import (
-    Certification,
-    LabelDecision,
-    LabelProgramme,
-    Publication,
-    PublicationEntry,
-    Wave,
+from maillon.network.enums import OrganisationKind, SiteKind
+from maillon.network.models import Network, Organisation
+from maillon.orchestration.importers.pimms_loaders import (  # the command reads SITE_FIELDS
+    SITE_FIELDS as SITE_FIELDS,
 )
-from maillon.network.enums import PIMMS_DATASET_SOURCE, OrganisationKind, SiteKind
-from maillon.network.merging import SiteMerger
-from maillon.network.models import (
-    Network,
-    NetworkMembership,
-    Organisation,
-    OrganisationName,
-    Site,
+from maillon.orchestration.importers.pimms_loaders import (
+    dataset_date,
+    load_certifications,
+    load_decisions,
+    load_figures,
+    load_organisations,
+    load_publications,
+    load_sites,
+    load_waves,
 )
-from maillon.reports.models import DeclaredFigure
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "pimms"
 NETWORK_SLUG = "pimms"
 NETWORK_NAME = "Union nationale des PIMMS"
-EXTERNAL_SOURCE = PIMMS_DATASET_SOURCE
 
 FILES = {
     "sources": ("key", "title", "short", "date", "kind", "note"),
@@ -160,10 +154,6 @@ def _read(directory: Path) -> _Dataset:
     return _Dataset(rows)
 
 
-def _date(value: str) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
 class _Checker:
     """Collects located problems while rows are converted."""
 
@@ -172,7 +162,7 @@ class _Checker:
 
     def date(self, file: str, line: int, row: dict, column: str) -> datetime.date | None:
         try:
-            return _date(row[column])
+            return dataset_date(row[column])
         except ValueError:
             self.fail(file, line, row, column, "date illisible (format attendu AAAA-MM-JJ)")
             return None
@@ -205,21 +195,49 @@ def pimms_network_import(
     Sites already here keep their organisation and what a person set, unless named in
     `overwrite` (see merging.py); site creations and changes are journaled."""
     dataset = _read(directory)
-    check = _Checker()
     result = PimmsImportResult()
     sources = _sources(dataset)
+    communes = _communes({row["insee_com"] for _line, row in dataset["sites"]})
+    check = _Checker()
+    _check_sources_known(dataset, sources, check)
+    _check_organisations(dataset, check)
+    _check_sites(dataset, communes, check)
+    _check_decisions(dataset, check)
+    _check_publication_entries(dataset, check)
+    if check.problems:
+        raise PimmsDatasetError(check.problems)
 
+    network = _network_with_head()
+    short_sources = {row["key"]: row["short"] for _line, row in dataset["sources"]}
+    organisations = load_organisations(dataset, network, short_sources, result)
+    sites = load_sites(dataset, organisations, communes, result, overwrite)
+    waves = load_waves(dataset, sources, result)
+    load_decisions(dataset, sites, waves, sources, result)
+    load_publications(dataset, sites, sources, result)
+    load_figures(dataset, sources, result)
+    load_certifications(dataset, organisations, sources, result)
+    return result
+
+
+def _check_sources_known(dataset: _Dataset, sources: dict[str, str], check: _Checker) -> None:
+    """Every row that names its documents names documents of sources.csv."""
     for file in ("organisations", "organisation_names", "sites", "waves", "figures"):
         for line, row in dataset[file]:
             for key in row.get("source", "").split(";"):
                 if key.strip() and key.strip() not in sources:
                     check.fail(file, line, row, "source", "document inconnu de sources.csv")
 
-    communes = _communes({row["insee_com"] for _line, row in dataset["sites"]})
-    org_keys = {row["key"] for _line, row in dataset["organisations"]}
+
+def _check_organisations(dataset: _Dataset, check: _Checker) -> None:
     for line, row in dataset["organisations"]:
         if row["kind"] not in OrganisationKind.values:
             check.fail("organisations", line, row, "kind", "nature de structure inconnue")
+
+
+def _check_sites(dataset: _Dataset, communes: dict[str, Commune], check: _Checker) -> None:
+    """A site is in a commune in force, belongs to an organisation of the dataset and has a
+    known kind."""
+    org_keys = {row["key"] for _line, row in dataset["organisations"]}
     for line, row in dataset["sites"]:
         if row["insee_com"] not in communes:
             check.fail(
@@ -233,6 +251,11 @@ def pimms_network_import(
             check.fail("sites", line, row, "organisation", "structure inconnue")
         if row["kind"] not in SiteKind.values:
             check.fail("sites", line, row, "kind", "type de point d'accueil inconnu")
+
+
+def _check_decisions(dataset: _Dataset, check: _Checker) -> None:
+    """A decision names a site and a wave of the dataset, a known date precision, and dates
+    that agree with it (a range in order; one date when precise to the day)."""
     site_keys = {row["key"] for _line, row in dataset["sites"]}
     wave_keys = {row["key"] for _line, row in dataset["waves"]}
     for line, row in dataset["decisions"]:
@@ -260,12 +283,17 @@ def pimms_network_import(
                 "precision",
                 "précision « jour » mais deux dates différentes",
             )
+
+
+def _check_publication_entries(dataset: _Dataset, check: _Checker) -> None:
+    site_keys = {row["key"] for _line, row in dataset["sites"]}
     for line, row in dataset["publication_entries"]:
         if row["site"] and row["site"] not in site_keys:
             check.fail("publication_entries", line, row, "site", "point d'accueil inconnu")
-    if check.problems:
-        raise PimmsDatasetError(check.problems)
 
+
+def _network_with_head() -> Network:
+    """The PIMMS network, headed by the Union nationale (both created on the first import)."""
     network, _created = Network.objects.get_or_create(
         slug=NETWORK_SLUG, defaults={"name": NETWORK_NAME}
     )
@@ -275,236 +303,4 @@ def pimms_network_import(
     if network.head_id != head.pk:
         network.head = head
         network.save(update_fields=["head"])
-
-    short_sources = {row["key"]: row["short"] for _line, row in dataset["sources"]}
-    organisations = _load_organisations(dataset, network, short_sources, result)
-    sites = _load_sites(dataset, organisations, communes, result, overwrite)
-    waves = _load_waves(dataset, sources, result)
-    _load_decisions(dataset, sites, waves, sources, result)
-    _load_publications(dataset, sites, sources, result)
-    _load_figures(dataset, sources, result)
-    _load_certifications(dataset, organisations, sources, result)
-    return result
-
-
-def _load_organisations(dataset, network, sources, result) -> dict[str, Organisation]:
-    names_by_org: dict[str, list[dict]] = {}
-    for _line, row in dataset["organisation_names"]:
-        names_by_org.setdefault(row["organisation"], []).append(row)
-    organisations: dict[str, Organisation] = {}
-    for _line, row in dataset["organisations"]:
-        known_names = {row["name"], *(n["name"] for n in names_by_org.get(row["key"], []))}
-        organisation = (
-            Organisation.objects.filter(name=row["name"]).first()
-            or Organisation.objects.filter(names__name__in=known_names).first()
-        )
-        if organisation is None:
-            organisation = Organisation.objects.create(name=row["name"], kind=row["kind"])
-        elif organisation.name != row["name"] or organisation.kind != row["kind"]:
-            organisation.name, organisation.kind = row["name"], row["kind"]
-            organisation.save(update_fields=["name", "kind", "updated_at"])
-        NetworkMembership.objects.get_or_create(network=network, organisation=organisation)
-        organisations[row["key"]] = organisation
-        result.organisations += 1
-
-        # Names: one row per distinct name, in order of first attestation; the first name has
-        # no known start, each later one starts at its first attestation (never invented).
-        OrganisationName.objects.filter(organisation=organisation).delete()
-        attested: dict[str, list[dict]] = {}
-        for name_row in sorted(names_by_org.get(row["key"], []), key=lambda r: r["attested_on"]):
-            attested.setdefault(name_row["name"], []).append(name_row)
-        for index, (name, rows) in enumerate(attested.items()):
-            first = _date(rows[0]["attested_on"])
-            OrganisationName.objects.create(
-                organisation=organisation,
-                name=name,
-                valid_from=None if index == 0 else first,
-                source="attesté : "
-                + " ; ".join(
-                    f"{_date(r['attested_on']):%d/%m/%Y} ({sources[r['source']]})" for r in rows
-                ),
-            )
-    return organisations
-
-
-SITE_FIELDS = ("organisation_id", "name", "commune_id", "external_source", "external_id")
-
-
-def _load_sites(dataset, organisations, communes, result, overwrite) -> dict[str, Site]:
-    """Create the dataset's sites or match them (dataset key, then `id_fs`); a matched site
-    keeps its organisation and what a person set unless in `overwrite` (merging.py)."""
-    rows = [row for _line, row in dataset["sites"]]
-    by_fs_id = {
-        s.fs_id: s for s in Site.objects.filter(fs_id__in=[r["fs_id"] for r in rows if r["fs_id"]])
-    }
-    by_key = {
-        s.external_id: s
-        for s in Site.objects.filter(
-            external_source=EXTERNAL_SOURCE, external_id__in=[r["key"] for r in rows]
-        )
-    }
-    merger = SiteMerger(
-        fields=SITE_FIELDS, overwrite=overwrite, note="Import du jeu de données PIMMS"
-    )
-    merger.load([*by_fs_id.values(), *by_key.values()])
-    sites: dict[str, Site] = {}
-    created = []
-    for row in rows:
-        site = by_key.get(row["key"]) or by_fs_id.get(row["fs_id"])
-        incoming = Site(
-            organisation=organisations[row["organisation"]],
-            name=row["name"],
-            external_source=EXTERNAL_SOURCE,
-            external_id=row["key"],
-            kind=row["kind"],
-            commune=communes[row["insee_com"]],
-            fs_id=row["fs_id"] or None,
-        )
-        if site is None:
-            incoming.save()
-            created.append(incoming)
-            site = incoming
-            result.sites_created += 1
-        else:
-            if site.commune_id is not None:  # the ANCT list's commune is kept
-                incoming.commune_id = site.commune_id
-            if merger.merge(site, incoming):
-                site.save(update_fields=merger.update_fields(SITE_FIELDS))
-                result.sites_updated += 1
-        sites[row["key"]] = site
-    merger.created(created)
-    merger.write_journal()
-    result.sites_kept = merger.kept
-    return sites
-
-
-def _load_waves(dataset, sources, result) -> dict[str, Wave]:
-    waves: dict[str, Wave] = {}
-    for _line, row in dataset["waves"]:
-        programme = LabelProgramme.objects.get(slug=row["programme"])
-        wave, _created = Wave.objects.update_or_create(
-            programme=programme,
-            date=_date(row["date"]),
-            defaults={"name": row["name"], "effective_date": _date(row["effective_date"])},
-        )
-        waves[row["key"]] = wave
-        result.waves += 1
-    return waves
-
-
-def _load_decisions(dataset, sites, waves, sources, result) -> None:
-    programmes = {p.slug: p for p in LabelProgramme.objects.all()}
-    for _line, row in dataset["decisions"]:
-        source = sources[row["source"]]
-        decision, created = LabelDecision.objects.get_or_create(
-            site=sites[row["site"]],
-            programme=programmes[row["programme"]],
-            outcome=row["outcome"],
-            effective_date=_date(row["effective_date"]),
-            source=source,
-            defaults={
-                "effective_latest": _date(row["effective_latest"]),
-                "precision": row["precision"],
-                "wave": waves.get(row["wave"]),
-            },
-        )
-        if created:
-            result.decisions_created += 1
-        elif decision.wave_id != getattr(waves.get(row["wave"]), "pk", None):
-            decision.wave = waves.get(row["wave"])
-            decision.save(update_fields=["wave"])
-            result.decisions_linked += 1
-
-
-def _load_publications(dataset, sites, sources, result) -> None:
-    publications: dict[str, Publication] = {}
-    for _line, row in dataset["publications"]:
-        publication, _created = Publication.objects.update_or_create(
-            slug=row["slug"],
-            defaults={
-                "network": Network.objects.get(slug=row["network"]),
-                "programme": LabelProgramme.objects.get(slug=row["programme"]),
-                "title": row["title"],
-                "published_on": _date(row["published_on"]),
-                "labelled_on": _date(row["labelled_on"]),
-                "new_since": _date(row["new_since"]),
-                "declared_total": int(row["declared_total"]) if row["declared_total"] else None,
-                "declared_new": int(row["declared_new"]) if row["declared_new"] else None,
-                "declared_departments": (
-                    int(row["declared_departments"]) if row["declared_departments"] else None
-                ),
-                "source": sources[row["source"]],
-            },
-        )
-        publication.entries.all().delete()
-        publications[row["slug"]] = publication
-        result.publications += 1
-    entries = [
-        PublicationEntry(
-            publication=publications[row["publication"]],
-            position=int(row["position"]),
-            printed_region=row["printed_region"],
-            printed_department=row["printed_department"],
-            printed_commune=row["printed_commune"],
-            printed_name=row["printed_name"],
-            marked_new=row["marked_new"] == "1",
-            site=sites.get(row["site"]),
-            match_note=row["match_note"],
-        )
-        for _line, row in dataset["publication_entries"]
-    ]
-    PublicationEntry.objects.bulk_create(entries)
-    result.entries = len(entries)
-
-
-def _load_figures(dataset, sources, result) -> None:
-    networks = {n.slug: n for n in Network.objects.all()}
-    figures: dict[str, DeclaredFigure] = {}
-    source_dates = {row["key"]: _date(row["date"]) for _line, row in dataset["sources"]}
-    rows = [row for _line, row in dataset["figures"]]
-    for row in sorted(rows, key=lambda r: bool(r["total"])):  # totals before their parts
-        figure, _created = DeclaredFigure.objects.update_or_create(
-            reference=f"pimms-{row['key']}",
-            defaults={
-                "indicator": row["indicator"],
-                "scope_type": row["scope_type"],
-                "scope_code": row["scope_code"],
-                "breakdown": row["breakdown"],
-                "period_start": _date(row["period_start"]),
-                "period_end": _date(row["period_end"]),
-                "source": sources[row["source"]],
-                "label": row["label"],
-                "value": Decimal(row["value"]),
-                "unit": row["unit"],
-                "qualifier": row["qualifier"],
-                "network": networks.get(row["network"]),
-                "total": figures.get(row["total"]),
-                "precision": row["precision"],
-                "source_date": source_dates[row["source"]],
-                "quote": row["quote"],
-            },
-        )
-        figures[row["key"]] = figure
-        result.figures += 1
-
-
-def _load_certifications(dataset, organisations, sources, result) -> None:
-    for _line, row in dataset["certifications"]:
-        targets: Iterator[Organisation] = (
-            iter(organisations.values())
-            if row["organisation"] == "*"
-            else iter([organisations[row["organisation"]]])
-        )
-        for organisation in targets:
-            Certification.objects.update_or_create(
-                organisation=organisation,
-                standard=row["standard"],
-                granted_on=_date(row["granted_on"]),
-                defaults={
-                    "name": row["name"],
-                    "granted_latest": _date(row["granted_latest"]),
-                    "precision": row["precision"],
-                    "source": sources[row["source"]],
-                },
-            )
-            result.certifications += 1
+    return network
