@@ -15,6 +15,7 @@ Policy (docs/directory.md):
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -198,7 +199,16 @@ def _place_from_row(
         )
     # In this order, the order of the warnings.
     latitude, longitude = _coordinates_in(row, commune)
-    email, appointment = _valid_email(row), _valid_web_address(row)
+    email = _valid_or_dropped(
+        row,
+        "courriels",
+        value("courriels").split("|")[0].strip(),  # the first address
+        validate_email,
+        "courriel invalide, ignoré",
+    )
+    appointment = _valid_or_dropped(
+        row, "prise_rdv", value("prise_rdv"), _WEB_ADDRESS, "adresse web invalide, ignorée"
+    )
     expression, source_hours = _readable_hours(row)
     itinerance = value("itinerance").split("|")
     source = (data.get("source") or default_source)[:100]
@@ -251,28 +261,17 @@ def _coordinates_in(row: _Row, commune: Commune) -> tuple[float | None, float | 
     return latitude, longitude
 
 
-def _valid_email(row: _Row) -> str:
-    """The first e-mail address of the row, dropped with a warning if invalid."""
-    email = row.value("courriels").split("|")[0].strip()
-    if email:
+def _valid_or_dropped(
+    row: _Row, column: str, value: str, validator: Callable[[str], None], why: str
+) -> str:
+    """An optional value: kept if `validator` accepts it, else dropped with a warning."""
+    if value:
         try:
-            validate_email(email)
+            validator(value)
         except ValidationError:
-            row.warn("courriels", email, "courriel invalide, ignoré")
+            row.warn(column, value, why)
             return ""
-    return email
-
-
-def _valid_web_address(row: _Row) -> str:
-    """The appointment address of the row, dropped with a warning if it is not an http(s) URL."""
-    appointment = row.value("prise_rdv")
-    if appointment:
-        try:
-            _WEB_ADDRESS(appointment)
-        except ValidationError:
-            row.warn("prise_rdv", appointment, "adresse web invalide, ignorée")
-            return ""
-    return appointment
+    return value
 
 
 def _readable_hours(row: _Row) -> tuple[str, str]:

@@ -185,56 +185,53 @@ def _department_differences(
 ) -> list[Difference]:
     """The printed department is the site's (by the official geography), else a difference;
     a mere misspelling is collected for one difference per spelling."""
-    differences = []
-    departments, spelling = places.departments, places.spelling
     department = site.commune.department
-    printed_department = departments.get(search_key(entry.printed_department))
-    if printed_department is None or printed_department.pk != department.pk:
-        differences.append(
-            Difference(
-                DifferenceKind.DEPARTMENT,
-                (entry.position,),
-                entry.printed_department,
-                f"{department.name} ({department.code})",
-                _(
-                    "%(site)s est à %(commune)s (%(code)s), commune du département "
-                    "%(department)s (%(dep_code)s) selon le Code officiel géographique, "
-                    "pas %(printed)s : la publication le classe en %(department)s."
-                )
-                % {
-                    "site": site.name,
-                    "commune": site.commune.name,
-                    "code": site.commune.code,
-                    "department": department.name,
-                    "dep_code": department.code,
-                    "printed": entry.printed_department,
-                },
+    printed = places.departments.get(search_key(entry.printed_department))
+    if printed is not None and printed.pk == department.pk:
+        if entry.printed_department != department.name:
+            places.spelling[(entry.printed_department, department.name)].append(entry.position)
+        return []
+    return [
+        Difference(
+            DifferenceKind.DEPARTMENT,
+            (entry.position,),
+            entry.printed_department,
+            f"{department.name} ({department.code})",
+            _(
+                "%(site)s est à %(commune)s (%(code)s), commune du département "
+                "%(department)s (%(dep_code)s) selon le Code officiel géographique, "
+                "pas %(printed)s : la publication le classe en %(department)s."
             )
+            % {
+                "site": site.name,
+                "commune": site.commune.name,
+                "code": site.commune.code,
+                "department": department.name,
+                "dep_code": department.code,
+                "printed": entry.printed_department,
+            },
         )
-    elif entry.printed_department != department.name:
-        spelling[(entry.printed_department, department.name)].append(entry.position)
-    return differences
+    ]
 
 
 def _region_differences(entry: PublicationEntry, site, places: _PrintedPlaces) -> list[Difference]:
     """The printed region, when there is one, is the region of the site's department."""
     department = site.commune.department
-    differences = []
-    regions = places.regions
-    if entry.printed_region:
-        printed_region = regions.get(search_key(entry.printed_region))
-        if printed_region is None or printed_region.pk != department.region_id:
-            differences.append(
-                Difference(
-                    DifferenceKind.REGION,
-                    (entry.position,),
-                    entry.printed_region,
-                    department.region.name,
-                    _("Le département %(department)s est en région %(region)s.")
-                    % {"department": department.name, "region": department.region.name},
-                )
-            )
-    return differences
+    if not entry.printed_region:
+        return []
+    printed = places.regions.get(search_key(entry.printed_region))
+    if printed is not None and printed.pk == department.region_id:
+        return []
+    return [
+        Difference(
+            DifferenceKind.REGION,
+            (entry.position,),
+            entry.printed_region,
+            department.region.name,
+            _("Le département %(department)s est en région %(region)s.")
+            % {"department": department.name, "region": department.region.name},
+        )
+    ]
 
 
 def _commune_differences(entry: PublicationEntry, site) -> list[Difference]:
