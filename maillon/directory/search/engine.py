@@ -81,7 +81,7 @@ def directory_search(
     if not candidates:
         result.messages.append(_no_result_message(result, filters))
         return result
-    _by_place_then_distance(candidates, near_first=near is None)
+    _by_place_then_distance(candidates, place_first=near is None)
     chunk = _page_of(result, candidates, page=page, page_size=page_size)
     result.hits = _hits(chunk, at, labelled())
     return result
@@ -137,12 +137,12 @@ def _widened_until_found(
     return []
 
 
-def _by_place_then_distance(candidates: list[Candidate], *, near_first: bool) -> None:
+def _by_place_then_distance(candidates: list[Candidate], *, place_first: bool) -> None:
     """The sites of the place first (unless the search is around a position), then the
     nearest, then by name."""
     candidates.sort(
         key=lambda c: (
-            not c.in_place if near_first else False,
+            not c.in_place if place_first else False,
             c.distance_km if c.distance_km is not None else math.inf,
             c.name,
         )

@@ -1,4 +1,4 @@
-"""The writes of the PIMMS import (`pimms.py`), one function per file of the dataset, run
+"""The writes of the PIMMS import (`importing.py`), one function per file of the dataset, run
 once the whole dataset has been checked: organisations and their names, sites, labelling waves
 and decisions, printed lists, declared figures, certifications."""
 

@@ -7,7 +7,7 @@ figures and the AFNOR certification. Every row names the document it comes from.
 
 Loading is idempotent (re-running updates in place) and all-or-nothing: any row that cannot be
 taken (unknown INSEE code, unknown key) is reported with its file, line and column, and nothing
-is written. This module reads and checks the dataset; `pimms_loaders` writes it.
+is written. This module reads and checks the dataset; `loaders` writes it.
 """
 
 import datetime
@@ -22,10 +22,7 @@ from maillon.geo.models import Commune
 from maillon.labels.enums import DatePrecision
 from maillon.network.enums import OrganisationKind, SiteKind
 from maillon.network.models import Network, Organisation
-from maillon.orchestration.importers.pimms_loaders import (  # the command reads SITE_FIELDS
-    SITE_FIELDS as SITE_FIELDS,
-)
-from maillon.orchestration.importers.pimms_loaders import (
+from maillon.orchestration.importers.pimms.loaders import (
     dataset_date,
     load_certifications,
     load_decisions,
@@ -36,7 +33,7 @@ from maillon.orchestration.importers.pimms_loaders import (
     load_waves,
 )
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "pimms"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "pimms"
 NETWORK_SLUG = "pimms"
 NETWORK_NAME = "Union nationale des PIMMS"
 
