@@ -15,6 +15,7 @@ Policy (docs/directory.md):
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -118,6 +119,26 @@ def _float(value: str) -> float | None:
         return None
 
 
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class _Row:
+    """One row of the file; the values of its optional columns that have a problem read as
+    empty, and its warnings go to the import's."""
+
+    line: int
+    data: dict[str, str]
+    bad: set[str]
+    warnings: list[Problem]
+
+    def value(self, name: str) -> str:
+        return "" if name in self.bad else self.data.get(name, "")
+
+    def warn(self, column: str, value: str, why: str) -> None:
+        self.warnings.append(Problem(self.line, column, value, why))
+
+
 @transaction.atomic
 def places_import(
     *,
@@ -135,143 +156,173 @@ def places_import(
     for problem in table_problems(rows):
         problems_by_line.setdefault(problem.line, []).append(problem)
     own_ids = _own_site_ids(rows)
-    url_ok = URLValidator(schemes=["http", "https"])
-
     wanted: dict[tuple[str, str], Site] = {}
     organisations: dict[str, Organisation] = {}
-    for line, row in rows:
-        problems = problems_by_line.get(line, [])
-        if row.get("id") in own_ids:
+    for line, data in rows:
+        if data.get("id") in own_ids:
             result.own += 1
             continue
-        fatal = [p for p in problems if p.column in required]
-        if fatal:
+        problems = problems_by_line.get(line, [])
+        if any(p.column in required for p in problems):
             result.rejected.extend(problems)
             continue
         result.warnings.extend(problems)
-        bad = {p.column for p in problems}
+        row = _Row(line, data, {p.column for p in problems}, result.warnings)
+        site = _place_from_row(row, default_source=default_source, organisations=organisations)
+        if isinstance(site, Problem):
+            result.rejected.append(site)
+        else:
+            wanted[(site.external_source, site.external_id)] = site
+    _write_places(
+        wanted,
+        result=result,
+        overwrite=overwrite,
+        note=note or f"Import des lieux de médiation numérique ({default_source})",
+    )
+    return result
 
-        def value(name: str, bad=bad, row=row) -> str:
-            return "" if name in bad else row.get(name, "")
 
-        commune = _commune_for(row if "code_insee" not in bad else {**row, "code_insee": ""})
-        if commune is None:
-            result.rejected.append(
-                Problem(
-                    line,
-                    "code_insee",
-                    row.get("code_insee") or row.get("commune", ""),
-                    "commune introuvable dans la géographie officielle (code INSEE, ou code "
-                    "postal et nom de la commune)",
-                )
-            )
-            continue
-        latitude, longitude = _float(value("latitude")), _float(value("longitude"))
-        if (
-            latitude is not None
-            and longitude is not None
-            and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
-        ):
-            result.warnings.append(
-                Problem(line, "latitude", row["latitude"], "coordonnées impossibles, ignorées")
-            )
-            latitude = longitude = None
-        if (latitude is None) != (longitude is None):
-            latitude = longitude = None
-        if latitude is not None and commune.latitude is not None:
-            gap = haversine_km(latitude, longitude, commune.latitude, commune.longitude)
-            if gap > FAR_FROM_COMMUNE_KM:
-                result.warnings.append(
-                    Problem(
-                        line,
-                        "latitude",
-                        f"{row['latitude']}, {row['longitude']}",
-                        f"coordonnées à {gap:.0f} km de {commune.name} ({commune.code}) : "
-                        "gardées, à vérifier",
-                    )
-                )
-        email = value("courriels").split("|")[0].strip()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                result.warnings.append(
-                    Problem(line, "courriels", email, "courriel invalide, ignoré")
-                )
-                email = ""
-        appointment = value("prise_rdv")
-        if appointment:
-            try:
-                url_ok(appointment)
-            except ValidationError:
-                result.warnings.append(
-                    Problem(line, "prise_rdv", appointment, "adresse web invalide, ignorée")
-                )
-                appointment = ""
-        expression = value("horaires")
-        source_hours = ""
-        if expression and not hours.is_valid(expression):
-            result.warnings.append(
-                Problem(
-                    line,
-                    "horaires",
-                    expression,
-                    "horaires illisibles en syntaxe OpenStreetMap : gardés comme texte",
-                )
-            )
-            source_hours, expression = expression, ""
-        pivot = value("pivot")
-        organisation_id = None
-        if pivot and pivot != UNKNOWN_PIVOT:
-            try:
-                validate_siret(pivot)
-            except ValidationError:
-                pass  # an RNA number or a RIDET: the directory keeps no organisation for it
-            else:
-                if pivot not in organisations:
-                    organisations[pivot] = Organisation.objects.filter(siret=pivot).first() or (
-                        Organisation.objects.create(
-                            siret=pivot,
-                            name=(value("structure_parente") or row["nom"])[:200],
-                            kind=OrganisationKind.OTHER,
-                        )
-                    )
-                organisation_id = organisations[pivot].pk
-        itinerance = value("itinerance").split("|")
-        source = (row.get("source") or default_source)[:100]
-        wanted[(source, row["id"][:200])] = Site(
-            external_source=source,
-            external_id=row["id"][:200],
-            name=row["nom"][:200],
-            kind=SiteKind.ITINERANT
-            if "Itinérant" in itinerance and "Fixe" not in itinerance
-            else SiteKind.FIXED,
-            address=row["adresse"][:300],
-            address_complement=value("complement_adresse")[:300],
-            postal_code=row["code_postal"][:5],
-            commune_id=commune.pk,
-            latitude=latitude,
-            longitude=longitude,
-            phone=to_national(value("telephone"))[:50],
-            email=email,
-            appointment_url=appointment[:200],
-            opening_hours=expression[:500],
-            opening_hours_source=source_hours,
-            public_note=value("presentation_detail") or value("presentation_resume"),
-            organisation_id=organisation_id,
-            is_public=True,
+def _place_from_row(
+    row: _Row, *, default_source: str, organisations: dict[str, Organisation]
+) -> Site | Problem:
+    """The place a row describes, its doubtful optional values dropped with a warning; or the
+    problem that rejects the row (its commune is not in the official geography)."""
+    data, value = row.data, row.value
+    commune = _commune_for(data if "code_insee" not in row.bad else {**data, "code_insee": ""})
+    if commune is None:
+        return Problem(
+            row.line,
+            "code_insee",
+            data.get("code_insee") or data.get("commune", ""),
+            "commune introuvable dans la géographie officielle (code INSEE, ou code "
+            "postal et nom de la commune)",
         )
+    # In this order, the order of the warnings.
+    latitude, longitude = _coordinates_in(row, commune)
+    email = _valid_or_dropped(
+        row,
+        "courriels",
+        value("courriels").split("|")[0].strip(),  # the first address
+        validate_email,
+        "courriel invalide, ignoré",
+    )
+    appointment = _valid_or_dropped(
+        row, "prise_rdv", value("prise_rdv"), _WEB_ADDRESS, "adresse web invalide, ignorée"
+    )
+    expression, source_hours = _readable_hours(row)
+    itinerance = value("itinerance").split("|")
+    source = (data.get("source") or default_source)[:100]
+    return Site(
+        external_source=source,
+        external_id=data["id"][:200],
+        name=data["nom"][:200],
+        kind=SiteKind.ITINERANT
+        if "Itinérant" in itinerance and "Fixe" not in itinerance
+        else SiteKind.FIXED,
+        address=data["adresse"][:300],
+        address_complement=value("complement_adresse")[:300],
+        postal_code=data["code_postal"][:5],
+        commune_id=commune.pk,
+        latitude=latitude,
+        longitude=longitude,
+        phone=to_national(value("telephone"))[:50],
+        email=email,
+        appointment_url=appointment[:200],
+        opening_hours=expression[:500],
+        opening_hours_source=source_hours,
+        public_note=value("presentation_detail") or value("presentation_resume"),
+        organisation_id=_organisation_id(row, organisations),
+        is_public=True,
+    )
 
+
+def _coordinates_in(row: _Row, commune: Commune) -> tuple[float | None, float | None]:
+    """The row's position: impossible or half-given coordinates are dropped; coordinates far
+    from the commune are kept with a warning (the commune may be the wrong one)."""
+    latitude, longitude = _float(row.value("latitude")), _float(row.value("longitude"))
+    if (
+        latitude is not None
+        and longitude is not None
+        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+    ):
+        row.warn("latitude", row.data["latitude"], "coordonnées impossibles, ignorées")
+        latitude = longitude = None
+    if latitude is None or longitude is None:
+        return None, None
+    if commune.latitude is not None:
+        gap = haversine_km(latitude, longitude, commune.latitude, commune.longitude)
+        if gap > FAR_FROM_COMMUNE_KM:
+            row.warn(
+                "latitude",
+                f"{row.data['latitude']}, {row.data['longitude']}",
+                f"coordonnées à {gap:.0f} km de {commune.name} ({commune.code}) : "
+                "gardées, à vérifier",
+            )
+    return latitude, longitude
+
+
+def _valid_or_dropped(
+    row: _Row, column: str, value: str, validator: Callable[[str], None], why: str
+) -> str:
+    """An optional value: kept if `validator` accepts it, else dropped with a warning."""
+    if value:
+        try:
+            validator(value)
+        except ValidationError:
+            row.warn(column, value, why)
+            return ""
+    return value
+
+
+def _readable_hours(row: _Row) -> tuple[str, str]:
+    """(opening hours, hours as the source wrote them): hours that do not read as
+    OpenStreetMap syntax are kept as text only, with a warning."""
+    expression = row.value("horaires")
+    if expression and not hours.is_valid(expression):
+        row.warn(
+            "horaires",
+            expression,
+            "horaires illisibles en syntaxe OpenStreetMap : gardés comme texte",
+        )
+        return "", expression
+    return expression, ""
+
+
+def _organisation_id(row: _Row, organisations: dict[str, Organisation]) -> int | None:
+    """The organisation of a row whose pivot is a SIRET, created when unknown (`organisations`
+    memoises them over the import); an RNA number or a RIDET gives none."""
+    pivot = row.value("pivot")
+    if not pivot or pivot == UNKNOWN_PIVOT:
+        return None
+    try:
+        validate_siret(pivot)
+    except ValidationError:
+        return None
+    if pivot not in organisations:
+        organisations[pivot] = Organisation.objects.filter(siret=pivot).first() or (
+            Organisation.objects.create(
+                siret=pivot,
+                name=(row.value("structure_parente") or row.data["nom"])[:200],
+                kind=OrganisationKind.OTHER,
+            )
+        )
+    return organisations[pivot].pk
+
+
+def _write_places(
+    wanted: dict[tuple[str, str], Site],
+    *,
+    result: PlacesImportResult,
+    overwrite: frozenset[str],
+    note: str,
+) -> None:
+    """Create the new places, merge the changed ones (journaled), leave the network's own."""
     existing = {}
     for site in Site.objects.filter(
         external_source__in={k[0] for k in wanted}, external_id__in={k[1] for k in wanted}
     ):
         existing[(site.external_source, site.external_id)] = site
-    merger = SiteMerger(
-        fields=IMPORTED_FIELDS,
-        overwrite=overwrite,
-        note=note or f"Import des lieux de médiation numérique ({default_source})",
-    )
+    merger = SiteMerger(fields=IMPORTED_FIELDS, overwrite=overwrite, note=note)
     merger.load(existing.values())
     to_create, to_update = [], []
     for key, site in wanted.items():
@@ -289,4 +340,3 @@ def places_import(
     merger.created(to_create)
     merger.write_journal()
     result.created, result.updated, result.kept = len(to_create), len(to_update), merger.kept
-    return result

@@ -6,7 +6,7 @@ says, why, and which correction the regenerated publication makes.
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -85,141 +85,31 @@ def publication_differences(
             "site__commune__department__region", "site__commune__parent"
         ).order_by("position")
     )
-    departments = _name_index(Department)
-    regions = _name_index(Region)
     generated = {row.site_id: row for _r, _d, row in listing.rows()}
     generated.update({row.site_id: row for row in listing.unlocated})
+    places = _PrintedPlaces(departments=_name_index(Department), regions=_name_index(Region))
     differences: list[Difference] = []
-    spelling: dict[tuple[str, str], list[int]] = defaultdict(list)
-
     for entry in entries:
-        site = entry.site
-        if site is None:
-            differences.append(
-                Difference(
-                    DifferenceKind.UNMATCHED,
-                    (entry.position,),
-                    entry.printed_name,
-                    "",
-                    _("Aucun point d'accueil des données ne correspond à cette ligne."),
-                )
-            )
-            continue
-        if entry.match_note:
-            differences.append(
-                Difference(
-                    DifferenceKind.MATCH_NOTE,
-                    (entry.position,),
-                    entry.printed_name,
-                    site.name,
-                    entry.match_note,
-                )
-            )
-        if site.pk not in generated:
-            differences.append(
-                Difference(
-                    DifferenceKind.NOT_LABELLED,
-                    (entry.position,),
-                    entry.printed_name,
-                    "",
-                    _("%(site)s n'est pas labellisé au %(date)s d'après les décisions.")
-                    % {"site": site.name, "date": f"{publication.labelled_on:%d/%m/%Y}"},
-                )
-            )
-        if site.commune_id is None:
-            continue
-        department = site.commune.department
-        printed_department = departments.get(search_key(entry.printed_department))
-        if printed_department is None or printed_department.pk != department.pk:
-            differences.append(
-                Difference(
-                    DifferenceKind.DEPARTMENT,
-                    (entry.position,),
-                    entry.printed_department,
-                    f"{department.name} ({department.code})",
-                    _(
-                        "%(site)s est à %(commune)s (%(code)s), commune du département "
-                        "%(department)s (%(dep_code)s) selon le Code officiel géographique, "
-                        "pas %(printed)s : la publication le classe en %(department)s."
-                    )
-                    % {
-                        "site": site.name,
-                        "commune": site.commune.name,
-                        "code": site.commune.code,
-                        "department": department.name,
-                        "dep_code": department.code,
-                        "printed": entry.printed_department,
-                    },
-                )
-            )
-        elif entry.printed_department != department.name:
-            spelling[(entry.printed_department, department.name)].append(entry.position)
-        if entry.printed_region:
-            printed_region = regions.get(search_key(entry.printed_region))
-            if printed_region is None or printed_region.pk != department.region_id:
-                differences.append(
-                    Difference(
-                        DifferenceKind.REGION,
-                        (entry.position,),
-                        entry.printed_region,
-                        department.region.name,
-                        _("Le département %(department)s est en région %(region)s.")
-                        % {"department": department.name, "region": department.region.name},
-                    )
-                )
-        if entry.printed_commune:
-            printed = _ARTICLE.sub("", search_key(entry.printed_commune))
-            if site.is_mobile and printed not in _commune_aliases(site):
-                differences.append(
-                    Difference(
-                        DifferenceKind.MOBILE_COMMUNE,
-                        (entry.position,),
-                        entry.printed_commune,
-                        f"{site.commune.name} ({site.commune.code})",
-                        _(
-                            "Point d'accueil itinérant : la liste imprimée ne donne pas de "
-                            "commune ; les données le rattachent à %(commune)s, son point "
-                            "d'attache dans la liste ANCT."
-                        )
-                        % {"commune": site.commune.name},
-                    )
-                )
-            elif printed not in _commune_aliases(site):
-                differences.append(
-                    Difference(
-                        DifferenceKind.COMMUNE,
-                        (entry.position,),
-                        entry.printed_commune,
-                        f"{site.commune.name} ({site.commune.code})",
-                        _(
-                            "« %(printed)s » n'est pas le nom officiel de la commune : le "
-                            "point d'accueil est à %(commune)s (code INSEE %(code)s)."
-                        )
-                        % {
-                            "printed": entry.printed_commune,
-                            "commune": site.commune.name,
-                            "code": site.commune.code,
-                        },
-                    )
-                )
-        row = generated.get(site.pk)
-        if row is not None and publication.new_since and row.is_new != entry.marked_new:
-            differences.append(
-                Difference(
-                    DifferenceKind.NEW_MARK,
-                    (entry.position,),
-                    _("marqué nouveau") if entry.marked_new else _("non marqué"),
-                    _("nouveau") if row.is_new else _("pas nouveau"),
-                    _("Labellisation nouvelle depuis le %(date)s : %(answer)s d'après les données.")
-                    % {
-                        "date": f"{publication.new_since:%d/%m/%Y}",
-                        "answer": _("oui") if row.is_new else _("non"),
-                    },
-                )
-            )
+        differences.extend(_entry_differences(entry, publication, generated, places))
+    differences.extend(places.spelling_differences())
+    differences.extend(_duplicates(entries))
+    differences.extend(_order(entries))
+    differences.extend(_missing(entries, listing))
+    differences.extend(_counts(publication, entries, listing))
+    return differences
 
-    for (printed, official), positions in spelling.items():
-        differences.append(
+
+@dataclass
+class _PrintedPlaces:
+    """The official departments and regions by folded name, and the misspelt department
+    names met so far (one difference per spelling, listing its lines)."""
+
+    departments: dict[str, object]
+    regions: dict[str, object]
+    spelling: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def spelling_differences(self) -> list[Difference]:
+        return [
             Difference(
                 DifferenceKind.DEPARTMENT_SPELLING,
                 tuple(positions),
@@ -228,12 +118,185 @@ def publication_differences(
                 _("Orthographe officielle du département : « %(official)s ».")
                 % {"official": official},
             )
+            for (printed, official), positions in self.spelling.items()
+        ]
+
+
+def _entry_differences(
+    entry: PublicationEntry,
+    publication: Publication,
+    generated: dict,
+    places: _PrintedPlaces,
+) -> list[Difference]:
+    """The differences of one printed line, in the order a reader checks them: the site, its
+    department, region and commune, its "new" mark."""
+    site = entry.site
+    if site is None:
+        return [
+            Difference(
+                DifferenceKind.UNMATCHED,
+                (entry.position,),
+                entry.printed_name,
+                "",
+                _("Aucun point d'accueil des données ne correspond à cette ligne."),
+            ),
+        ]
+    differences = _match_differences(entry, site, publication, generated)
+    if site.commune_id is None:
+        return differences
+    differences.extend(_department_differences(entry, site, places))
+    differences.extend(_region_differences(entry, site, places))
+    differences.extend(_commune_differences(entry, site))
+    differences.extend(_new_mark_differences(entry, site, publication, generated))
+    return differences
+
+
+def _match_differences(
+    entry: PublicationEntry, site, publication: Publication, generated: dict
+) -> list[Difference]:
+    """How the line was matched to a site, and whether that site is labelled on the day."""
+    differences = []
+    if entry.match_note:
+        differences.append(
+            Difference(
+                DifferenceKind.MATCH_NOTE,
+                (entry.position,),
+                entry.printed_name,
+                site.name,
+                entry.match_note,
+            )
+        )
+    if site.pk not in generated:
+        differences.append(
+            Difference(
+                DifferenceKind.NOT_LABELLED,
+                (entry.position,),
+                entry.printed_name,
+                "",
+                _("%(site)s n'est pas labellisé au %(date)s d'après les décisions.")
+                % {"site": site.name, "date": f"{publication.labelled_on:%d/%m/%Y}"},
+            )
+        )
+    return differences
+
+
+def _department_differences(
+    entry: PublicationEntry, site, places: _PrintedPlaces
+) -> list[Difference]:
+    """The printed department is the site's (by the official geography), else a difference;
+    a mere misspelling is collected for one difference per spelling."""
+    department = site.commune.department
+    printed = places.departments.get(search_key(entry.printed_department))
+    if printed is not None and printed.pk == department.pk:
+        if entry.printed_department != department.name:
+            places.spelling[(entry.printed_department, department.name)].append(entry.position)
+        return []
+    return [
+        Difference(
+            DifferenceKind.DEPARTMENT,
+            (entry.position,),
+            entry.printed_department,
+            f"{department.name} ({department.code})",
+            _(
+                "%(site)s est à %(commune)s (%(code)s), commune du département "
+                "%(department)s (%(dep_code)s) selon le Code officiel géographique, "
+                "pas %(printed)s : la publication le classe en %(department)s."
+            )
+            % {
+                "site": site.name,
+                "commune": site.commune.name,
+                "code": site.commune.code,
+                "department": department.name,
+                "dep_code": department.code,
+                "printed": entry.printed_department,
+            },
+        )
+    ]
+
+
+def _region_differences(entry: PublicationEntry, site, places: _PrintedPlaces) -> list[Difference]:
+    """The printed region, when there is one, is the region of the site's department."""
+    department = site.commune.department
+    if not entry.printed_region:
+        return []
+    printed = places.regions.get(search_key(entry.printed_region))
+    if printed is not None and printed.pk == department.region_id:
+        return []
+    return [
+        Difference(
+            DifferenceKind.REGION,
+            (entry.position,),
+            entry.printed_region,
+            department.region.name,
+            _("Le département %(department)s est en région %(region)s.")
+            % {"department": department.name, "region": department.region.name},
+        )
+    ]
+
+
+def _commune_differences(entry: PublicationEntry, site) -> list[Difference]:
+    """The printed commune is an official name of the site's commune (or, for a mobile site,
+    says that the list gives none)."""
+    differences = []
+    if entry.printed_commune:
+        printed = _ARTICLE.sub("", search_key(entry.printed_commune))
+        if site.is_mobile and printed not in _commune_aliases(site):
+            differences.append(
+                Difference(
+                    DifferenceKind.MOBILE_COMMUNE,
+                    (entry.position,),
+                    entry.printed_commune,
+                    f"{site.commune.name} ({site.commune.code})",
+                    _(
+                        "Point d'accueil itinérant : la liste imprimée ne donne pas de "
+                        "commune ; les données le rattachent à %(commune)s, son point "
+                        "d'attache dans la liste ANCT."
+                    )
+                    % {"commune": site.commune.name},
+                )
+            )
+        elif printed not in _commune_aliases(site):
+            differences.append(
+                Difference(
+                    DifferenceKind.COMMUNE,
+                    (entry.position,),
+                    entry.printed_commune,
+                    f"{site.commune.name} ({site.commune.code})",
+                    _(
+                        "« %(printed)s » n'est pas le nom officiel de la commune : le "
+                        "point d'accueil est à %(commune)s (code INSEE %(code)s)."
+                    )
+                    % {
+                        "printed": entry.printed_commune,
+                        "commune": site.commune.name,
+                        "code": site.commune.code,
+                    },
+                )
+            )
+    return differences
+
+
+def _new_mark_differences(
+    entry: PublicationEntry, site, publication: Publication, generated: dict
+) -> list[Difference]:
+    """The "new" mark matches a labelling since the publication's `new_since`."""
+    differences = []
+    row = generated.get(site.pk)
+    if row is not None and publication.new_since and row.is_new != entry.marked_new:
+        differences.append(
+            Difference(
+                DifferenceKind.NEW_MARK,
+                (entry.position,),
+                _("marqué nouveau") if entry.marked_new else _("non marqué"),
+                _("nouveau") if row.is_new else _("pas nouveau"),
+                _("Labellisation nouvelle depuis le %(date)s : %(answer)s d'après les données.")
+                % {
+                    "date": f"{publication.new_since:%d/%m/%Y}",
+                    "answer": _("oui") if row.is_new else _("non"),
+                },
+            )
         )
 
-    differences.extend(_duplicates(entries))
-    differences.extend(_order(entries))
-    differences.extend(_missing(entries, listing))
-    differences.extend(_counts(publication, entries, listing))
     return differences
 
 

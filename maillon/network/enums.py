@@ -25,7 +25,7 @@ class PartnerKind(models.TextChoices):
     LOCAL = "local", _("partenaire local ou privé")
 
 
-# The network's own curated dataset (maillon/orchestration/importers/pimms.py) keys its sites with
+# The network's own curated dataset (maillon/orchestration/importers/pimms/) keys its sites with
 # `external_source` = this name and `external_id` = the dataset's key. Those are the network's
 # own sites, not places imported from another producer's open data.
 PIMMS_DATASET_SOURCE = "Jeu de données PIMMS (Maillon)"

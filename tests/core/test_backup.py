@@ -24,8 +24,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from maillon.core import backup as backup_module
 from maillon.core.backup import BackupError, code_migrations, database_triggers, pg_tool
+from maillon.core.backup import postgresql as postgresql_backup
+from maillon.core.backup import sqlite as sqlite_backup
 from maillon.geo.models import Commune
 from maillon.geo.services import geo_import
 from maillon.journal.models import JournalEntry
@@ -259,7 +260,7 @@ def backup_file(path: Path, migrations: set[tuple[str, str]]) -> Path:
             db.execute(CREATE_MIGRATIONS)
             db.cursor().executemany(INSERT_MIGRATION.format("%s"), sorted(migrations))
         pg_dump = pg_tool("pg_dump", server_major=connection.pg_version // 10000)
-        env = backup_module._pg_environment(connection.settings_dict)
+        env = postgresql_backup.pg_environment(connection.settings_dict)
         subprocess.run(  # noqa: S603 — the located pg_dump
             [pg_dump, "--format=custom", f"--file={path}", name], env=env, check=True
         )
@@ -339,14 +340,14 @@ def test_pg_dump_of_the_server_major_version_is_chosen_among_several(tmp_path, m
     lib = tmp_path / "usr/lib/postgresql"
     for major in (13, 15, 16):
         fake_tool(lib / str(major) / "bin", "pg_dump", major)
-    monkeypatch.setattr(backup_module, "POSTGRESQL_LIB", lib)
+    monkeypatch.setattr(postgresql_backup, "POSTGRESQL_LIB", lib)
 
     assert pg_tool("pg_dump", server_major=15) == str(lib / "15/bin/pg_dump")
     assert pg_tool("pg_dump", server_major=14) == str(lib / "15/bin/pg_dump")
 
 
 def test_missing_or_too_old_pg_dump_names_the_package_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(backup_module, "POSTGRESQL_LIB", tmp_path / "none")
+    monkeypatch.setattr(postgresql_backup, "POSTGRESQL_LIB", tmp_path / "none")
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
 
     with pytest.raises(BackupError, match="installez le paquet Debian postgresql-client"):
@@ -368,7 +369,7 @@ def test_sqlite_backup_is_one_snapshot_while_another_connection_writes(tmp_path,
     writer.execute("BEGIN")
     writer.executemany("INSERT INTO visit VALUES (?)", [("x" * 200,)] * 20_000)
     writer.execute("COMMIT")
-    monkeypatch.setattr(backup_module, "SQLITE_PAGES_PER_STEP", 64)  # many steps
+    monkeypatch.setattr(sqlite_backup, "SQLITE_PAGES_PER_STEP", 64)  # many steps
     steps = []
 
     def write_meanwhile(done: int, total: int) -> None:
@@ -381,7 +382,7 @@ def test_sqlite_backup_is_one_snapshot_while_another_connection_writes(tmp_path,
         settings_dict = {"NAME": str(live)}
 
     copy = tmp_path / "copy.sqlite3"
-    backup_module._sqlite_backup(LiveConnection(), copy, write_meanwhile)
+    sqlite_backup.backup(LiveConnection(), copy, write_meanwhile)
 
     assert len(steps) > 10
     assert writer.execute("SELECT count(*) FROM visit").fetchone()[0] == 20_000 + len(steps)

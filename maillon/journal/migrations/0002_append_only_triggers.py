@@ -5,7 +5,7 @@ table-level operation left to the database owner).
 SQLite: a trigger refuses UPDATE; DELETE stays possible at the SQL level because Django's test
 flush empties tables with DELETE (the ORM and every interface refuse it).
 
-`maillon restore` (maillon/core/backup.py) needs neither DELETE nor TRUNCATE: it restores into
+`maillon restore` (maillon/core/backup/) needs neither DELETE nor TRUNCATE: it restores into
 an empty database (pg_restore creates the table, loads its rows, then creates the trigger;
 SQLite's backup API copies the pages, trigger included), `--replace` makes pg_restore drop and
 recreate the table, and the restore checks the trigger exists afterwards.

@@ -141,26 +141,62 @@ def _float(value: str) -> float | None:
 def _site_from_row(
     line: int, row: dict[str, str], geography: _Geography, result: FranceServicesImportResult
 ) -> tuple[Site, datetime.date | None] | None:
-    def reject(column: str, reason: str) -> None:
+    """The site a row of the list describes and its labelling date; None for a rejected row
+    (its problem is in `result.rejected`). Doubtful values are reported in `result`."""
+    rejection = _rejection(row)
+    if rejection is None:
+        commune = _current_commune(line, row, geography, result)
+        if commune is None:
+            rejection = ("insee_com", "code INSEE inconnu de la géographie officielle (COG 2026)")
+    if rejection is not None:
+        column, reason = rejection
         result.rejected.append(Problem(line, column, row.get(column, ""), reason))
+        return None
+    expression, source_hours = _week_hours(line, row, result)
+    email = _valid_email(line, row, result)
+    kind = _site_kind(line, row, result)
+    label_date = _label_date(line, row, result)
+    site = Site(
+        fs_id=row["id_fs"],
+        name=row["lib_fs"][:200],
+        kind=kind,
+        address=row["adresse"][:300],
+        address_complement=row["complement_adresse"][:300],
+        postal_code=row["code_postal"][:5],
+        commune_id=commune.pk,
+        latitude=_float(row["latitude"]),
+        longitude=_float(row["longitude"]),
+        phone=row["telephone"][:50],
+        email=email,
+        appointment_required={"Oui": True, "Non": False}.get(row["prise_rdv"]),
+        opening_hours=expression,
+        opening_hours_source=source_hours,
+        public_note=row["commentaire"],
+    )
+    return site, label_date
 
+
+def _rejection(row: dict[str, str]) -> tuple[str, str] | None:
+    """(column, reason) when a row lacks its id or name or has impossible coordinates."""
     if not row["id_fs"]:
-        reject("id_fs", "identifiant France Services manquant")
-        return None
+        return "id_fs", "identifiant France Services manquant"
     if not row["lib_fs"]:
-        reject("lib_fs", "nom du lieu manquant")
-        return None
+        return "lib_fs", "nom du lieu manquant"
     latitude, longitude = _float(row["latitude"]), _float(row["longitude"])
     if row["latitude"] and (latitude is None or not -90 <= latitude <= 90):
-        reject("latitude", "latitude impossible")
-        return None
+        return "latitude", "latitude impossible"
     if row["longitude"] and (longitude is None or not -180 <= longitude <= 180):
-        reject("longitude", "longitude impossible")
-        return None
+        return "longitude", "longitude impossible"
+    return None
 
+
+def _current_commune(
+    line: int, row: dict[str, str], geography: _Geography, result: FranceServicesImportResult
+) -> Commune | None:
+    """The commune in force of the row's INSEE code (a former commune gives its new one), its
+    mismatches with the row's département and postal code reported; None for an unknown code."""
     commune = geography.by_code.get(row["insee_com"])
     if commune is None:
-        reject("insee_com", "code INSEE inconnu de la géographie officielle (COG 2026)")
         return None
     if commune.kind in (CommuneKind.DELEGATED, CommuneKind.ASSOCIATED) and commune.parent_id:
         result.geo_mismatches.append(
@@ -194,7 +230,14 @@ def _site_from_row(
                 f"codes officiels {known}",
             )
         )
+    return commune
 
+
+def _week_hours(
+    line: int, row: dict[str, str], result: FranceServicesImportResult
+) -> tuple[str, str]:
+    """(OSM expression, the list's text day by day): a day that cannot be read is written
+    `unknown` in the expression and listed in `result`."""
     week: list[tuple[hours.TimeRange, ...]] = []
     unknown_days: list[int] = []
     source_lines = []
@@ -213,22 +256,35 @@ def _site_from_row(
             unknown_days.append(index)
     week.append(())  # Sunday: the list has no column for it
     expression = hours.week_to_osm(week, unknown_days=tuple(unknown_days)) if source_lines else ""
+    return expression, "\n".join(source_lines)
 
+
+def _valid_email(line: int, row: dict[str, str], result: FranceServicesImportResult) -> str:
     email = row["mail"]
     if email:
         try:
             validate_email(email)
         except ValidationError:
             result.other_warnings.append(Problem(line, "mail", email, "courriel invalide, ignoré"))
-            email = ""
+            return ""
+    return email
 
+
+def _site_kind(line: int, row: dict[str, str], result: FranceServicesImportResult) -> str:
+    """An antenna by its type, else the kind of its format; an unknown format counts as fixed."""
     kind = SiteKind.ANTENNA if row["type_fs"] == "Antenne" else KIND_BY_FORMAT.get(row["format_fs"])
     if kind is None:
         result.other_warnings.append(
             Problem(line, "format_fs", row["format_fs"], "format inconnu, lieu considéré fixe")
         )
         kind = SiteKind.FIXED
+    return kind
 
+
+def _label_date(
+    line: int, row: dict[str, str], result: FranceServicesImportResult
+) -> datetime.date | None:
+    """The labelling date (dd/mm/yyyy anywhere in the column); an unreadable one is reported."""
     label_date = None
     match = LABEL_DATE.search(row["labellisation_fs"])
     if match:
@@ -241,25 +297,7 @@ def _site_from_row(
         result.other_warnings.append(
             Problem(line, "labellisation_fs", row["labellisation_fs"], "date de label illisible")
         )
-
-    site = Site(
-        fs_id=row["id_fs"],
-        name=row["lib_fs"][:200],
-        kind=kind,
-        address=row["adresse"][:300],
-        address_complement=row["complement_adresse"][:300],
-        postal_code=row["code_postal"][:5],
-        commune_id=commune.pk,
-        latitude=latitude,
-        longitude=longitude,
-        phone=row["telephone"][:50],
-        email=email,
-        appointment_required={"Oui": True, "Non": False}.get(row["prise_rdv"]),
-        opening_hours=expression,
-        opening_hours_source="\n".join(source_lines),
-        public_note=row["commentaire"],
-    )
-    return site, label_date
+    return label_date
 
 
 def france_services_import(
