@@ -221,7 +221,7 @@ def sites_serving(
     """Those of `site_ids` that serve a partner's public on `day`: an agreement of the site or
     of its organisation, or — for a national operator — the France Services label (`labelled`),
     whose charter makes every labelled site serve the national operators."""
-    agreements = Agreement.objects.active_on(day).filter(partner=partner)
+    agreements = Agreement.objects.valid_on(day).filter(partner=partner)
     sites = Site.objects.filter(pk__in=site_ids)
     served = set(
         sites.filter(
@@ -269,7 +269,7 @@ _CANDIDATE_FIELDS = ("pk", "latitude", "longitude", "commune_id", "opening_hours
 @dataclass(frozen=True)
 class _CommuneFacts:
     parent_id: int | None
-    timezone: str
+    timezone: str | None
 
 
 _communes: dict[int, _CommuneFacts] = {}
@@ -286,7 +286,7 @@ def _commune_facts(*, needed: set[int] | frozenset = frozenset()) -> dict[int, _
     if not _communes:
         rows = Commune.objects.values_list("pk", "parent_id", "region__timezone")
         for pk, parent_id, timezone in rows:
-            _communes[pk] = _CommuneFacts(parent_id, timezone or "Europe/Paris")
+            _communes[pk] = _CommuneFacts(parent_id, timezone)
             if parent_id:
                 _children.setdefault(parent_id, []).append(pk)
     return _communes
@@ -308,10 +308,6 @@ class _Candidate:
     name: str
     expression: str
     timezone: ZoneInfo
-
-
-def _timezone(name: str | None) -> ZoneInfo:
-    return ZoneInfo(name) if name else hours.DEFAULT_TIMEZONE
 
 
 def _hours_ok(expression: str) -> bool:
@@ -467,7 +463,7 @@ def directory_search(
             condition = condition | box_q if (place_ids or name_ids) else box_q
         rows = list(base.filter(condition).values_list(*_CANDIDATE_FIELDS))
         facts = _commune_facts(needed={row[3] for row in rows if row[3]})
-        unknown = _CommuneFacts(None, "Europe/Paris")
+        unknown = _CommuneFacts(None, None)
         candidates = []
         for pk, lat, lon, commune_id, expression, name in rows:
             in_place = pk in named or commune_id in place_ids
@@ -479,7 +475,9 @@ def directory_search(
             )
             if not in_place and (distance is None or distance > radius):
                 continue
-            candidates.append(_Candidate(pk, distance, in_place, name, expression, _timezone(tz)))
+            candidates.append(
+                _Candidate(pk, distance, in_place, name, expression, hours.site_zone(tz))
+            )
         return candidates
 
     radius = result.radius_km
