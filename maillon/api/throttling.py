@@ -7,7 +7,13 @@ start by `core.env.env_rate`, "off" or empty: no limit), and the client is the a
 `core.http.client_address` computes (behind our proxy, the entry it appended to
 X-Forwarded-For, not ninja's NUM_PROXIES rule). Over the limit ninja raises `Throttled`, which
 `api.errors` answers with a French 429 and `Retry-After`.
+
+ninja keeps a request's state (`key`, `history`, `now`, the rate) on the throttle object, which
+one router shares between the threads of a gthread worker (`maillon serve`): here that state is
+per thread, so that two clients' requests never mix their histories.
 """
+
+import threading
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -17,9 +23,29 @@ from maillon.core.env import parse_rate
 from maillon.core.http import client_address
 
 
+def _per_thread(name: str) -> property:
+    def get(self):
+        return getattr(self._state, name, None)
+
+    def set_(self, value) -> None:
+        setattr(self._state, name, value)
+
+    return property(get, set_)
+
+
 class PublicRateThrottle(SimpleRateThrottle):
     scope = "public"
     cache_format = "maillon:api-rate:%(scope)s:%(ident)s"
+    rate = _per_thread("rate")
+    num_requests = _per_thread("num_requests")
+    duration = _per_thread("duration")
+    key = _per_thread("key")
+    history = _per_thread("history")
+    now = _per_thread("now")
+
+    def __init__(self) -> None:
+        self._state = threading.local()
+        super().__init__()
 
     def get_rate(self) -> str | None:
         return settings.MAILLON_PUBLIC_API_RATE
