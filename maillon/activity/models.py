@@ -17,12 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillon.activity.bounds import MAX_VISIT_MINUTES
-from maillon.core.periods import in_force_on, ordered_period_constraint
+from maillon.core.periods import PeriodQuerySet, covers, ordered_period_constraint
 
 
-class TaxonomyQuerySet(models.QuerySet):
-    def valid_on(self, day: datetime.date):
-        return self.filter(in_force_on(day))
+class TaxonomyQuerySet(PeriodQuerySet):
+    pass
 
 
 class Taxonomy(models.Model):
@@ -50,9 +49,7 @@ class Taxonomy(models.Model):
         return self.label
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_until is None or day <= self.valid_until
-        )
+        return covers(day, start=self.valid_from, end=self.valid_until)
 
 
 class Channel(Taxonomy):

@@ -46,7 +46,7 @@ def writable_site(*, user, site_id: int) -> WritableSite | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return WritableSite(row[0], ZoneInfo(row[1]) if row[1] else hours.DEFAULT_TIMEZONE)
+    return WritableSite(row[0], hours.site_zone(row[1]))
 
 
 def _of_site(queryset: QuerySet, site_id: int | None) -> QuerySet:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Case, When
 
 from maillon.activity.models import AgeBand, Channel, HelpKind, Outcome, OutreachPlace, Theme
+from maillon.core.periods import covers
 from maillon.network.enums import PartnerKind
 from maillon.network.models import Partner
 
@@ -30,9 +31,7 @@ class Term:
     valid_until: datetime.date | None
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_until is None or day <= self.valid_until
-        )
+        return covers(day, start=self.valid_from, end=self.valid_until)
 
 
 @dataclass

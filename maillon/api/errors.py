@@ -11,6 +11,7 @@ document declares the error statuses an operation can answer.
 """
 
 import logging
+import math
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
@@ -113,9 +114,10 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": detail_for(404)}, status=404)
 
     def throttled(request, exc):
-        response = api.create_response(request, {"detail": detail_for(429)}, status=429)
-        if exc.wait:
-            response["Retry-After"] = str(int(exc.wait))
+        wait = max(1, math.ceil(exc.wait or 1))  # Retry-After: whole seconds (RFC 9110)
+        detail = _("Trop de requêtes. Réessayez dans %(wait)s s.") % {"wait": wait}
+        response = api.create_response(request, {"detail": str(detail)}, status=429)
+        response["Retry-After"] = str(wait)
         return response
 
     api.add_exception_handler(ValidationError, invalid)

@@ -1,24 +1,18 @@
-"""Public API of the directory: no authentication, rate-limited per client address.
+"""Public API of the directory: no authentication, rate-limited per client address
+(`api.throttling.PublicRateThrottle`, ninja's throttling).
 
 Same search as the public pages (`maillon.directory.search.directory_search`).
 """
 
 import datetime
-import functools
-import math
-import time
 
-from django.conf import settings
-from django.core.cache import cache
-from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillon.api.schemas import ErrorOut, Id
-from maillon.core.env import parse_rate
-from maillon.core.http import client_address
+from maillon.api.throttling import PublicRateThrottle
 from maillon.directory.search import (
     MAX_RADIUS_KM,
     SearchFilters,
@@ -34,46 +28,7 @@ from maillon.network.selectors import site_hours_status
 MAX_PAGE = 10_000
 
 
-def _rate() -> tuple[int, int] | None:
-    """(requests, seconds) from `MAILLON_PUBLIC_API_RATE` ("120/min"; empty or "off": none)."""
-    return parse_rate(settings.MAILLON_PUBLIC_API_RATE)
-
-
-def rate_limited(view):
-    """A fixed window per client address, counted in Django's cache (locmem, or Redis with
-    REDIS_URL, shared by every web process); over the limit: 429 with Retry-After."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        rate = _rate()
-        if rate is not None:
-            limit, seconds = rate
-            now = time.time()
-            window = int(now // seconds)
-            key = f"directory:api-rate:{client_address(request)}:{seconds}:{window}"
-            cache.add(key, 0, seconds + 1)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, seconds + 1)
-                count = 1
-            if count > limit:
-                wait = max(1, math.ceil((window + 1) * seconds - now))
-                response = JsonResponse(
-                    {
-                        "detail": f"Trop de requêtes : {limit} au plus par période de "
-                        f"{seconds} s. Réessayez dans {wait} s."
-                    },
-                    status=429,
-                )
-                response["Retry-After"] = str(wait)
-                return response
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-router = Router(tags=["annuaire public"], auth=None)
+router = Router(tags=["annuaire public"], auth=None, throttle=PublicRateThrottle())
 
 
 class PublicSiteOut(Schema):
@@ -165,7 +120,6 @@ def _near(value: str) -> tuple[float, float] | None:
     response={200: PublicSearchOut, 400: ErrorOut, 429: ErrorOut},
     summary="Chercher des points d'accueil",
 )
-@rate_limited
 def search_sites(request, filters: Query[PublicSearchFilters]):
     """Public sites by commune name, postal code or site name (`q`), INSEE code (`commune`) or
     position (`near=lat,lon`, with `radius_km` ≤ 200), sorted by distance; `open_at` keeps the
@@ -208,7 +162,6 @@ def search_sites(request, filters: Query[PublicSearchFilters]):
 
 
 @router.get("/sites/{site_id}", response={200: PublicSiteOut, 404: ErrorOut, 429: ErrorOut})
-@rate_limited
 def get_public_site(request, site_id: Id):
     """One public site, with its opening status now."""
     site = public_site_get(pk=site_id)

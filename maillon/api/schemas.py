@@ -9,17 +9,6 @@ class ErrorOut(Schema):
     detail: str
 
 
-class RegionOut(Schema):
-    code: str
-    name: str
-
-
-class DepartmentOut(Schema):
-    code: str
-    name: str
-    region: RegionOut
-
-
 class CommuneOut(Schema):
     code: str
     kind: str

@@ -70,7 +70,7 @@ class ServedPartner:
 def site_partners(*, site: Site, day: datetime.date, labelled: bool) -> list[ServedPartner]:
     """Partners whose public the site serves on `day`: its own or its organisation's
     agreements, and the national operators when the site is labelled France Services."""
-    agreements = Agreement.objects.active_on(day).select_related("partner")
+    agreements = Agreement.objects.valid_on(day).select_related("partner")
     own = agreements.filter(site=site)
     if site.organisation_id:
         own = own | agreements.filter(site__isnull=True, organisation_id=site.organisation_id)

@@ -1,7 +1,7 @@
 """Reads of the official geography, shared by views, the API and importers."""
 
 from maillon.core.text import search_key
-from maillon.geo.models import Commune, Department, Region
+from maillon.geo.models import Commune
 
 
 def commune_get(*, code: str) -> Commune | None:
@@ -42,11 +42,3 @@ def communes_search(*, text: str, limit: int = 20, current_only: bool = True) ->
         .by_relevance()
         .order_by("match_rank", "kind_rank", "-population", "name")[:limit]
     )
-
-
-def department_get(*, code: str) -> Department | None:
-    return Department.objects.select_related("region").filter(code=code.strip().upper()).first()
-
-
-def region_get(*, code: str) -> Region | None:
-    return Region.objects.filter(code=code.strip()).first()

@@ -1,13 +1,12 @@
 """Writes of the official geography: the idempotent import of the shipped INSEE files."""
 
-import csv
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from maillon.core.importing import read_csv_rows, read_json
 from maillon.core.text import search_key
 from maillon.geo.enums import CommuneKind
 from maillon.geo.models import Commune, Department, PostalCode, Region
@@ -47,8 +46,7 @@ class GeoImportResult:
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return [row for _line, row in read_csv_rows(path, required_columns=())]
 
 
 def _float(value: str) -> float | None:
@@ -66,17 +64,9 @@ def geo_import(
     result = GeoImportResult()
     # Régions and départements of the COG (metropolitan and overseas); the overseas
     # collectivités ("zone": "com") have no commune in the COG file.
-    regions = [
-        r
-        for r in json.loads((data_dir / "regions.json").read_text(encoding="utf-8"))
-        if r["zone"] != "com"
-    ]
-    timezones = json.loads((data_dir / "region-timezones.json").read_text(encoding="utf-8"))
-    departments = [
-        d
-        for d in json.loads((data_dir / "departements.json").read_text(encoding="utf-8"))
-        if d["zone"] != "com"
-    ]
+    regions = [r for r in read_json(data_dir / "regions.json") if r["zone"] != "com"]
+    timezones = read_json(data_dir / "region-timezones.json")
+    departments = [d for d in read_json(data_dir / "departements.json") if d["zone"] != "com"]
     cog_rows = _read_csv(data_dir / "cog-communes-2026.csv")
     step("cog")
     postal_rows = {

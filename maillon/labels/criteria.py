@@ -112,7 +112,7 @@ def check_opening_hours(site: Site, criterion: Criterion, day: datetime.date) ->
 
 def check_operators(site: Site, criterion: Criterion, day: datetime.date) -> CriterionResult:
     operators = list(Partner.objects.national_operators().valid_on(day).order_by("name"))
-    agreements = Agreement.objects.active_on(day).filter(
+    agreements = Agreement.objects.valid_on(day).filter(
         Q(site=site) | Q(organisation_id=site.organisation_id, site__isnull=True)
     )
     covered = set(agreements.values_list("partner_id", flat=True))

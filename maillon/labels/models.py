@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maillon.core.periods import in_force_on
+from maillon.core.periods import PeriodQuerySet
 from maillon.labels.enums import (
     ApplicationKind,
     ApplicationStatus,
@@ -56,9 +56,8 @@ class Wave(models.Model):
         return f"{self.name} ({self.date:%d/%m/%Y})"
 
 
-class CriterionQuerySet(models.QuerySet):
-    def valid_on(self, day: datetime.date):
-        return self.filter(in_force_on(day))
+class CriterionQuerySet(PeriodQuerySet):
+    pass
 
 
 class Criterion(models.Model):

@@ -23,6 +23,13 @@ MINUTES_PER_DAY = 24 * 60
 DEFAULT_TIMEZONE = ZoneInfo("Europe/Paris")
 
 
+def site_zone(region_timezone: str | None) -> ZoneInfo:
+    """A site's time zone from its region's (`Region.timezone`, empty or unknown region:
+    metropolitan France): the one rule of the site's local day, for the desk, the API and the
+    directory, whether they hold a model (`selectors.site_timezone`) or a raw row."""
+    return ZoneInfo(region_timezone) if region_timezone else DEFAULT_TIMEZONE
+
+
 def day_names() -> tuple[str, ...]:
     return (
         _("lundi"),

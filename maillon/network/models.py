@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maillon.core.periods import in_force_on, ordered_period_constraint
+from maillon.core.periods import PeriodQuerySet, ordered_period_constraint
 from maillon.network.enums import OWN_DATASET_SOURCES, OrganisationKind, PartnerKind, SiteKind
 from maillon.network.validators import validate_siret
 
@@ -34,9 +34,8 @@ class Network(models.Model):
         return self.name
 
 
-class NetworkMembershipQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
-        return self.filter(in_force_on(day, start="start_date", end="end_date"))
+class NetworkMembershipQuerySet(PeriodQuerySet):
+    period_fields = ("start_date", "end_date")
 
 
 class NetworkMembership(models.Model):
@@ -74,7 +73,7 @@ class OrganisationQuerySet(models.QuerySet):
     def in_network(self, network: Network, *, on: datetime.date | None = None):
         memberships = NetworkMembership.objects.filter(network=network)
         if on is not None:
-            memberships = memberships.active_on(on)
+            memberships = memberships.valid_on(on)
         return self.filter(pk__in=memberships.values("organisation_id"))
 
 
@@ -154,12 +153,6 @@ class SiteQuerySet(models.QuerySet):
 
     def in_department(self, code: str):
         return self.filter(commune__department_id=code)
-
-    def in_region(self, code: str):
-        return self.filter(commune__region_id=code)
-
-    def of_organisation(self, organisation: Organisation):
-        return self.filter(organisation=organisation)
 
     def in_network(self, network: Network, *, on: datetime.date | None = None):
         return self.filter(organisation__in=Organisation.objects.in_network(network, on=on))
@@ -297,10 +290,7 @@ class Stop(models.Model):
         return f"{self.place} ({self.commune.name})"
 
 
-class PartnerQuerySet(models.QuerySet):
-    def valid_on(self, day: datetime.date):
-        return self.filter(in_force_on(day))
-
+class PartnerQuerySet(PeriodQuerySet):
     def national_operators(self):
         return self.filter(kind=PartnerKind.NATIONAL_OPERATOR)
 
@@ -345,11 +335,8 @@ class Partner(models.Model):
         return self.short_name or self.name
 
 
-class AgreementQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
-        return self.filter(start_date__lte=day).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
-        )
+class AgreementQuerySet(PeriodQuerySet):
+    period_fields = ("start_date", "end_date")
 
 
 class Agreement(models.Model):

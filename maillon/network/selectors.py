@@ -12,9 +12,9 @@ from maillon.network.models import Agreement, Partner, Site, Stop
 
 
 def site_timezone(site: Site) -> ZoneInfo:
-    if site.commune_id and site.commune.region_id:
-        return ZoneInfo(site.commune.region.timezone)
-    return hours.DEFAULT_TIMEZONE
+    """The site's time zone (`hours.site_zone` of its commune's region)."""
+    has_region = site.commune_id and site.commune.region_id
+    return hours.site_zone(site.commune.region.timezone if has_region else None)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ Each service is atomic, validates, saves and journals. Site writes use optimisti
 with `ConcurrentModification` — nothing is overwritten.
 """
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -267,9 +266,3 @@ def agreement_save(
         changes=created(after) if creating else diff(before, after),
     )
     return agreement
-
-
-def agreement_end(*, actor, agreement: Agreement, on: datetime.date) -> Agreement:
-    return agreement_save(
-        actor=actor, agreement=agreement, site=agreement.site, data={"end_date": on}
-    )

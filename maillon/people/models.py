@@ -8,19 +8,17 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.periods import in_force_on
 from maillon.people.enums import POSITIVE_OUTCOMES, ContractType, EmployeeRole, ExitOutcome
 
 
 class EmployeeQuerySet(models.QuerySet):
-    def of_organisations(self, organisations):
-        return self.filter(organisation__in=organisations)
-
     def employed_on(self, day: datetime.date):
         """Employees with a contract covering `day`."""
         return self.filter(
             Exists(
-                Contract.objects.filter(employee=OuterRef("pk"), start_date__lte=day).filter(
-                    Q(end_date__isnull=True) | Q(end_date__gte=day)
+                Contract.objects.filter(
+                    in_force_on(day, start="start_date", end="end_date"), employee=OuterRef("pk")
                 )
             )
         )

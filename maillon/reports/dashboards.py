@@ -175,10 +175,6 @@ class Dashboard:
     def top_sites(self) -> list[SiteActivity]:
         return [site for site in self.sites[:TOP_SITES] if site.requests]
 
-    @property
-    def mapped_sites(self) -> list[SiteActivity]:
-        return [s for s in self.sites if s.latitude is not None and s.longitude is not None]
-
     def headline(self, code: str) -> Headline:
         return next(h for h in self.headlines if h.code == code)
 

@@ -33,9 +33,6 @@ class PeriodPrecision(models.TextChoices):
 
 
 class DeclaredFigureQuerySet(models.QuerySet):
-    def of_indicator(self, code: str):
-        return self.filter(indicator=code)
-
     def totals(self):
         """Figures that other figures break down (e.g. 856 sites split by carrier)."""
         return self.filter(parts__isnull=False).distinct()

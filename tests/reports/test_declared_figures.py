@@ -21,8 +21,8 @@ def test_the_carrier_split_is_stored_as_parts_of_its_total():
     assert sorted(p.value for p in total.parts.all()) == [11, 19, 131, 154, 544]
     assert sum(p.value for p in total.parts.all()) == 859
     assert list(DeclaredFigure.objects.totals()) == [total]
-    january = DeclaredFigure.objects.of_indicator("fs_sites").get(
-        scope_type=FigureScope.PROGRAMME, period_start="2020-01-01"
+    january = DeclaredFigure.objects.get(
+        indicator="fs_sites", scope_type=FigureScope.PROGRAMME, period_start="2020-01-01"
     )
     assert january.value == 460 and "460 maisons" in january.quote
 

@@ -1,12 +1,10 @@
-"""Reading an activity file: CSV (`,` or `;`) or XLSX, streamed, headers in French or English."""
+"""Reading an activity file: CSV (`,` or `;`) or XLSX, streamed by `core.importing`, headers
+in French or English."""
 
-import csv
-import datetime
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from maillon.core.importing import ImportFileError, not_utf8_error
+from maillon.core.importing import missing_columns_error, table_records
 from maillon.core.text import fold
 
 COLUMNS = (
@@ -53,80 +51,13 @@ def _canonical(header: str) -> str:
 
 
 def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, row with canonical keys) for a CSV (`,` or `;`) or XLSX file, streamed."""
-    if path.suffix.lower() == ".xlsx":
-        yield from _iter_xlsx(path)
-    else:
-        yield from _iter_csv(path)
-
-
-def _check_header(path: Path, header: list[str]) -> list[str]:
-    keys = [_canonical(h or "") for h in header]
+    """(line, row with canonical keys) for a CSV (`,` or `;`) or XLSX file, streamed
+    (`core.importing.table_records`)."""
+    records = table_records(path)
+    _line, header = next(records, (1, []))
+    keys = [_canonical(name) for name in header]
     missing = [c for c in REQUIRED if c not in keys]
     if missing:
-        raise ImportFileError(
-            f"{path.name} : colonnes manquantes dans l'en-tête : {', '.join(missing)}."
-        )
-    return keys
-
-
-def _iter_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise ImportFileError(f"Impossible d'ouvrir le fichier {path} : {exc.strerror}") from exc
-    with handle:
-        try:
-            first = handle.readline()
-        except UnicodeDecodeError as exc:
-            raise not_utf8_error(path) from exc
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        keys = _check_header(path, next(csv.reader([first], delimiter=delimiter)))
-        reader = csv.reader(handle, delimiter=delimiter)
-        line = 2  # the physical line where the next record starts (a quoted value may span lines)
-        try:
-            for values in reader:
-                if values:
-                    yield line, dict(zip(keys, (v.strip() for v in values), strict=False))
-                line = reader.line_num + 2
-        except UnicodeDecodeError as exc:
-            raise not_utf8_error(path) from exc
-        except csv.Error as exc:
-            raise ImportFileError(
-                f"{path.name}, ligne {line} : fichier illisible ({exc})."
-            ) from exc
-
-
-def _iter_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise ImportFileError(f"{path.name} n'est pas un classeur XLSX lisible ({exc}).") from exc
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError(f"{path.name} : la première feuille est vide.")
-        keys = _check_header(path, [str(h or "") for h in header])
-        for line, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in values):
-                continue
-            yield line, {k: _cell_text(v) for k, v in zip(keys, values, strict=False)}
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+        raise missing_columns_error(path, missing)
+    for line, values in records:
+        yield line, dict(zip(keys, (v.strip() for v in values), strict=False))

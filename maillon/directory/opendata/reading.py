@@ -1,10 +1,9 @@
 """Reading files of the standard as published by other networks and the national map:
 CSV (comma or semicolon, UTF-8) or JSON (an array of objects, or an object holding it)."""
 
-import json
 from pathlib import Path
 
-from maillon.core.importing import ImportFileError, nul_byte_error, read_csv_rows
+from maillon.core.importing import ImportFileError, nul_byte_error, read_csv_rows, read_json
 from maillon.core.spreadsheets import uninert
 from maillon.directory.opendata.schema import field_names, required_names
 
@@ -24,19 +23,7 @@ def _text(value) -> str:
 
 
 def _json_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ImportFileError(f"Impossible d'ouvrir le fichier {path} : {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"{path.name} n'est pas encodé en UTF-8 (octet {exc.start})."
-        ) from exc
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{path.name} n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno} : "
-            f"{exc.msg})."
-        ) from exc
+    data = read_json(path)
     if isinstance(data, dict):
         data = next((data[k] for k in JSON_CONTAINERS if isinstance(data.get(k), list)), None)
     if not isinstance(data, list):

@@ -36,7 +36,7 @@ def sites_serving(
     """Those of `site_ids` that serve a partner's public on `day`: an agreement of the site or
     of its organisation, or — for a national operator — the France Services label (`labelled`),
     whose charter makes every labelled site serve the national operators."""
-    agreements = Agreement.objects.active_on(day).filter(partner=partner)
+    agreements = Agreement.objects.valid_on(day).filter(partner=partner)
     sites = Site.objects.filter(pk__in=site_ids)
     served = set(
         sites.filter(
@@ -85,10 +85,10 @@ _CANDIDATE_FIELDS = ("pk", "latitude", "longitude", "commune_id", "opening_hours
 @dataclass(frozen=True)
 class _CommuneFacts:
     parent_id: int | None
-    timezone: str
+    timezone: str | None
 
 
-_UNKNOWN_COMMUNE = _CommuneFacts(None, "Europe/Paris")
+_UNKNOWN_COMMUNE = _CommuneFacts(None, None)
 _communes: dict[int, _CommuneFacts] = {}
 _children: dict[int, list[int]] = {}
 
@@ -103,7 +103,7 @@ def _commune_facts(*, needed: set[int] | frozenset = frozenset()) -> dict[int, _
     if not _communes:
         rows = Commune.objects.values_list("pk", "parent_id", "region__timezone")
         for pk, parent_id, timezone in rows:
-            _communes[pk] = _CommuneFacts(parent_id, timezone or "Europe/Paris")
+            _communes[pk] = _CommuneFacts(parent_id, timezone)
             if parent_id:
                 _children.setdefault(parent_id, []).append(pk)
     return _communes
@@ -126,10 +126,6 @@ class Candidate:
     name: str
     expression: str
     timezone: ZoneInfo
-
-
-def _timezone(name: str | None) -> ZoneInfo:
-    return ZoneInfo(name) if name else hours.DEFAULT_TIMEZONE
 
 
 def hours_ok(expression: str) -> bool:
@@ -174,7 +170,7 @@ class SearchArea:
             )
             if not in_place and (distance is None or distance > radius):
                 continue
-            candidates.append(Candidate(pk, distance, in_place, name, expression, _timezone(tz)))
+            candidates.append(Candidate(pk, distance, in_place, name, expression, hours.site_zone(tz)))
         return candidates
 
 

@@ -1,4 +1,3 @@
-import csv
 import time
 from pathlib import Path
 
@@ -7,7 +6,7 @@ from rich.console import Console
 
 from maillon.core.importing import (
     ImportFileError,
-    not_utf8_error,
+    csv_records,
     print_problems,
     write_problem_report,
 )
@@ -40,13 +39,7 @@ class Command(BaseCommand):
         source = options["source"] or (SOURCE_LABEL if path == DATA_FILE else path.name)
         started = time.perf_counter()
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                total = sum(1 for _row in csv.reader(handle)) - 1
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{not_utf8_error(path)} Rien n'a été importé.") from exc
-        except (OSError, csv.Error) as exc:
-            raise CommandError(f"Fichier illisible {path} : {exc}") from exc
-        try:
+            total = sum(1 for _record in csv_records(path)) - 1
             with progress_bar(console, transient=options["verbosity"] == 0) as progress:
                 task = progress.add_task("France Services", total=max(total, 0))
                 result = france_services_import(
