@@ -9,14 +9,14 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from maillon.reports.block import key_figures_block
+from maillon.core.errors import NotFound
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.periods import Period
+from maillon.reports.rendering.block import figure_flags, key_figures_block
 from maillon.reports.scopes import scope_get
 
 router = Router(tags=["reports"])
@@ -85,7 +85,7 @@ def get_key_figures(request, query: Query[KeyFiguresQuery]):
         raise _invalid("period", error) from error
     try:
         scope = scope_get(user=request.auth, key=query.scope)
-    except Http404 as error:
+    except NotFound as error:
         raise HttpError(404, "Périmètre inconnu ou non autorisé.") from error
     figures = key_figures(scope=scope, period=period, labelled_on=query.labelled_on)
     return {
@@ -106,7 +106,7 @@ def get_key_figures(request, query: Query[KeyFiguresQuery]):
                 "origin": f.origin,
                 "source": f.declared.source if f.declared else None,
                 "parts": [{"label": label, "value": n} for label, n in f.parts],
-                "flags": f.flags,
+                "flags": figure_flags(f),
             }
             for f in figures.figures.values()
         ],
