@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.accounts.models import User
 from maillon.activity.models import Channel, HelpKind, OutreachPlace, Theme
 from maillon.core.errors import NotFound
 from maillon.network.models import Partner, Site
@@ -166,7 +167,7 @@ def _simple_table(code, title, sheet, row_header, columns, model, scope, key, co
     return Table(code, title, row_header, columns, lines, sheet)
 
 
-def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
+def monthly_report(*, user: User | None, site_id: int | str, period: Period) -> MonthlyReport:
     """The monthly report of a site the user may see (`NotFound` otherwise; user=None: CLI)."""
     if user is None:
         site = Site.objects.filter(pk=int(site_id)).first()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.access.rules import organisations_managed_by, partner_ids_viewable_by
+from maillon.accounts.models import User
 from maillon.activity.models import HelpKind, Outcome, Theme
 from maillon.core.errors import NotFound
 from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
@@ -197,7 +198,7 @@ def sites_under_agreement(partner: Partner, period: Period) -> QuerySet[Site]:
     )
 
 
-def _readable_sites(user, partner: Partner) -> tuple[QuerySet[Site], str]:
+def _readable_sites(user: User | None, partner: Partner) -> tuple[QuerySet[Site], str]:
     """The sites whose figures for `partner` the user may read, and the scope's wording."""
     if user is None:  # the command line: the installation's administrator
         return Site.objects.all(), _("ensemble des points d'accueil sous convention")
@@ -212,7 +213,7 @@ def _readable_sites(user, partner: Partner) -> tuple[QuerySet[Site], str]:
     )
 
 
-def partners_readable_by(user) -> QuerySet[Partner]:
+def partners_readable_by(user: User) -> QuerySet[Partner]:
     """The partners whose report the user may ask for (his own, or those of his agreements)."""
     if not (user.is_authenticated and user.is_active):
         return Partner.objects.none()
@@ -227,7 +228,9 @@ def partners_readable_by(user) -> QuerySet[Partner]:
     ).order_by("name")
 
 
-def partner_report_scope(*, user, partner_code: str, period: Period) -> tuple[Partner, Scope, str]:
+def partner_report_scope(
+    *, user: User | None, partner_code: str, period: Period
+) -> tuple[Partner, Scope, str]:
     """The partner and the sites of its report that `user` may read; 404 when there are none."""
     partner = Partner.objects.filter(code=(partner_code or "").strip()).first()
     readable, wording = _readable_sites(user, partner) if partner else (Site.objects.none(), "")
@@ -280,7 +283,7 @@ def _network_sites(partner: Partner, period: Period, scope: Scope) -> QuerySet[S
     )
 
 
-def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
+def partner_report(*, user: User | None, partner_code: str, period: Period) -> PartnerReport:
     """The partner report `user` may read (user=None: the command line, every site)."""
     partner, scope, wording = partner_report_scope(
         user=user, partner_code=partner_code, period=period

@@ -303,6 +303,10 @@ def test_api_key_figures(world, client):
     assert answer.status_code == 200
     data = {f["code"]: f for f in answer.json()["figures"]}
     assert data["requests"]["value"] == 2 and data["requests"]["origin"] == "computed"
+    # label and unit come from the indicator registry
+    assert data["requests"]["label"] == "Demandes accompagnées"
+    assert data["requests"]["unit"] == "count"
+    assert data["positive_exit_rate"]["unit"] == "percent"
     assert answer.json()["start"] == "2025-01-01" and answer.json()["end"] == "2025-12-31"
     assert client.get(url, {"scope": "department:42", "period": "2025-13"}).status_code == 422
     reversed_period = client.get(url, {"scope": "department:42", "period": "2025-06..2025-01"})
