@@ -180,9 +180,10 @@ def sums(
     codes = tuple(codes)
     where = where or {}
     dimensions = {*by, *where, *(["day"] if daily else [])}
-    sources = [INDICATORS[code].source_for(dimensions) for code in codes]
-    rollups = {source.rollup for source in sources if source is not None}
-    if None in sources or len(rollups) != 1:
+    found = [INDICATORS[code].source_for(dimensions) for code in codes]
+    sources = [source for source in found if source is not None]
+    rollups = {source.rollup for source in sources}
+    if len(sources) != len(codes) or len(rollups) != 1:
         raise ValueError(f"{codes} are not read from one rollup by {by} and {sorted(where)}")
     (rollup,) = rollups
     rows = rollup.rows(scope, period).filter(

@@ -44,7 +44,8 @@ def month_label(month: datetime.date) -> str:
 def dashboard_charts(board: Dashboard) -> dict[str, Chart]:
     """`trend`, `by_partner`, `by_theme`, `by_channel` and `top_sites` of a dashboard."""
     period = board.period
-    series = [(_("Demandes"), [requests for _m, requests, _people in board.trend])]
+    requests: list[int | None] = [requests for _m, requests, _people in board.trend]
+    series = [(_("Demandes"), requests)]
     if any(people is not None for _m, _requests, people in board.trend):
         series.append(
             (_("Personnes accompagnées"), [people for _m, _requests, people in board.trend])
@@ -62,7 +63,9 @@ def dashboard_charts(board: Dashboard) -> dict[str, Chart]:
     }
     parts = {"partner": board.by_partner, "theme": board.by_theme, "channel": board.by_channel}
     for name, what in BREAKDOWNS.items():
-        charts[f"by_{name}"] = _breakdown_chart(parts[name], name=name, what=what, period=period)
+        charts[f"by_{name}"] = _breakdown_chart(
+            parts[name], name=name, what=str(what), period=period
+        )
     busiest = [(s.name, s.requests) for s in board.sites[:TOP_SITES] if s.requests]
     charts["top_sites"] = _breakdown_chart(
         busiest, name="site", what=_("point d'accueil"), period=period
