@@ -33,7 +33,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def pdf_rendering():
     """Tests that make PDFs: WeasyPrint needs Debian's Pango libraries."""
-    from maillon.reports.pdf import pdf_available
+    from maillon.reports.rendering.pdf import pdf_available
 
     if not pdf_available():
         skip_or_fail(

@@ -7,7 +7,6 @@ with these rules in their own selectors.
 """
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from maillon.access.rules import (
     is_network_admin,
@@ -16,6 +15,7 @@ from maillon.access.rules import (
     sites_visible_to,
 )
 from maillon.accounts.models import Invitation, Membership
+from maillon.core.errors import NotFound
 from maillon.core.text import search_key
 from maillon.journal.models import JournalEntry
 from maillon.journal.selectors import JournalFilters, journal_filter
@@ -42,7 +42,7 @@ def site_get(*, user, pk: int) -> Site:
     """A site the user may see; a foreign or missing id is the same 404."""
     site = sites_visible_to(user).with_geography().filter(pk=pk).first()
     if site is None:
-        raise Http404
+        raise NotFound
     return site
 
 
@@ -55,7 +55,7 @@ def site_get_managed(*, user, pk: int) -> Site:
         .first()
     )
     if site is None:
-        raise Http404
+        raise NotFound
     return site
 
 
@@ -77,7 +77,7 @@ def organisation_get(*, user, pk: int, manage: bool = False) -> Organisation:
     queryset = organisations_managed_by(user) if manage else organisations_visible_to(user)
     organisation = queryset.select_related("commune").filter(pk=pk).first()
     if organisation is None:
-        raise Http404
+        raise NotFound
     return organisation
 
 
@@ -90,7 +90,7 @@ def membership_get_managed(*, user, pk: int) -> Membership:
         .first()
     )
     if membership is None:
-        raise Http404
+        raise NotFound
     return membership
 
 
@@ -101,7 +101,7 @@ def invitation_get_managed(*, user, pk: int) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise Http404
+        raise NotFound
     return invitation
 
 
@@ -123,5 +123,5 @@ def journal_visible_to(user) -> QuerySet[JournalEntry]:
 def journal_network(*, user, filters: JournalFilters) -> QuerySet[JournalEntry]:
     """The network-wide journal, for network heads only (404 for anyone else)."""
     if not is_network_admin(user):
-        raise Http404
+        raise NotFound
     return journal_filter(journal_visible_to(user).with_related(), filters)

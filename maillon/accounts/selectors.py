@@ -1,9 +1,9 @@
 """Reads on accounts shared by pages and commands."""
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
 from maillon.accounts.models import ApiToken, User
+from maillon.core.errors import NotFound
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:
@@ -13,4 +13,7 @@ def api_token_list(*, user: User) -> QuerySet[ApiToken]:
 
 def api_token_get(*, user: User, pk: int) -> ApiToken:
     """One of the user's own tokens; another user's answers 404 like a missing one."""
-    return get_object_or_404(api_token_list(user=user), pk=pk)
+    token = api_token_list(user=user).filter(pk=pk).first()
+    if token is None:
+        raise NotFound
+    return token

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from maillon.access.rules import sites_visible_to, sites_writable_by, writable_site_ids_sql
 from maillon.activity import pg_writes
 from maillon.activity.models import OutreachAct, Visit, Workshop
+from maillon.core.errors import NotFound
 from maillon.core.ids import id_in_range
 from maillon.geo.models import Commune, Region
 from maillon.network import hours
@@ -90,7 +90,7 @@ def visit_get(*, user, pk: int) -> Visit:
         .first()
     )
     if visit is None:
-        raise Http404
+        raise NotFound
     return visit
 
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
+from maillon.core.errors import NotFound
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -123,6 +125,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, invalid)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(NotFound, not_found)  # a selector's domain error
     api.add_exception_handler(Throttled, throttled)
 
 

@@ -12,12 +12,12 @@ A partner or site the caller may not read answers 404 like a missing one; a bad 
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillon.api.reports import _invalid as query_error
 from maillon.api.schemas import Id
+from maillon.core.errors import NotFound
 from maillon.reports.monthly import monthly_report
 from maillon.reports.partner import PartnerReportUnavailable, partner_report
 from maillon.reports.periods import Period
@@ -132,6 +132,6 @@ def get_monthly_report(request, query: Query[MonthlyReportQuery]):
     period = _period(query.period)
     try:
         report = monthly_report(user=request.auth, site_id=query.site, period=period)
-    except Http404 as error:
+    except NotFound as error:
         raise HttpError(404, "Point d'accueil inconnu ou non autorisé.") from error
     return report.as_dict()

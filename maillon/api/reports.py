@@ -1,7 +1,8 @@
 """Key figures over the API (read-only, scoped like the report pages).
 
 `GET /api/v1/reports/key-figures?scope=network:pimms&period=2024` answers the figures of the
-« Chiffres clés » block with their origin (computed by Maillon, or declared by a document).
+« Chiffres clés » block with their origin (computed by Maillon, or declared by a document); each
+figure's label and unit are those of the indicator registry (`maillon.reports.indicators`).
 A scope the caller may not read answers 404 like a missing one; a bad period answers 422.
 """
 
@@ -9,14 +10,15 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from maillon.reports.block import key_figures_block
+from maillon.core.errors import NotFound
+from maillon.reports.indicators import INDICATORS
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.periods import Period
+from maillon.reports.rendering.block import figure_flags, key_figures_block
 from maillon.reports.scopes import scope_get
 
 router = Router(tags=["reports"])
@@ -45,6 +47,7 @@ class FigureOut(Schema):
     code: str
     label: str
     value: int | float | None
+    unit: str = Field(..., description="count (un nombre) ou percent (un pourcentage).")
     qualifier: str
     origin: str = Field(..., description="computed, declared ou unavailable.")
     source: str | None = None
@@ -85,7 +88,7 @@ def get_key_figures(request, query: Query[KeyFiguresQuery]):
         raise _invalid("period", error) from error
     try:
         scope = scope_get(user=request.auth, key=query.scope)
-    except Http404 as error:
+    except NotFound as error:
         raise HttpError(404, "Périmètre inconnu ou non autorisé.") from error
     figures = key_figures(scope=scope, period=period, labelled_on=query.labelled_on)
     return {
@@ -102,11 +105,12 @@ def get_key_figures(request, query: Query[KeyFiguresQuery]):
                 "code": f.code,
                 "label": f.label,
                 "value": _number(f.value),
+                "unit": INDICATORS[f.code].unit,
                 "qualifier": f.qualifier,
                 "origin": f.origin,
                 "source": f.declared.source if f.declared else None,
                 "parts": [{"label": label, "value": n} for label, n in f.parts],
-                "flags": f.flags,
+                "flags": figure_flags(f),
             }
             for f in figures.figures.values()
         ],

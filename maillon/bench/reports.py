@@ -13,18 +13,14 @@ scope over the year (figures only: a page has no raw equivalent).
 from django.db.models import Count, Sum
 
 from maillon.activity.models import OutreachAct, Request, Visit, Workshop
+from maillon.reports.indicators import INDICATORS
+from maillon.reports.keyfigures import KEY_FIGURES
 from maillon.reports.periods import Period
 from maillon.reports.scopes import Scope
 
-# The figures both ways give (the staff and label figures are not activity: same code path)
-COMPARED = (
-    "requests",
-    "people_helped",
-    "outreach_acts",
-    "outreach_people",
-    "workshops",
-    "workshop_participants",
-)
+# The figures both ways give: those read from the rollups (the staff and label figures are not
+# activity: the same code path either way)
+COMPARED = tuple(code for code in KEY_FIGURES if INDICATORS[code].sources)
 
 
 def raw_key_figures(*, scope: Scope, period: Period) -> dict[str, int]:

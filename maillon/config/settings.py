@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maillon.core.middleware.ContentSecurityPolicyMiddleware",
+    # a domain NotFound (maillon.core.errors) escaping a page: the French 404 page
+    "maillon.core.middleware.DomainErrorMiddleware",
     "maillon.accounts.middleware.SessionIdleMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]

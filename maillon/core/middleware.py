@@ -1,8 +1,11 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from maillon.core.errors import NotFound
 
 
 class ContentSecurityPolicyMiddleware:
@@ -68,3 +71,21 @@ def _has_nul_byte(request) -> bool:
     if content_type.startswith("multipart/form-data"):
         return any("\x00" in value for values in request.POST.lists() for value in values[1])
     return False
+
+
+class DomainErrorMiddleware:
+    """A domain `NotFound` escaping a view becomes Django's 404 (the French `404.html`).
+
+    Selectors raise `maillon.core.errors.NotFound` rather than `Http404` so that commands and
+    the API can use them too; this is where pages turn it into the answer they always gave."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(str(exception)))
+        return None

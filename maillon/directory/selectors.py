@@ -5,9 +5,9 @@ label, its upcoming closures and, for a mobile site, its next stops. The search 
 import datetime
 from dataclasses import dataclass
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from maillon.core.errors import NotFound
 from maillon.directory.search import public_sites
 from maillon.labels.enums import FRANCE_SERVICES, LABEL_HOLDING_OUTCOMES
 from maillon.labels.models import LabelDecision
@@ -23,7 +23,7 @@ STOP_HORIZON_DAYS = 60
 def public_site_get(*, pk: int) -> Site:
     site = public_sites().with_geography().filter(pk=pk).first()
     if site is None:
-        raise Http404
+        raise NotFound
     return site
 
 

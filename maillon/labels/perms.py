@@ -1,10 +1,10 @@
 """Who may read the label pages of a network: its network admins (and superusers)."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership
+from maillon.core.errors import NotFound
 from maillon.network.models import Network
 
 
@@ -22,5 +22,5 @@ def network_get_for_admin(*, user, slug: str | None) -> Network:
     networks = networks_administered_by(user).order_by("name")
     network = networks.filter(slug=slug).first() if slug else networks.first()
     if network is None:
-        raise Http404
+        raise NotFound
     return network

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
+from maillon.core.errors import NotFound
 from maillon.network import hours
 from maillon.network.models import Agreement, Partner, Site, Stop
 
@@ -75,14 +75,14 @@ def stop_get_managed(*, user, site: Site, pk: int) -> Stop:
     """`site` was fetched with site_get_managed: its stops are the user's."""
     stop = site.stops.select_related("commune").filter(pk=pk).first()
     if stop is None:
-        raise Http404
+        raise NotFound
     return stop
 
 
 def agreement_get_managed(*, site: Site, pk: int) -> Agreement:
     agreement = site.agreements.select_related("partner").filter(pk=pk).first()
     if agreement is None:
-        raise Http404
+        raise NotFound
     return agreement
 
 

@@ -6,9 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
 from maillon.access.rules import organisations_managed_by
+from maillon.core.errors import NotFound
 from maillon.journal.models import JournalEntry
 from maillon.people.models import Contract, Employee, Exit, Training
 
@@ -35,7 +35,7 @@ def employee_list(*, user, organisation_id: int) -> QuerySet[Employee]:
 def employee_get(*, user, pk: int) -> Employee:
     employee = employees_visible_to(user).select_related("organisation").filter(pk=pk).first()
     if employee is None:
-        raise Http404
+        raise NotFound
     return employee
 
 

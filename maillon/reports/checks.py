@@ -2,7 +2,7 @@
 
 from django.core import checks
 
-from maillon.reports.pdf import pdf_available
+from maillon.reports.rendering.pdf import pdf_available
 
 
 @checks.register(checks.Tags.compatibility)

@@ -1,7 +1,8 @@
 """Dashboard of a scope and a period: headline numbers, monthly trend, breakdowns, sites.
 
-Everything is read from the rollups through `maillon.reports.queries` (never the fact tables),
-in a fixed number of grouped queries whatever the number of sites in the scope:
+Every indicator is read from the rollup the registry (`maillon.reports.indicators`) names for it
+under the active filters (never the fact tables), in a fixed number of grouped queries whatever
+the number of sites in the scope:
 
 - requests and people by month over the period and the previous one, by channel and by site
   over the period (three queries on the visit rollup, site × month × channel: a few rows per
@@ -23,73 +24,29 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from maillon.activity.models import Channel, Theme
 from maillon.network.models import Partner
-from maillon.reports.charts import Chart, bar_chart, line_chart
+from maillon.reports import indicators
+from maillon.reports.indicators import INDICATORS, Rollup
 from maillon.reports.periods import Period
-from maillon.reports.queries import (
-    outreach_daily,
-    outreach_monthly,
-    requests_monthly,
-    visits_monthly,
-    workshops_daily,
-)
 from maillon.reports.scopes import Scope
 
-MONTHS = (
-    pgettext_lazy("month", "janv."),
-    pgettext_lazy("month", "févr."),
-    pgettext_lazy("month", "mars"),
-    pgettext_lazy("month", "avr."),
-    pgettext_lazy("month", "mai"),
-    pgettext_lazy("month", "juin"),
-    pgettext_lazy("month", "juil."),
-    pgettext_lazy("month", "août"),
-    pgettext_lazy("month", "sept."),
-    pgettext_lazy("month", "oct."),
-    pgettext_lazy("month", "nov."),
-    pgettext_lazy("month", "déc."),
+# the headline cards, in order (codes of `maillon.reports.indicators`)
+HEADLINES = (
+    "requests",
+    "people_helped",
+    "follow_ups",
+    "outreach_acts",
+    "outreach_people",
+    "workshops",
+    "workshop_participants",
 )
-HEADLINES = {
-    "requests": gettext_lazy("Demandes accompagnées"),
-    "people": gettext_lazy("Personnes accompagnées"),
-    "follow_ups": gettext_lazy("Demandes à suivre"),
-    "outreach_acts": gettext_lazy("Actes de médiation sortante"),
-    "outreach_people": gettext_lazy("Personnes touchées hors les murs"),
-    "workshops": gettext_lazy("Ateliers collectifs"),
-    "participants": gettext_lazy("Participants aux ateliers"),
-}
-# which filters each indicator can be split by
-SPLITS = {
-    "requests": {"partner", "theme", "channel"},
-    "follow_ups": {"partner", "theme", "channel"},
-    "people": {"channel"},
-    "outreach_acts": {"partner"},
-    "outreach_people": {"partner"},
-    "workshops": {"theme"},
-    "participants": {"theme"},
-}
-# breakdowns of the requests: dimension → French name of one of its values
-BREAKDOWNS = {
-    "partner": gettext_lazy("partenaire"),
-    "theme": gettext_lazy("thème"),
-    "channel": gettext_lazy("canal"),
-}
-BREAKDOWN_TITLES = {
-    "partner": gettext_lazy("Demandes par partenaire"),
-    "theme": gettext_lazy("Demandes par thème"),
-    "channel": gettext_lazy("Demandes par canal"),
-    "site": gettext_lazy("Points d'accueil les plus sollicités"),
-}
+# the breakdowns of the requests, by dimension
+BREAKDOWNS = ("partner", "theme", "channel")
 TOP_SITES = 10
 MAX_RADIUS = 28.0  # px, the busiest site of the map
 MIN_RADIUS = 3.0
-
-
-def month_label(month: datetime.date) -> str:
-    return f"{MONTHS[month.month - 1]} {month.year}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +60,11 @@ class Filters:
     @property
     def active(self) -> set[str]:
         return {name for name in ("partner", "theme", "channel") if getattr(self, name)}
+
+    @property
+    def where(self) -> dict[str, int]:
+        """{dimension: id} of the active filters (`indicators.sums`' `where`)."""
+        return {name: getattr(self, name) for name in sorted(self.active)}
 
     def apply(self, rows, *names: str):
         for name in names:
@@ -119,7 +81,7 @@ class Headline:
 
     @property
     def label(self) -> str:
-        return str(HEADLINES[self.code])
+        return INDICATORS[self.code].card_label
 
     @property
     def split(self) -> bool:
@@ -164,12 +126,13 @@ class Dashboard:
     previous: Period
     filters: Filters
     headlines: list[Headline]
-    trend: Chart
-    by_partner: Chart
-    by_theme: Chart
-    by_channel: Chart
+    # (month, requests, people — None when the filters cannot split them), over the period
+    trend: list[tuple[datetime.date, int, int | None]]
+    # (label, requests) of each breakdown, largest first
+    by_partner: list[tuple[str, int]]
+    by_theme: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
     sites: list[SiteActivity] = field(default_factory=list)  # busiest first
-    top_sites_chart: Chart | None = None
 
     @property
     def top_sites(self) -> list[SiteActivity]:
@@ -204,64 +167,46 @@ def dashboard(
     labels = {name: {pk: label for pk, _code, label in rows} for name, rows in taxonomies.items()}
     previous = period.previous()
     both = Period(previous.first_month, period.last_month, checked=False)
-    active = filters.active
-
-    def splittable(code: str) -> bool:
-        return active <= SPLITS[code]
-
-    with_people = splittable("people")
     now, before = period.months, previous.months
 
-    # requests (and people) by month over both periods
-    by_month = {row["month"]: row for row in _grouped(_activity(scope, both, filters), "month")}
+    # requests (and people, when the filters split them) by month over both periods
+    by_month = _activity(scope, both, filters, "month")
+    with_people = _splits_people(filters)
 
-    def total(months: list[datetime.date], key: str) -> int:
-        return sum(by_month[m][key] for m in months if m in by_month)
+    def total(months: list[datetime.date], code: str) -> int:
+        return sum(by_month[(m,)][code] for m in months if (m,) in by_month)
 
     # partner × theme over both periods: the two breakdowns and the follow-ups, one query
     pairs = _partner_theme(scope, period, both, filters)
+    people = (total(now, "people_helped"), total(before, "people_helped"))
     headlines = [
         Headline("requests", total(now, "requests"), total(before, "requests")),
-        Headline(
-            "people",
-            *((total(now, "people"), total(before, "people")) if with_people else (None, None)),
-        ),
+        Headline("people_helped", *(people if with_people else (None, None))),
         Headline(
             "follow_ups",
             sum(row["follow_ups"] for row in pairs),
             sum(row["follow_ups_before"] for row in pairs),
         ),
     ]
-    headlines += _outreach_and_workshops(scope, period, both, filters, splittable)
+    other = ("outreach_acts", "outreach_people", "workshops", "workshop_participants")
+    totals = _period_totals(scope, period, both, filters, other)
+    headlines += [Headline(code, *totals[code]) for code in other]
 
-    trend_series = [(_("Demandes"), [total([m], "requests") for m in now])]
-    if with_people:
-        trend_series.append((_("Personnes accompagnées"), [total([m], "people") for m in now]))
-    trend = line_chart(
-        title=_("Évolution mensuelle"),
-        description=_("Demandes accompagnées et personnes accompagnées par mois, %(period)s.")
-        % {"period": period.label},
-        categories=[month_label(m) for m in now],
-        series=trend_series,
-        category_label=_("Mois"),
-        chart_id="graphique-evolution",
-    )
-
-    current = _activity(scope, period, filters)
-    by_channel = [(row["channel_id"], row["requests"]) for row in _grouped(current, "channel_id")]
+    trend = [
+        (m, total([m], "requests"), total([m], "people_helped") if with_people else None)
+        for m in now
+    ]
+    by_channel = [
+        (channel, row["requests"])
+        for (channel,), row in _activity(scope, period, filters, "channel").items()
+    ]
     parts = {
         "partner": _sum_by(pairs, "partner_id"),
         "theme": _sum_by(pairs, "theme_id"),
         "channel": by_channel,
     }
-    charts = {
-        name: _breakdown_chart(
-            _labelled(parts[name], labels[name]), name=name, what=what, period=period
-        )
-        for name, what in BREAKDOWNS.items()
-    }
-    sites = _sites(scope, _grouped(current, "site_id"), with_people)
-    busiest = [(s.name, s.requests) for s in sites[:TOP_SITES] if s.requests]
+    breakdowns = {name: _labelled(parts[name], labels[name]) for name in BREAKDOWNS}
+    sites = _sites(scope, _activity(scope, period, filters, "site"), with_people)
     return Dashboard(
         scope=scope,
         period=period,
@@ -269,45 +214,41 @@ def dashboard(
         filters=filters,
         headlines=headlines,
         trend=trend,
-        by_partner=charts["partner"],
-        by_theme=charts["theme"],
-        by_channel=charts["channel"],
+        by_partner=breakdowns["partner"],
+        by_theme=breakdowns["theme"],
+        by_channel=breakdowns["channel"],
         sites=sites,
-        top_sites_chart=_breakdown_chart(
-            busiest, name="site", what=_("point d'accueil"), period=period
-        ),
     )
 
 
-def _activity(scope: Scope, period: Period, filters: Filters):
-    """Requests (and people) by site × month × channel. Without a partner or theme filter the
-    visit rollup holds them (a few rows per site and month); with one, the request rollup."""
-    if filters.partner or filters.theme:
-        rows = requests_monthly(scope, period)
-        return filters.apply(rows, "partner", "theme", "channel"), False
-    return filters.apply(visits_monthly(scope, period), "channel"), True
+def _splits_people(filters: Filters) -> bool:
+    """Whether people can be counted under the filters (visits carry the channel only)."""
+    return INDICATORS["people_helped"].source_for({*filters.active, "month"}) is not None
 
 
-def _grouped(activity, key: str) -> list[dict]:
-    """Requests (and people, when the rows have them) grouped by one key."""
-    rows, has_people = activity
-    sums = {"requests": Sum("requests")}
-    if has_people:
-        sums["people"] = Sum("visits")
-    grouped = list(rows.values(key).annotate(**sums).order_by())
-    for row in grouped:
-        row.setdefault("people", 0)
-    return grouped
+def _activity(scope: Scope, period: Period, filters: Filters, by: str) -> dict:
+    """{(value of `by`,): {"requests": n, "people_helped": n}} under the filters, in one query.
+    Without a partner or theme filter the visit rollup holds both (a few rows per site and
+    month); with one, the request rollup, and people are not counted."""
+    codes = ("requests", "people_helped") if _splits_people(filters) else ("requests",)
+    rows = indicators.sums(scope, period, codes, by=(by,), where=filters.where)
+    for row in rows.values():
+        row.setdefault("people_helped", 0)
+    return rows
 
 
 def _partner_theme(scope: Scope, period: Period, both: Period, filters: Filters) -> list[dict]:
     """Requests of the period and follow-ups of both periods, by partner × theme."""
+    dimensions = {"partner", "theme", "month", *filters.active}
+    requests = INDICATORS["requests"].source_for(dimensions)
+    follow_ups = INDICATORS["follow_ups"].source_for(dimensions)
+    assert requests and follow_ups and requests.rollup is follow_ups.rollup  # noqa: S101
     now, before = Q(month__gte=period.first_month), Q(month__lt=period.first_month)
-    rows = filters.apply(requests_monthly(scope, both), "partner", "theme", "channel")
+    rows = filters.apply(requests.rollup.rows(scope, both), "partner", "theme", "channel")
     grouped = rows.values("partner_id", "theme_id").annotate(
-        n_requests=Sum("requests", filter=now),
-        n_follow_ups=Sum("follow_ups", filter=now),
-        n_follow_ups_before=Sum("follow_ups", filter=before),
+        n_requests=Sum(requests.column, filter=now),
+        n_follow_ups=Sum(follow_ups.column, filter=now),
+        n_follow_ups_before=Sum(follow_ups.column, filter=before),
     )
     return [
         {
@@ -328,51 +269,30 @@ def _sum_by(rows: list[dict], key: str) -> list[tuple[int, int]]:
     return list(sums.items())
 
 
-def _outreach_and_workshops(scope, period, both, filters, splittable) -> list[Headline]:
-    now = Q(day__gte=period.start)
-    before = Q(day__lt=period.start)
-    headlines = []
-    if splittable("outreach_acts"):
-        # the monthly rollup has no partner: the daily one when a partner is chosen
-        if filters.partner:
-            rows, when = filters.apply(outreach_daily(scope, both), "partner"), "day"
+def _period_totals(scope, period, both, filters, codes) -> dict[str, tuple[int | None, ...]]:
+    """{code: (period, previous period)} of indicators, one query per rollup they come from
+    (conditional sums over both periods); (None, None) for those the filters cannot split.
+    Outreach comes from its monthly rollup unless a partner is chosen (the daily one has it)."""
+    result: dict[str, tuple[int | None, ...]] = {}
+    by_rollup: dict[Rollup, list[tuple[str, str]]] = {}
+    for code in codes:
+        source = INDICATORS[code].source_for(filters.active)
+        if source is None:
+            result[code] = (None, None)
         else:
-            rows, when = outreach_monthly(scope, both), "month"
-        acts_now, acts_before = (
-            Q(**{f"{when}__gte": period.start}),
-            Q(**{f"{when}__lt": period.start}),
-        )
-        outreach = rows.aggregate(
-            n_now=Sum("acts", filter=acts_now),
-            n_before=Sum("acts", filter=acts_before),
-            people_now=Sum("people_reached", filter=acts_now),
-            people_before=Sum("people_reached", filter=acts_before),
-        )
-        headlines += [
-            Headline("outreach_acts", outreach["n_now"] or 0, outreach["n_before"] or 0),
-            Headline(
-                "outreach_people", outreach["people_now"] or 0, outreach["people_before"] or 0
-            ),
-        ]
-    else:
-        headlines += [
-            Headline("outreach_acts", None, None),
-            Headline("outreach_people", None, None),
-        ]
-    if splittable("workshops"):
-        workshops = filters.apply(workshops_daily(scope, both), "theme").aggregate(
-            n_now=Sum("workshops", filter=now),
-            n_before=Sum("workshops", filter=before),
-            people_now=Sum("participants", filter=now),
-            people_before=Sum("participants", filter=before),
-        )
-        headlines += [
-            Headline("workshops", workshops["n_now"] or 0, workshops["n_before"] or 0),
-            Headline("participants", workshops["people_now"] or 0, workshops["people_before"] or 0),
-        ]
-    else:
-        headlines += [Headline("workshops", None, None), Headline("participants", None, None)]
-    return headlines
+            by_rollup.setdefault(source.rollup, []).append((code, source.column))
+    for rollup, columns in by_rollup.items():
+        rows = filters.apply(rollup.rows(scope, both), *(filters.active & rollup.dimensions))
+        now = Q(**{f"{rollup.time}__gte": period.start})
+        before = Q(**{f"{rollup.time}__lt": period.start})
+        sums = {}
+        for code, column in columns:
+            sums[f"{code}_now"] = Sum(column, filter=now)
+            sums[f"{code}_before"] = Sum(column, filter=before)
+        row = rows.aggregate(**sums)
+        for code, _column in columns:
+            result[code] = (row[f"{code}_now"] or 0, row[f"{code}_before"] or 0)
+    return result
 
 
 def _labelled(parts: list[tuple[int, int]], labels: dict[int, str]) -> list[tuple[str, int]]:
@@ -385,29 +305,16 @@ def _labelled(parts: list[tuple[int, int]], labels: dict[int, str]) -> list[tupl
     return sorted(named, key=lambda part: (-part[1], part[0]))
 
 
-def _breakdown_chart(parts, *, name: str, what: str, period: Period) -> Chart:
-    return bar_chart(
-        title=str(BREAKDOWN_TITLES[name]),
-        description=_("Nombre de demandes accompagnées par %(what)s, %(period)s.")
-        % {"what": what, "period": period.label},
-        categories=[label for label, _n in parts],
-        series=[(_("Demandes"), [n for _label, n in parts])],
-        horizontal=True,
-        category_label=str(what).capitalize(),
-        chart_id=f"graphique-{name}",
-    )
-
-
-def _sites(scope: Scope, by_site: list[dict], with_people: bool) -> list[SiteActivity]:
+def _sites(scope: Scope, by_site: dict, with_people: bool) -> list[SiteActivity]:
     """Every site of the scope with its requests (and people) over the period, busiest first."""
-    activity = {row["site_id"]: row for row in by_site}
-    busiest = max((row["requests"] for row in by_site), default=0)
+    activity = {site: row for (site,), row in by_site.items()}
+    busiest = max((row["requests"] for row in by_site.values()), default=0)
     rows = scope.sites.values_list(
         "pk", "name", "organisation__name", "commune__name", "latitude", "longitude"
     )
     sites = []
     for pk, name, organisation, commune, latitude, longitude in rows:
-        row = activity.get(pk, {"requests": 0, "people": 0})
+        row = activity.get(pk, {"requests": 0, "people_helped": 0})
         n = row["requests"]
         # area ∝ requests: radius ∝ √requests (a floor keeps the smallest visible)
         radius = max(MIN_RADIUS, MAX_RADIUS * math.sqrt(n / busiest)) if n else MIN_RADIUS
@@ -420,7 +327,7 @@ def _sites(scope: Scope, by_site: list[dict], with_people: bool) -> list[SiteAct
                 latitude=latitude,
                 longitude=longitude,
                 requests=n,
-                people=row["people"] if with_people else None,
+                people=row["people_helped"] if with_people else None,
                 radius=round(radius, 2),
             )
         )

@@ -20,10 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from maillon.activity.models import Channel, OutreachPlace
 from maillon.labels.enums import FRANCE_SERVICES
@@ -31,30 +30,29 @@ from maillon.labels.selectors import sites_labelled_on
 from maillon.people.enums import POSITIVE_OUTCOMES, EmployeeRole, ExitOutcome
 from maillon.people.models import Employee, Exit
 from maillon.people.selectors import ExitRate, employees_in_scope
-from maillon.reports.charts import format_number
+from maillon.reports import indicators
 from maillon.reports.declared import compatible, declared_for, preferred
 from maillon.reports.models import DeclaredFigure, FigureQualifier
 from maillon.reports.periods import Period
-from maillon.reports.queries import outreach_monthly, visits_monthly, workshops_daily
 from maillon.reports.scopes import Scope
 
 COMPUTED, DECLARED, UNAVAILABLE = "computed", "declared", "unavailable"
 
-# code → French label, in the order of the press release
-INDICATORS = {
-    "reception_points": gettext_lazy("Points d'accueil au public"),
-    "msap_sites": gettext_lazy("Reconnus Maisons de services au public (MSAP)"),
-    "fs_sites": gettext_lazy("Labellisés France Services"),
-    "requests": gettext_lazy("Demandes accompagnées"),
-    "people_helped": gettext_lazy("Personnes accompagnées"),
-    "outreach_acts": gettext_lazy("Actes de médiation sortante"),
-    "outreach_people": gettext_lazy("Personnes touchées par la médiation sortante"),
-    "workshops": gettext_lazy("Ateliers collectifs"),
-    "workshop_participants": gettext_lazy("Participants aux ateliers"),
-    "employees": gettext_lazy("Salariés"),
-    "mediator_exits": gettext_lazy("Médiateurs sortis du dispositif"),
-    "positive_exit_rate": gettext_lazy("Taux de sorties positives (%)"),
-}
+# the indicators of the block (`maillon.reports.indicators`), in the order of the press release
+KEY_FIGURES = (
+    "reception_points",
+    "msap_sites",
+    "fs_sites",
+    "requests",
+    "people_helped",
+    "outreach_acts",
+    "outreach_people",
+    "workshops",
+    "workshop_participants",
+    "employees",
+    "mediator_exits",
+    "positive_exit_rate",
+)
 # Computed on any period (history), whether or not Maillon covers it
 ALWAYS_COMPUTED = ("fs_sites",)
 # Not held as detailed data: declared only
@@ -68,15 +66,15 @@ class Figure:
     qualifier: str = FigureQualifier.EXACT
     origin: str = UNAVAILABLE
     declared: DeclaredFigure | None = None
-    # other declarations of the same quantity, and the French flags of contradictions
+    # other declarations of the same quantity, and those that contradict the figure shown
     also_declared: list[DeclaredFigure] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
+    contradicted_by: list[DeclaredFigure] = field(default_factory=list)
     # (label, value) parts: people by channel, outreach acts by place
     parts: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
-        return str(INDICATORS[self.code])
+        return indicators.label(self.code)
 
     @property
     def available(self) -> bool:
@@ -106,8 +104,9 @@ class KeyFigures:
         return self.figures[code].value
 
     @property
-    def flags(self) -> list[str]:
-        return [flag for figure in self.figures.values() for flag in figure.flags]
+    def contradictions(self) -> list[tuple[Figure, DeclaredFigure]]:
+        """(figure shown, statement contradicting it): worded by the renderers."""
+        return [(f, statement) for f in self.figures.values() for statement in f.contradicted_by]
 
     def as_dict(self) -> dict:
         """Plain numbers (for the API and the benchmark's comparison)."""
@@ -131,11 +130,11 @@ def key_figures(
 
     declared: dict[str, list[DeclaredFigure]] = defaultdict(list)
     for figure in declared_for(scope=scope, period=period):
-        if figure.indicator in INDICATORS:
+        if figure.indicator in KEY_FIGURES:
             declared[figure.indicator].append(figure)
 
     figures = {}
-    for code in INDICATORS:
+    for code in KEY_FIGURES:
         figure = Figure(code=code)
         statements = declared.get(code, [])
         has_computed = code not in DECLARED_ONLY and (covered or code in ALWAYS_COMPUTED)
@@ -143,15 +142,13 @@ def key_figures(
             figure.value, figure.origin = Decimal(computed[code]), COMPUTED
             figure.parts = computed.get(f"{code}:parts", [])
             figure.also_declared = statements
-            figure.flags = [_contradiction(figure, s) for s in statements if not _agrees(figure, s)]
+            figure.contradicted_by = [s for s in statements if not _agrees(figure, s)]
         elif statements:
             chosen = preferred(statements)
             figure.value, figure.qualifier = chosen.value, chosen.qualifier
             figure.origin, figure.declared = DECLARED, chosen
             figure.also_declared = [s for s in statements if s is not chosen]
-            figure.flags = [
-                _contradiction(figure, s) for s in figure.also_declared if not _agrees(figure, s)
-            ]
+            figure.contradicted_by = [s for s in figure.also_declared if not _agrees(figure, s)]
         figures[code] = figure
     return KeyFigures(scope, period, labelled_on, covered, figures)
 
@@ -162,41 +159,22 @@ def key_figures(
 def _computed_activity(scope: Scope, period: Period) -> dict:
     """Requests, people by channel, outreach by place, workshops: three grouped queries."""
     result: dict = {}
-    by_channel = (
-        visits_monthly(scope, period)
-        .values("channel_id")
-        .annotate(visits=Sum("visits"), requests=Sum("requests"))
-        .order_by()
-    )
+    by_channel = indicators.sums(scope, period, ("people_helped", "requests"), by=("channel",))
     channels = dict(Channel.objects.values_list("pk", "label"))
-    people, requests, parts = 0, 0, []
-    for row in by_channel:
-        people += row["visits"]
-        requests += row["requests"]
-        parts.append((channels.get(row["channel_id"], "?"), row["visits"]))
-    result["requests"], result["people_helped"] = requests, people
+    result["requests"] = sum(row["requests"] for row in by_channel.values())
+    result["people_helped"] = sum(row["people_helped"] for row in by_channel.values())
+    parts = [(channels.get(key, "?"), row["people_helped"]) for (key,), row in by_channel.items()]
     result["people_helped:parts"] = _ordered(parts, Channel)
 
-    by_place = (
-        outreach_monthly(scope, period)
-        .values("place_id")
-        .annotate(acts=Sum("acts"), people=Sum("people_reached"))
-        .order_by()
-    )
+    outreach = ("outreach_acts", "outreach_people")
+    by_place = indicators.sums(scope, period, outreach, by=("place",))
     places = dict(OutreachPlace.objects.values_list("pk", "label"))
-    acts, reached, parts = 0, 0, []
-    for row in by_place:
-        acts += row["acts"]
-        reached += row["people"]
-        parts.append((places.get(row["place_id"], "?"), row["acts"]))
-    result["outreach_acts"], result["outreach_people"] = acts, reached
+    for code in outreach:
+        result[code] = sum(row[code] for row in by_place.values())
+    parts = [(places.get(key, "?"), row["outreach_acts"]) for (key,), row in by_place.items()]
     result["outreach_acts:parts"] = _ordered(parts, OutreachPlace)
 
-    workshops = workshops_daily(scope, period).aggregate(
-        workshops=Sum("workshops"), participants=Sum("participants")
-    )
-    result["workshops"] = workshops["workshops"] or 0
-    result["workshop_participants"] = workshops["participants"] or 0
+    result |= indicators.sums(scope, period, ("workshops", "workshop_participants"))[()]
     return result
 
 
@@ -252,18 +230,3 @@ def _labelled(scope: Scope, day: datetime.date) -> int:
 
 def _agrees(figure: Figure, statement: DeclaredFigure) -> bool:
     return compatible((figure.value, figure.qualifier), (statement.value, statement.qualifier))
-
-
-def _contradiction(figure: Figure, statement: DeclaredFigure) -> str:
-    return _(
-        "%(label)s : %(shown)s (%(origin)s) contredit « %(quote)s » (%(value)s, %(qualifier)s, "
-        "%(source)s)."
-    ) % {
-        "label": figure.label,
-        "shown": format_number(figure.value),
-        "origin": figure.origin_label,
-        "quote": statement.quote or statement.label,
-        "value": format_number(statement.value),
-        "qualifier": statement.get_qualifier_display(),
-        "source": statement.source,
-    }

@@ -19,22 +19,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.accounts.models import User
 from maillon.activity.models import Channel, HelpKind, OutreachPlace, Theme
+from maillon.core.errors import NotFound
 from maillon.network.models import Partner, Site
-from maillon.reports import queries
+from maillon.reports import indicators
+from maillon.reports.indicators import label
 from maillon.reports.periods import Period
 from maillon.reports.scopes import Scope, scope_get
-from maillon.reports.xlsx import (
-    INTEGER,
-    Column,
-    cover_add,
-    csv_bytes,
-    new_workbook,
-    table_add,
-    workbook_bytes,
-)
 
 SOURCE = "cumuls quotidiens Maillon"
+VISITS = ("people_helped", "first_visits", "qpv_residents")  # the columns of the visits table
 
 
 @dataclass(frozen=True)
@@ -83,11 +78,11 @@ class MonthlyReport:
     @property
     def summary(self) -> list[tuple[str, int]]:
         return [
-            (_("Demandes accompagnées"), self.requests.grand_total),
-            (_("Personnes accompagnées"), self.visits.totals[0]),
-            (_("Ateliers collectifs"), self.workshops.totals[0]),
-            (_("Participants aux ateliers"), self.workshops.totals[1]),
-            (_("Actes de médiation sortante"), self.outreach.totals[0]),
+            (label("requests"), self.requests.grand_total),
+            (label("people_helped"), self.visits.totals[0]),
+            (label("workshops"), self.workshops.totals[0]),
+            (label("workshop_participants"), self.workshops.totals[1]),
+            (label("outreach_acts"), self.outreach.totals[0]),
         ]
 
     def as_dict(self) -> dict:
@@ -123,9 +118,12 @@ def _terms_in(model, period: Period, used: set) -> list:
 
 
 def _requests_table(scope: Scope, period: Period) -> Table:
-    counts = queries.grouped_sums(
-        queries.requests_daily(scope, period), by=("partner_id", "help_kind_id"), sums=("requests",)
-    )
+    counts = {
+        key: (row["requests"],)
+        for key, row in indicators.sums(
+            scope, period, ("requests",), by=("partner", "help_kind"), daily=True
+        ).items()
+    }
     helps = _terms_in(HelpKind, period, {help_id for _p, help_id in counts})
     partner_ids = {partner_id for partner_id, _h in counts}
     in_force = Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)
@@ -157,19 +155,24 @@ def _requests_table(scope: Scope, period: Period) -> Table:
     )
 
 
-def _simple_table(code, title, sheet, row_header, columns, model, rows, key, sums, period):
-    counts = queries.grouped_sums(rows, by=(key,), sums=sums)
+def _simple_table(code, title, sheet, row_header, columns, model, scope, key, codes, period):
+    """One line per term of the taxonomy `key`, one column per indicator of `codes` (daily
+    rollup), plus « non renseigné » for figures recorded without the term."""
+    sums = indicators.sums(scope, period, codes, by=(key,), daily=True)
+    counts = {group: tuple(row[c] for c in codes) for group, row in sums.items()}
     terms = _terms_in(model, period, {k for (k,) in counts})
-    lines = [Line(t.label, counts.get((t.pk,), (0,) * len(sums))) for t in terms]
+    lines = [Line(t.label, counts.get((t.pk,), (0,) * len(codes))) for t in terms]
     if (0,) in counts:
         lines.append(Line(_("non renseigné"), counts[(0,)]))
     return Table(code, title, row_header, columns, lines, sheet)
 
 
-def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
-    """The monthly report of a site the user may see (Http404 otherwise; user=None: CLI)."""
+def monthly_report(*, user: User | None, site_id: int | str, period: Period) -> MonthlyReport:
+    """The monthly report of a site the user may see (`NotFound` otherwise; user=None: CLI)."""
     if user is None:
-        site = Site.objects.get(pk=int(site_id))
+        site = Site.objects.filter(pk=int(site_id)).first()
+        if site is None:
+            raise NotFound(_("Point d'accueil %(id)s inconnu.") % {"id": site_id})
         scope = Scope("site", str(site.pk), site.name, Site.objects.filter(pk=site.pk))
     else:
         scope = scope_get(user=user, key=f"site:{site_id}")
@@ -183,11 +186,11 @@ def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
             _("Personnes accompagnées par canal"),
             _("Personnes accompagnées"),
             _("Canal"),
-            (_("Personnes accompagnées"), _("dont première visite"), _("dont habitants QPV")),
+            tuple(label(code) for code in VISITS),
             Channel,
-            queries.visits_daily(scope, period),
-            "channel_id",
-            ("visits", "first_visits", "qpv_residents"),
+            scope,
+            "channel",
+            VISITS,
             period,
         ),
         workshops=_simple_table(
@@ -197,9 +200,9 @@ def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
             _("Thème"),
             (_("Ateliers"), _("Participants")),
             Theme,
-            queries.workshops_daily(scope, period),
-            "theme_id",
-            ("workshops", "participants"),
+            scope,
+            "theme",
+            ("workshops", "workshop_participants"),
             period,
         ),
         outreach=_simple_table(
@@ -209,77 +212,10 @@ def monthly_report(*, user, site_id, period: Period) -> MonthlyReport:
             _("Lieu"),
             (_("Actes"), _("Personnes touchées")),
             OutreachPlace,
-            queries.outreach_daily(scope, period),
-            "place_id",
-            ("acts", "people_reached"),
+            scope,
+            "place",
+            ("outreach_acts", "outreach_people"),
             period,
         ),
         generated_at=timezone.localtime(),
     )
-
-
-# -- documents ---------------------------------------------------------------------------
-
-
-def monthly_report_facts(report: MonthlyReport) -> list[tuple[str, object]]:
-    return [
-        (_("Point d'accueil"), report.site.name),
-        (_("Identifiant France Services"), report.site.fs_id or ""),
-        (_("Période"), report.period.label),
-        *report.summary,
-        (_("Généré le"), report.generated_at.strftime("%d/%m/%Y %H:%M")),
-        (_("Sources"), report.source),
-    ]
-
-
-def monthly_report_xlsx(report: MonthlyReport) -> bytes:
-    workbook = new_workbook()
-    cover_add(
-        workbook, title=_("Rapport mensuel France Services"), lines=monthly_report_facts(report)
-    )
-    for table in report.tables:
-        with_total = len(table.columns) > 1 and table.code == "requests"
-        columns = [Column(table.row_header, 40)]
-        columns += [Column(name, 18, INTEGER) for name in table.columns]
-        if with_total:
-            columns.append(Column(_("Total"), 12, INTEGER))
-        table_add(
-            workbook,
-            title=table.sheet or table.title,
-            columns=columns,
-            rows=(
-                [line.label, *line.values, *([line.total] if with_total else [])]
-                for line in table.lines
-            ),
-            total=[
-                _("Total"),
-                *table.totals,
-                *([table.grand_total] if with_total else []),
-            ],
-        )
-    return workbook_bytes(workbook)
-
-
-def monthly_report_csv(report: MonthlyReport) -> bytes:
-    """One figure per line (site, period, table, line, column, value): easy to sum and filter."""
-    site, period = report.site, report.period.code
-    header = [
-        _("point_accueil"),
-        _("id_france_services"),
-        _("periode"),
-        _("rubrique"),
-        _("ligne"),
-        _("colonne"),
-        _("valeur"),
-    ]
-    rows = [header]
-    for table in report.tables:
-        for line in table.lines:
-            for column, value in zip(table.columns, line.values, strict=True):
-                rows.append([site.name, site.fs_id, period, table.title, line.label, column, value])
-    return csv_bytes(rows)
-
-
-def monthly_report_filename(report: MonthlyReport, extension: str) -> str:
-    period = report.period.code.replace("..", "_")
-    return f"rapport-mensuel-{report.site.pk}-{period}.{extension}"

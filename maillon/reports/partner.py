@@ -20,25 +20,23 @@ site, month and theme from the monthly rollup, help given and outcome from the d
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from maillon.access.rules import organisations_managed_by, partner_ids_viewable_by
+from maillon.accounts.models import User
 from maillon.activity.models import HelpKind, Outcome, Theme
+from maillon.core.errors import NotFound
 from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
-from maillon.reports import queries
-from maillon.reports.charts import bar_chart, line_chart
-from maillon.reports.pdf import render_pdf
+from maillon.reports import indicators
 from maillon.reports.periods import Period, add_months
 from maillon.reports.scopes import Scope
 
 SOURCE = "cumuls quotidiens Maillon"
 
 
-class PartnerReportUnavailable(Http404):
+class PartnerReportUnavailable(NotFound):
     """Unknown partner, a partner the user may not read, or no agreement in his scope.
 
     The three look the same from outside (404 with a French message): a partner viewer
@@ -58,10 +56,6 @@ class Row:
         if not self.previous:
             return None
         return (self.requests - self.previous) / self.previous
-
-    @property
-    def change_text(self) -> str:
-        return percent(self.change, signed=True)
 
 
 @dataclass(frozen=True)
@@ -83,9 +77,9 @@ class Breakdown:
         return row.requests / self.total if self.total else None
 
     @property
-    def lines(self) -> list[tuple[Row, str]]:
-        """(row, its share as text) for the templates."""
-        return [(row, percent(self.share(row))) for row in self.rows]
+    def lines(self) -> list[tuple[Row, float | None]]:
+        """(row, its share) for the templates."""
+        return [(row, self.share(row)) for row in self.rows]
 
     @property
     def total_row(self) -> Row:
@@ -124,18 +118,15 @@ class PartnerReport:
     def change(self) -> float | None:
         return self.by_site.total_row.change
 
-    @property
-    def change_text(self) -> str:
-        return self.by_site.total_row.change_text
-
-    def site_gap_text(self, row: Row) -> str:
+    def site_gap(self, row: Row) -> float | None:
+        """A site's gap to the network average (0.25 = 25 % above); None without an average."""
         average = self.network_average
-        return percent((row.requests - average) / average, signed=True) if average else "—"
+        return (row.requests - average) / average if average else None
 
     @property
-    def site_lines(self) -> list[tuple[Row, str]]:
-        """(site row, its gap to the network average as text) for the templates."""
-        return [(row, self.site_gap_text(row)) for row in self.by_site.rows]
+    def site_lines(self) -> list[tuple[Row, float | None]]:
+        """(site row, its gap to the network average) for the templates."""
+        return [(row, self.site_gap(row)) for row in self.by_site.rows]
 
     @property
     def average_per_site(self) -> float | None:
@@ -188,14 +179,6 @@ class PartnerReport:
         }
 
 
-def percent(value: float | None, *, signed: bool = False) -> str:
-    """« +12,5 % » (French decimal comma); « — » when there is no base to compare with."""
-    if value is None:
-        return "—"
-    text = number_format(round(value * 100, 1), decimal_pos=1)  # it truncates, never rounds
-    return f"{'+' if signed and value > 0 else ''}{text} %"
-
-
 # -- access ------------------------------------------------------------------------------
 
 
@@ -215,7 +198,7 @@ def sites_under_agreement(partner: Partner, period: Period) -> QuerySet[Site]:
     )
 
 
-def _readable_sites(user, partner: Partner) -> tuple[QuerySet[Site], str]:
+def _readable_sites(user: User | None, partner: Partner) -> tuple[QuerySet[Site], str]:
     """The sites whose figures for `partner` the user may read, and the scope's wording."""
     if user is None:  # the command line: the installation's administrator
         return Site.objects.all(), _("ensemble des points d'accueil sous convention")
@@ -230,7 +213,7 @@ def _readable_sites(user, partner: Partner) -> tuple[QuerySet[Site], str]:
     )
 
 
-def partners_readable_by(user) -> QuerySet[Partner]:
+def partners_readable_by(user: User) -> QuerySet[Partner]:
     """The partners whose report the user may ask for (his own, or those of his agreements)."""
     if not (user.is_authenticated and user.is_active):
         return Partner.objects.none()
@@ -245,7 +228,9 @@ def partners_readable_by(user) -> QuerySet[Partner]:
     ).order_by("name")
 
 
-def partner_report_scope(*, user, partner_code: str, period: Period) -> tuple[Partner, Scope, str]:
+def partner_report_scope(
+    *, user: User | None, partner_code: str, period: Period
+) -> tuple[Partner, Scope, str]:
     """The partner and the sites of its report that `user` may read; 404 when there are none."""
     partner = Partner.objects.filter(code=(partner_code or "").strip()).first()
     readable, wording = _readable_sites(user, partner) if partner else (Site.objects.none(), "")
@@ -265,10 +250,11 @@ def partner_report_scope(*, user, partner_code: str, period: Period) -> tuple[Pa
 # -- figures -----------------------------------------------------------------------------
 
 
-def _requests_by(rows: QuerySet, key: str) -> dict:
-    """{value of `key`: requests}, leaving out the values without any."""
-    counts = queries.grouped_sums(rows, by=(key,), sums=("requests",))
-    return {value: n for (value,), (n,) in counts.items() if n}
+def _requests_by(scope: Scope, period: Period, partner: Partner, key: str) -> dict:
+    """{value of `key`: the partner's requests}, leaving out the values without any (from the
+    monthly rollup, or the daily one for help given and outcome)."""
+    counts = indicators.sums(scope, period, ("requests",), by=(key,), where={"partner": partner.pk})
+    return {value: row["requests"] for (value,), row in counts.items() if row["requests"]}
 
 
 def _terms(model, *counts: dict) -> list[tuple[object, str]]:
@@ -297,7 +283,7 @@ def _network_sites(partner: Partner, period: Period, scope: Scope) -> QuerySet[S
     )
 
 
-def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
+def partner_report(*, user: User | None, partner_code: str, period: Period) -> PartnerReport:
     """The partner report `user` may read (user=None: the command line, every site)."""
     partner, scope, wording = partner_report_scope(
         user=user, partner_code=partner_code, period=period
@@ -307,15 +293,12 @@ def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
         scope.sites.select_related("organisation", "commune").order_by("organisation__name", "name")
     )
 
-    def monthly(p: Period) -> QuerySet:
-        return queries.requests_monthly(scope, p).filter(partner_id=partner.pk)
-
-    def daily(p: Period) -> QuerySet:
-        return queries.requests_daily(scope, p).filter(partner_id=partner.pk)
+    def requests_by(p: Period, key: str) -> dict:
+        return _requests_by(scope, p, partner, key)
 
     now_site, before_site = (
-        _requests_by(monthly(period), "site_id"),
-        _requests_by(monthly(previous), "site_id"),
+        requests_by(period, "site"),
+        requests_by(previous, "site"),
     )
     by_site = Breakdown(
         "sites",
@@ -337,9 +320,9 @@ def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
     )
     # months of the previous period, shifted onto the months of the period
     shift = period.month_count
-    now_month = _requests_by(monthly(period), "month")
+    now_month = requests_by(period, "month")
     before_month = {
-        add_months(month, shift): n for month, n in _requests_by(monthly(previous), "month").items()
+        add_months(month, shift): n for month, n in requests_by(previous, "month").items()
     }
     by_month = Breakdown(
         "months",
@@ -356,20 +339,16 @@ def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
         ],
     )
     figures = {}
-    for code, model, rows, key in (
-        ("themes", Theme, monthly, "theme_id"),
-        ("help", HelpKind, daily, "help_kind_id"),
-        ("outcomes", Outcome, daily, "outcome_id"),
+    for code, model, key in (
+        ("themes", Theme, "theme"),
+        ("help", HelpKind, "help_kind"),
+        ("outcomes", Outcome, "outcome"),
     ):
-        now, before = _requests_by(rows(period), key), _requests_by(rows(previous), key)
+        now, before = requests_by(period, key), requests_by(previous, key)
         figures[code] = (_terms(model, now, before), now, before)
-    network = Scope("partner", partner.code, partner.name, _network_sites(partner, period, scope))
-    network_requests = (
-        queries.requests_monthly(network, period)
-        .filter(partner_id=partner.pk)
-        .aggregate(n=Sum("requests"))["n"]
-        or 0
-    )
+    network_sites = _network_sites(partner, period, scope)
+    network_scope = Scope("partner", partner.code, partner.name, network_sites)
+    network = indicators.sums(network_scope, period, ("requests",), where={"partner": partner.pk})
     return PartnerReport(
         partner=partner,
         period=period,
@@ -380,158 +359,7 @@ def partner_report(*, user, partner_code: str, period: Period) -> PartnerReport:
         by_theme=_breakdown("themes", _("Par thème"), _("Thème"), *figures["themes"]),
         by_help=_breakdown("help", _("Par aide apportée"), _("Aide apportée"), *figures["help"]),
         by_outcome=_breakdown("outcomes", _("Par issue"), _("Issue"), *figures["outcomes"]),
-        network_sites=network.sites.count(),
-        network_requests=network_requests,
+        network_sites=network_sites.count(),
+        network_requests=network[()]["requests"],
         generated_at=timezone.localtime(),
     )
-
-
-# -- documents ---------------------------------------------------------------------------
-
-
-def report_facts(report: PartnerReport) -> list[tuple[str, object]]:
-    """The cover lines: the same in the XLSX cover sheet, the page and the PDF."""
-    return [
-        (_("Partenaire"), report.partner.name),
-        (_("Période"), report.period.label),
-        (_("Période de comparaison"), report.previous_period.label),
-        (_("Périmètre"), report.scope_label),
-        (_("Points d'accueil sous convention"), len(report.sites)),
-        (_("Demandes"), report.total),
-        (_("Demandes de la période précédente"), report.previous_total),
-        (_("Moyenne par point d'accueil"), _rounded(report.average_per_site)),
-        (
-            _("Moyenne du réseau par point d'accueil"),
-            _rounded(report.network_average),
-        ),
-        (_("Points d'accueil du réseau sous convention"), report.network_sites),
-        (_("Généré le"), report.generated_at.strftime("%d/%m/%Y %H:%M")),
-        (_("Sources"), report.source),
-    ]
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
-def partner_report_xlsx(report: PartnerReport) -> bytes:
-    from maillon.reports.xlsx import (
-        DECIMAL,
-        INTEGER,
-        MONTH,
-        PERCENT,
-        SHARE,
-        Column,
-        cover_add,
-        new_workbook,
-        table_add,
-        workbook_bytes,
-    )
-
-    workbook = new_workbook()
-    cover_add(workbook, title=_("Rapport partenaire"), lines=report_facts(report))
-    counts = [
-        Column(_("Demandes"), 12, INTEGER),
-        Column(_("Période précédente"), 18, INTEGER),
-        Column(_("Évolution"), 12, PERCENT),
-    ]
-    average = report.network_average
-    table_add(
-        workbook,
-        title=report.by_site.title,
-        columns=[
-            Column(_("Point d'accueil"), 40),
-            Column(_("Structure"), 36),
-            Column(_("Commune"), 24),
-            *counts,
-            Column(_("Moyenne du réseau"), 18, DECIMAL),
-            Column(_("Écart à la moyenne du réseau"), 26, PERCENT),
-        ],
-        rows=(
-            [
-                row.label,
-                row.detail["organisation"],
-                row.detail["commune"],
-                row.requests,
-                row.previous,
-                row.change,
-                _rounded(average),
-                (row.requests - average) / average if average else None,
-            ]
-            for row in report.by_site.rows
-        ),
-        total=[_("Total"), "", "", report.total, report.previous_total, report.change],
-    )
-    table_add(
-        workbook,
-        title=report.by_month.title,
-        columns=[Column(_("Mois"), 18, MONTH), *counts],
-        rows=(
-            [row.detail["month"], row.requests, row.previous, row.change]
-            for row in report.by_month.rows
-        ),
-        total=[_("Total"), report.total, report.previous_total, report.change],
-    )
-    for breakdown in (report.by_theme, report.by_help, report.by_outcome):
-        table_add(
-            workbook,
-            title=breakdown.title,
-            columns=[
-                Column(breakdown.column, 44),
-                counts[0],
-                Column(_("Part"), 10, SHARE),
-                *counts[1:],
-            ],
-            rows=(
-                [row.label, row.requests, breakdown.share(row), row.previous, row.change]
-                for row in breakdown.rows
-            ),
-            total=[
-                _("Total"),
-                breakdown.total,
-                1 if breakdown.total else None,
-                breakdown.previous_total,
-                Row("", breakdown.total, breakdown.previous_total).change,
-            ],
-        )
-    return workbook_bytes(workbook)
-
-
-def partner_report_filename(report: PartnerReport, extension: str) -> str:
-    period = report.period.code.replace("..", "_")
-    return f"rapport-{report.partner.code}-{period}.{extension}"
-
-
-def partner_charts(report: PartnerReport) -> dict:
-    """The monthly trend and the themes of the report, the same in the page and the PDF."""
-    months = report.by_month.rows
-    trend = line_chart(
-        title=_("Demandes par mois"),
-        description=_("Demandes de la période et de la période précédente, mois par mois."),
-        categories=[row.label for row in months],
-        series=[
-            (report.period.label, [row.requests for row in months]),
-            (report.previous_period.label, [row.previous for row in months]),
-        ],
-        unit=_("demandes"),
-        category_label=_("Mois"),
-    )
-    themes = bar_chart(
-        title=_("Demandes par thème"),
-        description=_("Demandes de la période par thème de service-public.fr."),
-        categories=[row.label for row in report.by_theme.rows],
-        series=[(report.period.label, [row.requests for row in report.by_theme.rows])],
-        unit=_("demandes"),
-        horizontal=True,
-        category_label=_("Thème"),
-    )
-    return {"trend_chart": trend, "theme_chart": themes}
-
-
-def partner_report_context(report: PartnerReport) -> dict:
-    """What the page and the PDF templates read: the report, its cover lines, its charts."""
-    return {"report": report, "facts": report_facts(report), **partner_charts(report)}
-
-
-def partner_report_pdf(report: PartnerReport) -> bytes:
-    return render_pdf("reports/partner_pdf.html", partner_report_context(report))

@@ -9,7 +9,7 @@
 A missing optional dimension is stored as 0 in the rollups (no partner, no age band).
 """
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from maillon.activity.models import (
     OutreachDailyRollup,
@@ -72,15 +72,3 @@ def outreach_daily(scope: Scope, period: Period) -> QuerySet[OutreachDailyRollup
 def workshops_daily(scope: Scope, period: Period) -> QuerySet[WorkshopDailyRollup]:
     """Workshops are a few rows per site and month: the daily rollup is small."""
     return _daily(WorkshopDailyRollup, scope, period)
-
-
-def grouped_sums(
-    rows: QuerySet, *, by: tuple[str, ...], sums: tuple[str, ...]
-) -> dict[tuple, tuple[int, ...]]:
-    """{(values of the `by` columns…): (sums of the `sums` columns…)} of rollup rows, in one
-    query grouped by `by` alone (the default ordering is dropped); an empty sum is 0."""
-    totals = {f"sum_{i}": Sum(column) for i, column in enumerate(sums)}
-    return {
-        tuple(row[key] for key in by): tuple(row[total] or 0 for total in totals)
-        for row in rows.values(*by).annotate(**totals).order_by()
-    }

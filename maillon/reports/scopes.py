@@ -16,7 +16,6 @@ A scope the user may not read answers 404, the same as one that does not exist.
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +24,7 @@ from maillon.access.rules import (
     organisations_managed_by,
     sites_visible_to,
 )
+from maillon.core.errors import NotFound
 from maillon.core.ids import parse_id
 from maillon.geo.models import Department, Region
 from maillon.labels.perms import networks_administered_by
@@ -74,11 +74,11 @@ def _area_sites(user) -> tuple[QuerySet[Site], bool]:
 
 
 def scope_get(*, user, key: str) -> Scope:
-    """The scope `kind:code` if `user` may read it; Http404 otherwise."""
+    """The scope `kind:code` if `user` may read it; `NotFound` otherwise."""
     kind, _sep, code = (key or "").partition(":")
     code = code.strip()
     if not (user.is_authenticated and user.is_active):
-        raise Http404
+        raise NotFound
     if kind == "all" and user.is_superuser:
         return Scope("all", "", str(KIND_LABELS["all"]), Site.objects.all(), unrestricted=True)
     if kind == "network":
@@ -103,7 +103,7 @@ def scope_get(*, user, key: str) -> Scope:
         site = sites_visible_to(user).filter(pk=pk).first()
         if site is not None:
             return Scope("site", code, site.name, Site.objects.filter(pk=site.pk))
-    raise Http404(_("Périmètre inconnu ou non autorisé."))
+    raise NotFound(_("Périmètre inconnu ou non autorisé."))
 
 
 def scope_choices(user) -> list[tuple[str, str]]:

@@ -35,9 +35,9 @@ from maillon.network.services import site_update
 from maillon.orchestration.demo import PIMMS_NETWORK_SLUG
 from maillon.orchestration.generators.activity import activity_generate
 from maillon.orchestration.importers.pimms import pimms_network_import
-from maillon.reports.block import key_figures_block
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.periods import Period
+from maillon.reports.rendering.block import key_figures_block
 from maillon.reports.scopes import scope_get
 from tests.activity.factories import seed_reference_data
 from tests.factories import agent_of

@@ -10,8 +10,9 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from maillon.reports.charts import PALETTE, bar_chart, format_number, line_chart, nice_ticks
-from maillon.reports.pdf import render_pdf
+from maillon.reports.rendering.charts import PALETTE, bar_chart, line_chart, nice_ticks
+from maillon.reports.rendering.numbers import format_number
+from maillon.reports.rendering.pdf import render_pdf
 
 SVG = "{http://www.w3.org/2000/svg}"
 NNBSP = "\u202f"

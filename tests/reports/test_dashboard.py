@@ -19,6 +19,7 @@ from maillon.geo.selectors import commune_get
 from maillon.network.models import Network, NetworkMembership, Partner
 from maillon.reports.dashboards import MAX_RADIUS, Filters, dashboard
 from maillon.reports.periods import Period
+from maillon.reports.rendering.dashboards import dashboard_charts
 from maillon.reports.scopes import scope_get
 from maillon.web.reports.views_dashboards import quick_periods
 from tests.activity.factories import record_visit
@@ -168,12 +169,12 @@ def test_network_headlines_against_the_previous_period(world):
     data = board(world)
     assert headlines(data) == {
         "requests": (6, 1),
-        "people": (4, 1),
+        "people_helped": (4, 1),
         "follow_ups": (1, 0),
         "outreach_acts": (1, 1),
         "outreach_people": (5, 2),
         "workshops": (1, 0),
-        "participants": (12, 0),
+        "workshop_participants": (12, 0),
     }
     assert data.previous == Period.year(2024)
     requests = data.headline("requests")
@@ -184,7 +185,7 @@ def test_network_headlines_against_the_previous_period(world):
 
 def test_monthly_trend(world):
     data = board(world)
-    table = data.trend.table
+    table = dashboard_charts(data)["trend"].table
     assert [row.label for row in table.rows][:4] == [
         "janv. 2025",
         "févr. 2025",
@@ -201,8 +202,11 @@ def test_monthly_trend(world):
 def test_breakdowns_by_partner_theme_channel(world):
     data = board(world)
 
-    def rows(chart):
-        return [(row.label, row.values[0]) for row in chart.table.rows]
+    def rows(parts):  # the plain data, and the chart drawn from it says the same
+        charts = dashboard_charts(data)
+        name = next(n for n in ("partner", "theme", "channel") if getattr(data, f"by_{n}") is parts)
+        assert [(r.label, r.values[0]) for r in charts[f"by_{name}"].table.rows] == parts
+        return parts
 
     assert rows(data.by_partner) == [
         (Partner.objects.get(code="caf").name, 3),
@@ -236,7 +240,7 @@ def test_site_and_organisation_scopes(world):
     assert headlines(site)["workshops"] == (1, 0)
     organisation = board(world, key=f"organisation:{world.org_a.pk}", user=world.manager_a)
     assert headlines(organisation)["requests"] == (5, 0)
-    assert headlines(organisation)["people"] == (3, 0)
+    assert headlines(organisation)["people_helped"] == (3, 0)
     region = board(world, key="region:84")
     assert headlines(region)["requests"] == (6, 1)
     department = board(world, key="department:42")
@@ -247,7 +251,7 @@ def test_filters_split_what_they_can_and_say_what_they_cannot(world):
     (caf,) = ids(Partner, "caf")
     by_partner = headlines(board(world, partner=caf))
     assert by_partner["requests"] == (3, 1)
-    assert by_partner["people"] == (None, None)  # visits are not recorded by partner
+    assert by_partner["people_helped"] == (None, None)  # visits are not recorded by partner
     assert by_partner["outreach_acts"] == (1, 0)  # the 2024 act had no partner
     assert by_partner["workshops"] == (None, None)
 
@@ -256,7 +260,7 @@ def test_filters_split_what_they_can_and_say_what_they_cannot(world):
     (phone,) = ids(Channel, "telephone")
     by_channel = board(world, channel=phone)
     assert headlines(by_channel)["requests"] == (1, 0)
-    assert headlines(by_channel)["people"] == (1, 0)
+    assert headlines(by_channel)["people_helped"] == (1, 0)
     assert headlines(by_channel)["outreach_acts"] == (None, None)
     (numerique,) = ids(Theme, "numerique")
     assert headlines(board(world, theme=numerique))["workshops"] == (1, 0)
@@ -267,7 +271,9 @@ def test_a_quarter_and_an_empty_period(world):
     assert headlines(board(world, period="2025-T2"))["requests"] == (2, 4)
     empty = board(world, period="2019")
     assert headlines(empty)["requests"] == (0, 0)
-    assert empty.by_partner.empty and empty.trend.empty and empty.top_sites == []
+    assert (
+        empty.by_partner == [] and dashboard_charts(empty)["trend"].empty and empty.top_sites == []
+    )
 
 
 def test_quick_periods():

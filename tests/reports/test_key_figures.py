@@ -16,13 +16,13 @@ from maillon.geo.selectors import commune_get
 from maillon.network.models import Network, NetworkMembership
 from maillon.orchestration.importers.pimms import pimms_network_import
 from maillon.people.enums import ExitOutcome
-from maillon.reports import pdf as pdf_module
-from maillon.reports.block import key_figures_block
 from maillon.reports.checks import pdf_rendering_check
 from maillon.reports.keyfigures import COMPUTED, DECLARED, key_figures
 from maillon.reports.models import DeclaredFigure, FigureScope
-from maillon.reports.pdf import PdfUnavailable
 from maillon.reports.periods import Period
+from maillon.reports.rendering import pdf as pdf_module
+from maillon.reports.rendering.block import figure_flags, key_figures_block
+from maillon.reports.rendering.pdf import PdfUnavailable
 from maillon.reports.scopes import scope_get
 from tests.activity.factories import record_visit
 from tests.factories import (
@@ -182,16 +182,16 @@ def test_rollups_give_exactly_the_raw_group_by(world):
 
 
 def test_scopes_are_limited_by_role(world):
-    from django.http import Http404
+    from maillon.core.errors import NotFound
 
     assert figures_for(world, f"organisation:{world.org_a.pk}", "2025", world.manager_a)
     for key in ("network:pimms", "region:84", "department:42", f"site:{world.site_b.pk}"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             scope_get(user=world.manager_a, key=key)
     assert (
         figures_for(world, f"site:{world.site_b.pk}", "2025", world.agent_b).value("requests") == 2
     )
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         scope_get(user=world.agent_b, key=f"organisation:{world.org_a.pk}")
 
 
@@ -208,8 +208,8 @@ def test_a_declared_figure_that_contradicts_the_data_is_kept_and_flagged(world):
     )
     figures = figures_for(world, "network:pimms", "2025")
     assert figures.value("requests") == 9
-    assert len(figures["requests"].flags) == 1
-    assert "Rapport d'activité 2025" in figures["requests"].flags[0]
+    assert len(figure_flags(figures["requests"])) == 1
+    assert "Rapport d'activité 2025" in figure_flags(figures["requests"])[0]
     assert DeclaredFigure.objects.get(source="Rapport d'activité 2025").value == 100
 
 
@@ -260,7 +260,7 @@ def test_the_2018_block_of_the_first_press_release_is_rendered_from_declared_dat
     assert markdown.startswith("Chiffres clés (données 2018) :")
     assert "Communiqué de presse de l'Union nationale des PIMMS du 25 novembre 2019" in markdown
     # "plus de deux millions de demandes" in the same release contradicts 1 829 881
-    assert any("deux millions" in flag for flag in figures["requests"].flags)
+    assert any("deux millions" in flag for flag in figure_flags(figures["requests"]))
 
 
 @pytest.mark.usefixtures("pdf_rendering")
@@ -303,6 +303,10 @@ def test_api_key_figures(world, client):
     assert answer.status_code == 200
     data = {f["code"]: f for f in answer.json()["figures"]}
     assert data["requests"]["value"] == 2 and data["requests"]["origin"] == "computed"
+    # label and unit come from the indicator registry
+    assert data["requests"]["label"] == "Demandes accompagnées"
+    assert data["requests"]["unit"] == "count"
+    assert data["positive_exit_rate"]["unit"] == "percent"
     assert answer.json()["start"] == "2025-01-01" and answer.json()["end"] == "2025-12-31"
     assert client.get(url, {"scope": "department:42", "period": "2025-13"}).status_code == 422
     reversed_period = client.get(url, {"scope": "department:42", "period": "2025-06..2025-01"})

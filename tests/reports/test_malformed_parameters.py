@@ -122,7 +122,7 @@ def test_the_period_before_the_first_supported_year_is_still_computed():
     "key", ["site:²", "site:٣", "organisation:¹", "site:99999999999999999999", "site:-1"]
 )
 def test_scope_get_treats_a_malformed_id_as_not_found(head, key):
-    from django.http import Http404
+    from maillon.core.errors import NotFound
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         scope_get(user=head, key=key)

@@ -306,3 +306,6 @@ def test_command_line_export(world, tmp_path):
     assert output.read_bytes().startswith("\ufeffpoint_accueil;".encode())
     with pytest.raises(CommandError, match="Période « mars 2024 » non reconnue"):
         call_command("export_monthly_report", site=world["site"].pk, period="mars 2024")
+    # the selector's NotFound becomes the command's error, with its French message
+    with pytest.raises(CommandError, match="Point d'accueil 999999 inconnu"):
+        call_command("export_monthly_report", site=999999, period="2024-03")

@@ -4,9 +4,9 @@ import hashlib
 
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.http import Http404
 from django.utils import timezone
 
+from maillon.core.errors import NotFound
 from maillon.directory.opendata.export import FILE_STEM, export_text
 from maillon.directory.opendata.schema import SCHEMA_VERSION
 from maillon.network.models import Site
@@ -21,7 +21,7 @@ def export_cached(*, fmt: str) -> tuple[bytes, str]:
     """The export file for the public download, rebuilt when a site changes or the day turns
     (labels are read on the export day)."""
     if fmt not in CONTENT_TYPES:
-        raise Http404
+        raise NotFound
     day = timezone.localdate()
     stamp = Site.objects.aggregate(n=Count("id"), t=Max("updated_at"))
     key_source = f"{fmt}|{day}|{stamp['n']}|{stamp['t']}"

@@ -4,10 +4,10 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.errors import NotFound
 from maillon.reports.periods import Period, add_months, first_of_month
 from maillon.reports.scopes import scope_choices, scope_get
 
@@ -70,7 +70,7 @@ class ReportFilterForm(forms.Form):
                 return data
         try:
             data["scope"] = scope_get(user=self.user, key=data["perimetre"])
-        except Http404:
+        except NotFound:
             self.add_error("perimetre", _("Périmètre inconnu ou non autorisé pour votre compte."))
         return data
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillon.reports.dashboards import Filters, Taxonomies, dashboard, dashboard_taxonomies
-from maillon.reports.pdf import PDF, download, pdf_errors, render_pdf
 from maillon.reports.periods import Period, add_months, first_of_month
+from maillon.reports.rendering.dashboards import dashboard_charts
+from maillon.reports.rendering.pdf import render_pdf
+from maillon.web.reports.downloads import PDF, download, pdf_errors
 from maillon.web.reports.forms import ReportFilterForm, default_period
 
 # filter field → taxonomy of dashboard_taxonomies()
@@ -100,6 +102,7 @@ def dashboard_view(request):
     current = form.data
     context |= {
         "dashboard": data,
+        "charts": dashboard_charts(data),
         "scope": scope,
         "period": period,
         "active_filters": [

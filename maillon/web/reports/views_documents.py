@@ -9,18 +9,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillon.access.rules import sites_visible_to
+from maillon.core.errors import NotFound
 from maillon.reports import monthly
-from maillon.reports.partner import (
-    PartnerReportUnavailable,
-    partner_report,
+from maillon.reports.partner import PartnerReportUnavailable, partner_report, partners_readable_by
+from maillon.reports.periods import Period
+from maillon.reports.rendering import monthly as monthly_documents
+from maillon.reports.rendering.partner import (
     partner_report_context,
     partner_report_filename,
     partner_report_pdf,
     partner_report_xlsx,
-    partners_readable_by,
 )
-from maillon.reports.pdf import CSV, PDF, XLSX, download, pdf_errors
-from maillon.reports.periods import Period
+from maillon.web.reports.downloads import CSV, PDF, XLSX, download, pdf_errors
 from maillon.web.reports.forms import MonthField, default_period
 
 
@@ -146,20 +146,20 @@ def monthly_report_view(request):
             site_id=form.cleaned_data["point_accueil"],
             period=form.cleaned_data["period"],
         )
-    except Http404:
+    except NotFound:
         context["error"] = _("Point d'accueil inconnu ou non autorisé pour votre compte.")
         return render(request, "reports/monthly.html", context, status=404)
     fmt = request.GET.get("format")
     if fmt == "xlsx":
         return download(
-            monthly.monthly_report_xlsx(report),
-            filename=monthly.monthly_report_filename(report, "xlsx"),
+            monthly_documents.monthly_report_xlsx(report),
+            filename=monthly_documents.monthly_report_filename(report, "xlsx"),
             content_type=XLSX,
         )
     if fmt == "csv":
         return download(
-            monthly.monthly_report_csv(report),
-            filename=monthly.monthly_report_filename(report, "csv"),
+            monthly_documents.monthly_report_csv(report),
+            filename=monthly_documents.monthly_report_filename(report, "csv"),
             content_type=CSV,
         )
     query = request.GET.copy()

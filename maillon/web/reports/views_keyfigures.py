@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from maillon.access.rules import sites_visible_to
-from maillon.reports.block import key_figures_block
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.partner import partners_readable_by
-from maillon.reports.pdf import MARKDOWN, PDF, download, pdf_errors, render_pdf
+from maillon.reports.rendering.block import key_figures_block
+from maillon.reports.rendering.pdf import render_pdf
 from maillon.reports.scopes import scope_choices
+from maillon.web.reports.downloads import MARKDOWN, PDF, download, pdf_errors
 from maillon.web.reports.forms import report_filter
 
 FORMATS = ("md", "pdf")

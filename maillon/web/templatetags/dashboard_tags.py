@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from maillon.access.rules import partner_ids_viewable_by, sites_visible_to
 from maillon.labels.perms import networks_administered_by
-from maillon.reports.charts import format_number
+from maillon.reports.rendering.numbers import format_number, percent
 
 register = template.Library()
 
@@ -18,6 +18,12 @@ register = template.Library()
 def french_number(value) -> str:
     """1234567 → « 1 234 567 », 12.5 → « 12,5 », None → « — »."""
     return format_number(value)
+
+
+@register.filter
+def french_percent(value, signed: str = "") -> str:
+    """0.125 → « 12,5 % » (`|french_percent:"signed"`: « +12,5 % »), None → « — »."""
+    return percent(value, signed=bool(signed))
 
 
 @register.simple_tag

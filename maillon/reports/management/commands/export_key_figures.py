@@ -2,14 +2,14 @@ import datetime
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 from django.utils import translation
 
 from maillon.accounts.models import User
-from maillon.reports.block import key_figures_block
+from maillon.core.errors import NotFound
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.management.options import period_option
-from maillon.reports.pdf import PdfUnavailable, render_pdf
+from maillon.reports.rendering.block import key_figures_block
+from maillon.reports.rendering.pdf import PdfUnavailable, render_pdf
 from maillon.reports.scopes import scope_get
 
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         operator = User(username="maillon-cli", is_superuser=True, is_active=True)
         try:
             scope = scope_get(user=operator, key=options["scope"])
-        except Http404 as error:
+        except NotFound as error:
             raise CommandError(f"Périmètre inconnu « {options['scope']} ».") from error
         figures = key_figures(scope=scope, period=period, labelled_on=labelled_on)
         block = key_figures_block(figures)

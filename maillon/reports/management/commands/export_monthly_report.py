@@ -2,19 +2,17 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
-from maillon.network.models import Site
+from maillon.core.management.base import DomainCommand
 from maillon.reports.management.options import period_option
-from maillon.reports.monthly import (
-    monthly_report,
+from maillon.reports.monthly import monthly_report
+from maillon.reports.rendering.monthly import (
     monthly_report_csv,
     monthly_report_filename,
     monthly_report_xlsx,
 )
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Export the France Services monthly report of a site (XLSX or CSV)."
 
     def add_arguments(self, parser):
@@ -25,10 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         period = period_option(options["period"])
-        try:
-            report = monthly_report(user=None, site_id=options["site"], period=period)
-        except Site.DoesNotExist as error:
-            raise CommandError(f"Point d'accueil {options['site']} inconnu.") from error
+        report = monthly_report(user=None, site_id=options["site"], period=period)
         fmt = options["format"]
         content = monthly_report_xlsx(report) if fmt == "xlsx" else monthly_report_csv(report)
         output = options["output"] or Path(monthly_report_filename(report, fmt))

@@ -2,20 +2,20 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from maillon.core.management.base import DomainCommand
 from maillon.reports.management.options import period_option
-from maillon.reports.partner import (
-    PartnerReportUnavailable,
-    partner_report,
+from maillon.reports.partner import partner_report
+from maillon.reports.rendering.partner import (
     partner_report_filename,
     partner_report_pdf,
     partner_report_xlsx,
 )
-from maillon.reports.pdf import PdfUnavailable
+from maillon.reports.rendering.pdf import PdfUnavailable
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = (
         "Export the partner report (XLSX or PDF) over every site under agreement with the "
         "partner during the period (the installation administrator's view)."
@@ -33,10 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         period = period_option(options["period"])
-        try:
-            report = partner_report(user=None, partner_code=options["partner"], period=period)
-        except PartnerReportUnavailable as error:
-            raise CommandError(str(error)) from error
+        report = partner_report(user=None, partner_code=options["partner"], period=period)
         fmt = options["format"]
         try:
             content = partner_report_xlsx(report) if fmt == "xlsx" else partner_report_pdf(report)

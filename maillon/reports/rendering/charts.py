@@ -16,14 +16,14 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-Number = int | float | Decimal
+from maillon.reports.rendering.numbers import Number, format_number, is_whole
+
 Series = Sequence[tuple[str, Sequence[Number | None]]]
 
 # Contrast ≥ 3:1 against white for every colour (tested); distinguishable for common colour
@@ -46,22 +46,6 @@ FONT = 'font-family="sans-serif"'
 
 WIDTH = 640
 CHAR_WIDTH = 6.6  # average width of a 12 px sans-serif character, for truncating labels
-THIN = "\u202f"  # French thousands separator (espace fine insécable)
-
-
-# -- numbers ---------------------------------------------------------------------------------
-def format_number(value: Number | None, *, decimals: int | None = None) -> str:
-    """`1234567` → `1 234 567`, `12.5` → `12,5` (French typography, narrow no-break space)."""
-    if value is None:
-        return "—"
-    if decimals is None:
-        decimals = 0 if _is_whole(value) else 1
-    text = f"{Decimal(str(value)):,.{decimals}f}"
-    return text.replace(",", THIN).replace(".", ",")
-
-
-def _is_whole(value: Number) -> bool:
-    return Decimal(str(value)) == Decimal(str(value)).to_integral_value()
 
 
 def nice_ticks(top: float, *, count: int = 5, integers: bool = True) -> list[float]:
@@ -260,7 +244,7 @@ def _values(chart: Chart) -> list[float]:
 
 
 def _integers(chart: Chart) -> bool:
-    return all(_is_whole(v) for _name, values in chart.series for v in values if v is not None)
+    return all(is_whole(v) for _name, values in chart.series for v in values if v is not None)
 
 
 def _y_axis(ticks, left, right, y_of) -> list[str]:

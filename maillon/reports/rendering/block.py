@@ -13,9 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maillon.reports.charts import format_number
 from maillon.reports.keyfigures import DECLARED, Figure, KeyFigures
 from maillon.reports.models import DeclaredFigure, FigureQualifier
+from maillon.reports.rendering.numbers import format_number
 
 
 @dataclass(frozen=True)
@@ -216,4 +216,25 @@ def key_figures_block(figures: KeyFigures) -> Block:
         if period.is_year
         else _("Chiffres clés (%(period)s)") % {"period": period.label}
     )
-    return Block(title=title, lines=lines, sources=sources, flags=figures.flags)
+    flags = [contradiction(figure, statement) for figure, statement in figures.contradictions]
+    return Block(title=title, lines=lines, sources=sources, flags=flags)
+
+
+def figure_flags(figure: Figure) -> list[str]:
+    """The French sentences of the statements contradicting one figure (the API's `flags`)."""
+    return [contradiction(figure, statement) for statement in figure.contradicted_by]
+
+
+def contradiction(figure: Figure, statement: DeclaredFigure) -> str:
+    return _(
+        "%(label)s : %(shown)s (%(origin)s) contredit « %(quote)s » (%(value)s, %(qualifier)s, "
+        "%(source)s)."
+    ) % {
+        "label": figure.label,
+        "shown": format_number(figure.value),
+        "origin": figure.origin_label,
+        "quote": statement.quote or statement.label,
+        "value": format_number(statement.value),
+        "qualifier": statement.get_qualifier_display(),
+        "source": statement.source,
+    }

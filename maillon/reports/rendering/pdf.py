@@ -2,15 +2,14 @@
 
 The page and the PDF share their templates and their SVG charts; the print stylesheet
 (`reports/print.css`) sets the A4 page, margins, running footer and page numbers. No network
-access: static files are read from disk through Django's finders.
+access: static files are read from disk through Django's finders. Answering a PDF over HTTP
+(or a 503 page when it cannot be made) is the views' part: `maillon.web.reports.downloads`.
 """
 
 import functools
 import logging
 
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -46,20 +45,6 @@ def pdf_available() -> bool:
     return True
 
 
-def pdf_errors(view):
-    """A view that may render a PDF answers 503 with a French message when it cannot."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PdfUnavailable as error:
-            context = {"message": str(error), "back": request.path}
-            return render(request, "reports/pdf_unavailable.html", context, status=503)
-
-    return wrapper
-
-
 def _fetch_static(url: str, timeout: int = 10, ssl_context=None):
     """WeasyPrint URL fetcher: `/static/…` from the finders, nothing from the network."""
     prefix = "file:///static/"
@@ -80,17 +65,3 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_fetch_static)
     stylesheets = [weasyprint.CSS(filename=stylesheet)] if stylesheet else None
     return document.write_pdf(stylesheets=stylesheets)
-
-
-def download(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
-    """A file to save (Content-Disposition: attachment), never cached by a shared proxy."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
-MARKDOWN = "text/markdown; charset=utf-8"
