@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from maillon.activity.bounds import MAX_VISIT_MINUTES
+from maillon.activity.bounds import MAX_TITLE_LENGTH, MAX_VISIT_MINUTES
 from maillon.activity.models.taxonomies import (
     AgeBand,
     Channel,
@@ -235,7 +235,7 @@ class Workshop(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="+", verbose_name=_("thème")
     )
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=MAX_TITLE_LENGTH)
     participants = models.PositiveIntegerField(_("participants"))
     duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), null=True, blank=True)
     created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillon.activity import bounds, taxonomy
-from maillon.activity.services import RequestInput
+from maillon.activity.inputs import RequestInput
 
 REQUEST_ROWS = 3
 TRISTATE = [
@@ -270,7 +270,7 @@ class WorkshopForm(forms.Form):
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     theme = forms.ChoiceField(label=gettext_lazy("Thème"))
-    title = forms.CharField(label=gettext_lazy("Intitulé"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Intitulé"), max_length=bounds.MAX_TITLE_LENGTH)
     participants = bounded(bounds.PARTICIPANTS, gettext_lazy("Participants"))
     duration_minutes = bounded(bounds.WORKSHOP_MINUTES, gettext_lazy("Durée (minutes)"))
 
