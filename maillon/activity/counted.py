@@ -36,13 +36,18 @@ _FINGERPRINT_NAMES = {"people_reached": "people", "duration_minutes": "duration"
 class Kind:
     name: str  # the idempotency key's kind
     model: type[models.Model]
+    input: type  # OutreachInput, WorkshopInput
     validate: Callable[..., dict[str, Any]]
     journal_fields: tuple[str, ...]
     contribution: Callable[[Delta], Callable[..., None]]  # the Delta method of its rollups
 
 
-OUTREACH = Kind("outreach", OutreachAct, validate_outreach, OUTREACH_FIELDS, lambda d: d.outreach)
-WORKSHOP = Kind("workshop", Workshop, validate_workshop, WORKSHOP_FIELDS, lambda d: d.workshop)
+OUTREACH = Kind(
+    "outreach", OutreachAct, OutreachInput, validate_outreach, OUTREACH_FIELDS, lambda d: d.outreach
+)
+WORKSHOP = Kind(
+    "workshop", Workshop, WorkshopInput, validate_workshop, WORKSHOP_FIELDS, lambda d: d.workshop
+)
 
 
 @transaction.atomic

@@ -6,8 +6,7 @@ rollups in the same transaction, and honours an idempotency key: a retried creat
 same key stores nothing and returns the first result.
 """
 
-import datetime
-from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -56,6 +55,8 @@ __all__ = [
     "outreach_record",
     "visit_can_change",
     "visit_delete",
+    "visit_input_record",
+    "visit_input_update",
     "visit_locked_reason",
     "visit_record",
     "visit_repeat_last",
@@ -95,31 +96,11 @@ def _first_visit(pk: int | None) -> Recorded[Visit]:
 
 
 def visit_record(
-    *,
-    agent: User,
-    site_id: int | None,
-    requests: Sequence[RequestInput],
-    occurred_at: datetime.datetime | None = None,
-    channel: str = "sur-site",
-    age_band: str | None = None,
-    qpv_resident: bool | None = None,
-    first_visit: bool | None = None,
-    duration_minutes: int | None = None,
-    idempotency_key: str | None = None,
+    *, agent: User, site_id: int | None, idempotency_key: str | None = None, **fields: Any
 ) -> Recorded[Visit]:
-    """Record a visit and its requests on a site the agent may write to (`visit_input_record`
-    with the input's fields as arguments)."""
-    data = VisitInput(
-        requests=requests,
-        occurred_at=occurred_at,
-        channel=channel,
-        age_band=age_band,
-        qpv_resident=qpv_resident,
-        first_visit=first_visit,
-        duration_minutes=duration_minutes,
-    )
+    """`visit_input_record` with the fields of a `VisitInput` as arguments."""
     return visit_input_record(
-        agent=agent, site_id=site_id, data=data, idempotency_key=idempotency_key
+        agent=agent, site_id=site_id, data=VisitInput(**fields), idempotency_key=idempotency_key
     )
 
 
@@ -210,29 +191,14 @@ def visit_locked_reason(*, visit: Visit) -> str:
     return f"{reason} " + who % {"name": organisation.name}
 
 
+def visit_update(*, actor: User, visit: Visit, **fields: Any) -> Visit:
+    """`visit_input_update` with the fields of a `VisitInput` as arguments."""
+    return visit_input_update(actor=actor, visit=visit, data=VisitInput(**fields))
+
+
 @transaction.atomic
-def visit_update(
-    *,
-    actor: User,
-    visit: Visit,
-    requests: Sequence[RequestInput],
-    occurred_at: datetime.datetime | None = None,
-    channel: str = "sur-site",
-    age_band: str | None = None,
-    qpv_resident: bool | None = None,
-    first_visit: bool | None = None,
-    duration_minutes: int | None = None,
-) -> Visit:
+def visit_input_update(*, actor: User, visit: Visit, data: VisitInput) -> Visit:
     """Replace a visit's fields and requests; a manager's change after the day is a correction."""
-    data = VisitInput(
-        requests=requests,
-        occurred_at=occurred_at,
-        channel=channel,
-        age_band=age_band,
-        qpv_resident=qpv_resident,
-        first_visit=first_visit,
-        duration_minutes=duration_minutes,
-    )
     visit = (
         Visit.objects.select_for_update(of=("self",))
         .select_related("site__commune__region")
