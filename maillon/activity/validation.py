@@ -73,9 +73,10 @@ def _day_message(problem: DayProblem) -> str:
     return _("La date est antérieure à l'ouverture du point d'accueil.")
 
 
-def term(name: str, code: str | None, *, day, path: str, errors: Errors):
-    """The term of vocabulary `name` with `code`, valid on `day`; None (with a message unless
-    the code is empty) otherwise."""
+def term(name: str, code: str | None, *, day, errors: Errors, path: str | None = None):
+    """The term of vocabulary `name` with `code`, valid on `day`; None (with a message at `path`,
+    by default the vocabulary's name, unless the code is empty) otherwise."""
+    path = path or name
     if code in (None, ""):
         return None
     found = taxonomy.term_by_code(name, str(code))
@@ -95,11 +96,14 @@ def term(name: str, code: str | None, *, day, path: str, errors: Errors):
     return found
 
 
-def required_term(name: str, code: str | None, message: str, *, day, path: str, errors: Errors):
-    term_ = term(name, code, day=day, path=path, errors=errors)
+def required_term(
+    name: str, code: str | None, message: str, *, day, errors: Errors, path: str | None = None
+):
+    """`term`, and `message` when the code is empty."""
+    found = term(name, code, day=day, path=path, errors=errors)
     if not code:
-        errors.add(path, message)
-    return term_
+        errors.add(path or name, message)
+    return found
 
 
 def check_bound(bound: bounds.Bound, value: int | None, *, path: str, errors: Errors) -> None:
@@ -174,15 +178,9 @@ def validate_visit(
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at, zone)
     day = moment_day(occurred_at, zone, path="occurred_at", errors=errors)
-    channel = required_term(
-        "channel",
-        visit.channel,
-        _("Le canal est obligatoire."),
-        day=day,
-        path="channel",
-        errors=errors,
-    )
-    age_band = term("age_band", visit.age_band, day=day, path="age_band", errors=errors)
+    message = _("Le canal est obligatoire.")
+    channel = required_term("channel", visit.channel, message, day=day, errors=errors)
+    age_band = term("age_band", visit.age_band, day=day, errors=errors)
     check_bound(
         bounds.VISIT_MINUTES, visit.duration_minutes, path="duration_minutes", errors=errors
     )
@@ -201,20 +199,19 @@ def validate_visit(
     return ValidVisit(fields, [row for row in rows if row is not None])
 
 
+def _dated_term(day: datetime.date, name: str, code: str, message: str, *, zone, errors: Errors):
+    """An outreach act's or a workshop's day, and its required term on that day."""
+    check_day(day, zone=zone, path="day", errors=errors)
+    return required_term(name, code, message, day=day, errors=errors)
+
+
 def validate_outreach(
     data: OutreachInput, *, zone: datetime.tzinfo | None, errors: Errors
 ) -> dict[str, Any]:
     """An outreach act's fields to store (taxonomy ids), or messages in `errors`."""
-    check_day(data.day, zone=zone, path="day", errors=errors)
-    place = required_term(
-        "place",
-        data.place,
-        _("Le lieu est obligatoire."),
-        day=data.day,
-        path="place",
-        errors=errors,
-    )
-    partner = term("partner", data.partner, day=data.day, path="partner", errors=errors)
+    message = _("Le lieu est obligatoire.")
+    place = _dated_term(data.day, "place", data.place, message, zone=zone, errors=errors)
+    partner = term("partner", data.partner, day=data.day, errors=errors)
     check_bound(bounds.PEOPLE_REACHED, data.people_reached, path="people_reached", errors=errors)
     return {
         "day": data.day,
@@ -228,15 +225,8 @@ def validate_workshop(
     data: WorkshopInput, *, zone: datetime.tzinfo | None, errors: Errors
 ) -> dict[str, Any]:
     """A workshop's fields to store (taxonomy ids, the title stripped), or messages in `errors`."""
-    check_day(data.day, zone=zone, path="day", errors=errors)
-    theme = required_term(
-        "theme",
-        data.theme,
-        _("Le thème est obligatoire."),
-        day=data.day,
-        path="theme",
-        errors=errors,
-    )
+    message = _("Le thème est obligatoire.")
+    theme = _dated_term(data.day, "theme", data.theme, message, zone=zone, errors=errors)
     title = (data.title or "").strip()
     if not title:
         errors.add("title", _("L'intitulé est obligatoire."))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillon.accounts.models import User
 from maillon.activity import counted, selectors, services, taxonomy
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
@@ -55,7 +56,7 @@ def _legend(day):
     }
 
 
-def _log_row(visit, user, vocab) -> dict:
+def _log_row(visit, user: User, vocab) -> dict:
     return {
         "visit": visit,
         "channel": vocab["channel"].by_id[visit.channel_id].label,
@@ -73,7 +74,7 @@ def _log_row(visit, user, vocab) -> dict:
     }
 
 
-def _log_rows(visits, user) -> list[dict]:
+def _log_rows(visits, user: User) -> list[dict]:
     vocab = taxonomy.vocabularies()
     return [_log_row(visit, user, vocab) for visit in visits]
 
