@@ -23,6 +23,7 @@ from maillon.activity.models import OutreachAct, Workshop
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import writable_site
 from maillon.activity.validation import Errors, validate_outreach, validate_workshop
+from maillon.activity.writes import site_to_write
 from maillon.journal.services import journal_deleted
 
 # What the journal keeps of a deleted outreach act or workshop.
@@ -62,9 +63,7 @@ def record(
     if existing is not None:
         return replayed(kind.model.objects.all(), existing)
     errors = Errors()
-    site = writable_site(user=agent, site_id=site_id) if site_id is not None else None
-    if site is None:
-        errors.add("site", _("Point d'accueil inconnu ou hors de votre périmètre."))
+    site = site_to_write(user=agent, site_id=site_id, errors=errors)
     fields = kind.validate(data, zone=site.zone if site else None, errors=errors)
     errors.raise_if_any()
     obj = kind.model.objects.create(site_id=site.id, agent=agent, **fields)

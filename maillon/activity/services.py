@@ -39,8 +39,8 @@ from maillon.activity.idempotency import (
 from maillon.activity.inputs import RequestInput, VisitInput
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import Delta
-from maillon.activity.selectors import writable_site
 from maillon.activity.validation import Errors, validate_visit
+from maillon.activity.writes import site_to_write
 from maillon.network.selectors import site_timezone
 
 __all__ = [
@@ -114,9 +114,7 @@ def visit_input_record(
     check_key(idempotency_key)
     claim = Claim(agent, idempotency_key, "visit", _visit_fingerprint(site_id, data))
     errors = Errors()
-    site = writable_site(user=agent, site_id=site_id) if site_id is not None else None
-    if site is None:
-        errors.add("site", _("Point d'accueil inconnu ou hors de votre périmètre."))
+    site = site_to_write(user=agent, site_id=site_id, errors=errors)
     now = timezone.now()
     valid = validate_visit(
         data,

@@ -4,11 +4,23 @@ store the same rows — the visit, its requests, the idempotency key bound to it
 for the same input (`tests/activity/test_write_paths.py`)."""
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
+from maillon.accounts.models import User
 from maillon.activity import pg_writes
 from maillon.activity.idempotency import Claim, bind, claim, claimed
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import Delta
+from maillon.activity.selectors import WritableSite, writable_site
+from maillon.activity.validation import Errors
+
+
+def site_to_write(*, user: User, site_id: int | None, errors: Errors) -> WritableSite | None:
+    """The site of a create if the user may record on it; else None and a message on `site`."""
+    site = writable_site(user=user, site_id=site_id) if site_id is not None else None
+    if site is None:
+        errors.add("site", _("Point d'accueil inconnu ou hors de votre périmètre."))
+    return site
 
 
 def _fast(visit: Visit, rows: list[Request], delta: Delta, c: Claim) -> tuple[bool, int | None]:
