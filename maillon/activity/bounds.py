@@ -10,6 +10,7 @@ reaching 500 at once) and far below what could overflow a sum: the rollups are 6
 a site-month of outreach at the bound would need millions of acts to reach 2³¹.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ MAX_REQUESTS = 20  # requests (demandes) in one visit
 MAX_PEOPLE_REACHED = 500  # people reached by one outreach act (a stand, a bus, a market)
 MAX_PARTICIPANTS = 500  # participants of one workshop
 MAX_WORKSHOP_MINUTES = 600  # a workshop lasts at most a working day
+MAX_TITLE_LENGTH = 200  # characters of a workshop's title (the column's length)
+EARLIEST_DAY = datetime.date(2000, 1, 1)  # no activity is recorded before this day
+CLOCK_SKEW = datetime.timedelta(minutes=5)  # a moment this far ahead of the server is "now"
 
 _INTEGER = re.compile(r"[0-9]{1,12}")  # ASCII digits: `str.isdigit()` accepts « ² »
 

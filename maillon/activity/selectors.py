@@ -2,12 +2,14 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from maillon.access.rules import sites_visible_to, sites_writable_by, writable_site_ids_sql
+from maillon.accounts.models import User
 from maillon.activity import pg_writes
 from maillon.activity.models import OutreachAct, Visit, Workshop
 from maillon.core.errors import NotFound
@@ -25,7 +27,7 @@ class WritableSite:
     zone: ZoneInfo
 
 
-def writable_site(*, user, site_id: int) -> WritableSite | None:
+def writable_site(*, user: User, site_id: int) -> WritableSite | None:
     """The site `site_id` if the user may record on it, in one flat query (the write path)."""
     if not id_in_range(site_id):
         return None
@@ -56,13 +58,13 @@ def _of_site(queryset: QuerySet, site_id: int | None) -> QuerySet:
     return queryset.filter(site_id=site_id) if id_in_range(site_id) else queryset.none()
 
 
-def visits_visible_to(user) -> QuerySet[Visit]:
+def visits_visible_to(user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(site__in=sites_visible_to(user))
 
 
 def visit_list(
     *,
-    user,
+    user: User,
     site_id: int | None = None,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
@@ -81,7 +83,7 @@ def visit_list(
     return visits.with_requests().order_by("-pk")
 
 
-def visit_get(*, user, pk: int) -> Visit:
+def visit_get(*, user: User, pk: int) -> Visit:
     visit = (
         visits_visible_to(user)
         .with_requests()
@@ -94,12 +96,12 @@ def visit_get(*, user, pk: int) -> Visit:
     return visit
 
 
-def desk_sites(*, user) -> QuerySet[Site]:
+def desk_sites(*, user: User) -> QuerySet[Site]:
     """Sites the user may record on, the user's own site(s) first."""
     return sites_writable_by(user).select_related("commune__region").order_by("name")
 
 
-def desk_log(*, user, site: Site, day: datetime.date | None = None) -> QuerySet[Visit]:
+def desk_log(*, user: User, site: Site, day: datetime.date | None = None) -> QuerySet[Visit]:
     """Today's visits at the site (the desk's log), newest first."""
     day = day or timezone.localdate()
     return (
@@ -110,17 +112,29 @@ def desk_log(*, user, site: Site, day: datetime.date | None = None) -> QuerySet[
     )
 
 
-def outreach_list(*, user, site_id: int | None = None, start=None, end=None, before_id=None):
-    acts = OutreachAct.objects.filter(site__in=sites_visible_to(user)).between(start, end)
-    acts = _of_site(acts, site_id)
+def _counted_list(
+    model: type[OutreachAct] | type[Workshop],
+    related: tuple[str, ...],
+    *,
+    user: User,
+    site_id: int | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    before_id: int | None = None,
+) -> QuerySet:
+    """Outreach acts or workshops the user may see, newest first (by id, for the cursor)."""
+    rows = model.objects.filter(site__in=sites_visible_to(user)).between(start, end)
+    rows = _of_site(rows, site_id)
     if before_id is not None:
-        acts = acts.filter(pk__lt=before_id)
-    return acts.select_related("place", "partner", "site").order_by("-pk")
+        rows = rows.filter(pk__lt=before_id)
+    return rows.select_related(*related).order_by("-pk")
 
 
-def workshop_list(*, user, site_id: int | None = None, start=None, end=None, before_id=None):
-    workshops = Workshop.objects.filter(site__in=sites_visible_to(user)).between(start, end)
-    workshops = _of_site(workshops, site_id)
-    if before_id is not None:
-        workshops = workshops.filter(pk__lt=before_id)
-    return workshops.select_related("theme", "site").order_by("-pk")
+def outreach_list(*, user: User, **filters: Any) -> QuerySet[OutreachAct]:
+    """Outreach acts the user may see (filters: site_id, start, end, before_id)."""
+    return _counted_list(OutreachAct, ("place", "partner", "site"), user=user, **filters)
+
+
+def workshop_list(*, user: User, **filters: Any) -> QuerySet[Workshop]:
+    """Workshops the user may see (filters: site_id, start, end, before_id)."""
+    return _counted_list(Workshop, ("theme", "site"), user=user, **filters)

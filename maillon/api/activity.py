@@ -16,7 +16,8 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
-from maillon.activity import bounds, selectors, services, taxonomy
+from maillon.activity import bounds, counted, selectors, services, taxonomy
+from maillon.activity.inputs import RequestInput, VisitInput
 from maillon.api.schemas import MAX_ID, Id
 
 router = Router(tags=["activité"])
@@ -59,6 +60,18 @@ class VisitIn(BaseModel):
     requests: list[RequestIn] = Field(
         ..., json_schema_extra={"minItems": bounds.REQUESTS.low, "maxItems": bounds.REQUESTS.high}
     )
+
+    def to_input(self) -> VisitInput:
+        """The visit as the validator takes it (the same as the desk's form and the import)."""
+        return VisitInput(
+            requests=[RequestInput(**r.model_dump()) for r in self.requests],
+            occurred_at=self.occurred_at,
+            channel=self.channel,
+            age_band=self.age_band,
+            qpv_resident=self.qpv_resident,
+            first_visit=self.first_visit,
+            duration_minutes=self.duration_minutes,
+        )
 
 
 class RequestOut(BaseModel):
@@ -257,10 +270,19 @@ def _page(queryset, limit: int) -> tuple[list, str | None]:
     return items[:limit], next_cursor
 
 
-def _created(record, request, payload, idempotency_key: str | None):
-    """Run a create service; 201 with the new object, or 200 with the first one on a retry."""
+def _created(kind: counted.Kind, request, payload, idempotency_key: str | None):
+    """Create an outreach act or a workshop; 201 with the new object, or 200 with the first one
+    on a retry."""
+    fields = payload.dict()
+    site_id = fields.pop("site_id")
     try:
-        result = record(agent=request.auth, idempotency_key=idempotency_key, **payload.dict())
+        result = counted.record(
+            kind,
+            agent=request.auth,
+            site_id=site_id,
+            data=kind.input(**fields),
+            idempotency_key=idempotency_key,
+        )
     except DjangoValidationError as error:
         raise _unprocessable(error, sent=type(payload)) from error
     return Status(201 if result.created else 200, result.object)
@@ -278,10 +300,6 @@ def _listing(selector, request, filters: "ActivityFilters") -> dict:
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _request_inputs(payload: VisitIn) -> list[services.RequestInput]:
-    return [services.RequestInput(**r.model_dump()) for r in payload.requests]
-
-
 @router.get("/activity/taxonomies", response=dict[str, list[TermOut]])
 def list_taxonomies(request):
     """Codes and labels of every activity taxonomy and of the partners, with validity dates."""
@@ -292,16 +310,10 @@ def list_taxonomies(request):
 def create_visit(request, payload: VisitIn, idempotency_key: str | None = _idempotency_key()):
     """Record a visit with its requests."""
     try:
-        result = services.visit_record(
+        result = services.visit_input_record(
             agent=request.auth,
             site_id=payload.site_id,
-            requests=_request_inputs(payload),
-            occurred_at=payload.occurred_at,
-            channel=payload.channel,
-            age_band=payload.age_band,
-            qpv_resident=payload.qpv_resident,
-            first_visit=payload.first_visit,
-            duration_minutes=payload.duration_minutes,
+            data=payload.to_input(),
             idempotency_key=idempotency_key,
         )
     except DjangoValidationError as error:
@@ -345,17 +357,7 @@ def update_visit(request, visit_id: Id, payload: VisitIn):
             ]
         )
     try:
-        services.visit_update(
-            actor=request.auth,
-            visit=visit,
-            requests=_request_inputs(payload),
-            occurred_at=payload.occurred_at,
-            channel=payload.channel,
-            age_band=payload.age_band,
-            qpv_resident=payload.qpv_resident,
-            first_visit=payload.first_visit,
-            duration_minutes=payload.duration_minutes,
-        )
+        services.visit_input_update(actor=request.auth, visit=visit, data=payload.to_input())
     except DjangoValidationError as error:
         raise _unprocessable(error, sent=type(payload)) from error
     except PermissionDenied as error:
@@ -379,7 +381,7 @@ def create_outreach_act(
     payload: OutreachIn,
     idempotency_key: str | None = _idempotency_key(),
 ):
-    return _created(services.outreach_record, request, payload, idempotency_key)
+    return _created(counted.OUTREACH, request, payload, idempotency_key)
 
 
 @router.get("/outreach-acts", response=OutreachPage)
@@ -398,7 +400,7 @@ def create_workshop(
     payload: WorkshopIn,
     idempotency_key: str | None = _idempotency_key(),
 ):
-    return _created(services.workshop_record, request, payload, idempotency_key)
+    return _created(counted.WORKSHOP, request, payload, idempotency_key)
 
 
 @router.get("/workshops", response=WorkshopPage)
@@ -411,11 +413,11 @@ def get_workshop(request, workshop_id: Id):
     return get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
 
 
-def _deleted(delete, request, **objects):
-    """Run a delete service: 204, or 403 with its French message when the caller may see the
-    object but not record on its site."""
+def _deleted(kind: counted.Kind, request, obj):
+    """Delete an outreach act or a workshop: 204, or 403 with its French message when the
+    caller may see the object but not record on its site."""
     try:
-        delete(actor=request.auth, **objects)
+        counted.delete(kind, actor=request.auth, obj=obj)
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     return Status(204, None)
@@ -425,11 +427,11 @@ def _deleted(delete, request, **objects):
 def delete_outreach_act(request, act_id: Id):
     """Delete an outreach act (agents and managers of its site); the rollups follow."""
     act = get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
-    return _deleted(services.outreach_delete, request, act=act)
+    return _deleted(counted.OUTREACH, request, act)
 
 
 @router.delete("/workshops/{workshop_id}", response={204: None})
 def delete_workshop(request, workshop_id: Id):
     """Delete a workshop (agents and managers of its site); the rollups follow."""
     workshop = get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
-    return _deleted(services.workshop_delete, request, workshop=workshop)
+    return _deleted(counted.WORKSHOP, request, workshop)

@@ -10,9 +10,21 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from maillon.activity import taxonomy
-from maillon.activity.models import IdempotencyKey, Request, Visit, VisitMonthlyRollup
+from maillon.activity.models import (
+    IdempotencyKey,
+    OutreachDailyRollup,
+    OutreachMonthlyRollup,
+    Request,
+    RequestDailyRollup,
+    RequestMonthlyRollup,
+    Visit,
+    VisitDailyRollup,
+    VisitMonthlyRollup,
+    WorkshopDailyRollup,
+)
 from maillon.activity.rollups import rollups_compare
-from maillon.activity.services import RequestInput, visit_record
+from maillon.activity.services import RequestInput, VisitInput, visit_input_record, visit_record
+from maillon.journal.models import JournalEntry
 from tests.activity.factories import seed_reference_data, two_requests
 from tests.factories import SiteFactory, agent_of
 
@@ -138,3 +150,128 @@ def test_concurrent_retries_with_one_key_store_one_visit():
     assert sum(created for _pk, created in results) == 1
     assert Visit.objects.count() == 1
     assert rollups_compare()[2] == 0
+
+
+# Every table a new visit writes, each row as plain values: taxonomy ids as codes, the site and
+# the agent by name, the visit by its rank among the visits written (ids differ between runs).
+ROLLUPS = (VisitDailyRollup, RequestDailyRollup, VisitMonthlyRollup, RequestMonthlyRollup)
+ROLLUPS += (OutreachDailyRollup, OutreachMonthlyRollup, WorkshopDailyRollup)
+DIMENSIONS = {"partner_id": "partner", "theme_id": "theme", "channel_id": "channel"}
+DIMENSIONS |= {"age_band_id": "age_band", "help_kind_id": "help_kind", "outcome_id": "outcome"}
+
+
+def everything_written(site, agent) -> dict:
+    """The rows of every table a visit write touches, independent of ids and of the database."""
+    rank = {pk: i for i, pk in enumerate(Visit.objects.order_by("pk").values_list("pk", flat=True))}
+
+    def plain(name: str, value):
+        if value in (None, 0) and name in DIMENSIONS:
+            return None
+        if name in DIMENSIONS:
+            return taxonomy.term_by_id(DIMENSIONS[name], value).code
+        if name == "site_id":
+            return "site" if value == site.pk else value
+        if name in ("agent_id", "user_id"):
+            return "agent" if value == agent.pk else value
+        if name == "fingerprint":  # of a body naming the site: its form, not its value
+            return "sha-256" if len(value) == 64 else value
+        if name in ("visit_id", "object_id"):
+            return rank.get(value, value)
+        return value
+
+    def rows(model, exclude=("id",)) -> list[tuple]:
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
+        return sorted(
+            (tuple(plain(n, getattr(row, n)) for n in names) for row in model.objects.all()),
+            key=repr,
+        )
+
+    written = {model.__name__: rows(model) for model in ROLLUPS}
+    written["Visit"] = rows(Visit)
+    written["Request"] = rows(Request)
+    written["IdempotencyKey"] = rows(IdempotencyKey)
+    written["JournalEntry"] = rows(JournalEntry)
+    return written
+
+
+def _clear() -> None:
+    """Empty what a visit write fills (the journal is append-only: a visit write adds nothing
+    to it, and it is compared as it is)."""
+    for model in (Request, Visit, IdempotencyKey, *ROLLUPS):
+        model.objects.all().delete()
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOON, tick=False)
+def test_the_write_entry_point_stores_identical_rows_on_both_paths(settings):
+    """The same input through the fast path (PostgreSQL: one statement) and the portable path
+    (one statement per table) stores identical facts, requests, keys, rollups and journal; on
+    SQLite only the portable path exists and must store the rows the fast path stores on
+    PostgreSQL (EXPECTED, the same on both databases)."""
+    site = SiteFactory()
+    agent = agent_of(site)
+    visits = [
+        VisitInput(
+            requests=REQUESTS,
+            occurred_at=NOON - datetime.timedelta(hours=1),
+            age_band="60-69",
+            qpv_resident=True,
+            first_visit=False,
+            duration_minutes=25,
+        ),
+        VisitInput(requests=REQUESTS[2:], channel="telephone"),
+    ]
+    results = {}
+    for single in (True, False):
+        settings.ACTIVITY_SINGLE_STATEMENT = single
+        for i, data in enumerate(visits):
+            visit_input_record(agent=agent, site_id=site.pk, data=data, idempotency_key=f"k{i}")
+        visit_input_record(agent=agent, site_id=site.pk, data=visits[0], idempotency_key="k0")
+        results[single] = everything_written(site, agent)
+        assert rollups_compare()[2] == 0
+        _clear()
+    fast = "fast" if connection.vendor == "postgresql" else "portable"
+    assert results[True] == results[False], f"{fast} path and portable path differ"
+    assert results[False] == EXPECTED
+
+
+AT, DAY, MONTH = NOON - datetime.timedelta(hours=1), NOON.date(), NOON.date().replace(day=1)
+# The two visits of the test above as `everything_written` shows them (columns in model order).
+EXPECTED = {
+    "Visit": [
+        ("site", "agent", AT, DAY, "sur-site", "60-69", True, False, 25, NOON, NOON, None),
+        ("site", "agent", NOON, DAY, "telephone", None, None, None, None, NOON, NOON, None),
+    ],
+    "Request": [
+        (0, 0, "caf", "famille", "information", "resolu", False),
+        (0, 1, "caf", "famille", "information", "resolu", True),
+        (0, 2, None, "numerique", "accompagnement", "a-revoir", False),
+        (1, 0, None, "numerique", "accompagnement", "a-revoir", False),
+    ],
+    "IdempotencyKey": [
+        ("agent", "k0", "visit", "sha-256", 0, NOON),
+        ("agent", "k1", "visit", "sha-256", 1, NOON),
+    ],
+    "JournalEntry": [],
+    "VisitDailyRollup": [
+        ("site", DAY, "sur-site", "60-69", 1, 0, 1, 25),
+        ("site", DAY, "telephone", None, 1, 0, 0, 0),
+    ],
+    "RequestDailyRollup": [
+        ("site", DAY, "caf", "famille", "sur-site", "information", "resolu", 2, 1),
+        ("site", DAY, None, "numerique", "sur-site", "accompagnement", "a-revoir", 1, 0),
+        ("site", DAY, None, "numerique", "telephone", "accompagnement", "a-revoir", 1, 0),
+    ],
+    "VisitMonthlyRollup": [
+        ("site", MONTH, "sur-site", 1, 3, 0, 1, 25),
+        ("site", MONTH, "telephone", 1, 1, 0, 0, 0),
+    ],
+    "RequestMonthlyRollup": [
+        ("site", MONTH, "caf", "famille", "sur-site", 2, 1),
+        ("site", MONTH, None, "numerique", "sur-site", 1, 0),
+        ("site", MONTH, None, "numerique", "telephone", 1, 0),
+    ],
+    "OutreachDailyRollup": [],
+    "OutreachMonthlyRollup": [],
+    "WorkshopDailyRollup": [],
+}

@@ -218,95 +218,126 @@ class _Rejects:
         self.handle.close()
 
 
-def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max_problems, lookups):
-    batch: list[VisitRow] = []
-    current: VisitRow | None = None
-    bad_key: str | None = None  # the visit being skipped after a bad row
-    bad_problem: Problem | None = None
-    bad_source: list = []
-    seen_keys: set[str] = set()
+class _Assembler:
+    """Rows → visits: consecutive rows with the same `passage` are one visit; a bad row rejects
+    its whole visit (kept for the rejects file); complete visits are written by batches."""
 
-    def flush_bad():
-        nonlocal bad_key, bad_source, bad_problem
-        if bad_key is not None:
-            report.rejected_rows += len(bad_source)
-            if rejects:
-                rejects.write(bad_source, bad_problem)
-        bad_key, bad_source, bad_problem = None, [], None
+    def __init__(self, writer, report, rejects, batch_visits, skip_invalid, max_problems, lookups):
+        self.writer, self.report, self.rejects, self.lookups = writer, report, rejects, lookups
+        self.batch_visits, self.skip_invalid, self.max_problems = (
+            batch_visits,
+            skip_invalid,
+            max_problems,
+        )
+        self.batch: list[VisitRow] = []
+        self.current: VisitRow | None = None
+        self.bad_key: str | None = None  # the visit being skipped after a bad row
+        self.bad_problem: Problem | None = None
+        self.bad_source: list = []
+        self.seen_keys: set[str] = set()
 
-    def finish(visit: VisitRow | None):
+    @property
+    def writing(self) -> bool:
+        return not self.report.problems or self.skip_invalid
+
+    def _flush_bad(self) -> None:
+        if self.bad_key is not None:
+            self.report.rejected_rows += len(self.bad_source)
+            if self.rejects:
+                self.rejects.write(self.bad_source, self.bad_problem)
+        self.bad_key, self.bad_source, self.bad_problem = None, [], None
+
+    def _finish(self, visit: VisitRow | None) -> None:
         if visit is None:
             return
-        batch.append(visit)
-        report.visits += 1
-        report.requests += len(visit.requests)
-        if len(batch) >= batch_visits:
-            if not report.problems or skip_invalid:
-                writer.write(batch)
-            batch.clear()
+        self.batch.append(visit)
+        self.report.visits += 1
+        self.report.requests += len(visit.requests)
+        if len(self.batch) >= self.batch_visits:
+            if self.writing:
+                self.writer.write(self.batch)
+            self.batch.clear()
 
+    def row(self, line: int, row: dict[str, str]) -> None:
+        key = row.get("passage", "")
+        if self.bad_key is not None and key == self.bad_key:
+            self.bad_source.append((line, row))
+            return
+        self._flush_bad()
+        try:
+            if not key:
+                raise _Rejected(Problem(line, "passage", "", "identifiant de passage obligatoire"))
+            if self.current is None or key != self.current.key:
+                self._start(line, row, key)
+            else:
+                self._continue(line, row, key)
+        except _Rejected as rejected:
+            self._reject(line, row, key, rejected.problem)
+
+    def _start(self, line: int, row: dict[str, str], key: str) -> None:
+        """The first row of a visit."""
+        if key in self.seen_keys:
+            raise _Rejected(
+                Problem(line, "passage", key, "les lignes d'un même passage doivent se suivre")
+            )
+        parsed = _parse_visit(line, row, self.lookups)
+        parsed.raw = visit_columns(row)
+        parsed.requests.append(_parse_request(line, row, parsed, self.lookups))
+        self._finish(self.current)
+        self.current = parsed
+        self.seen_keys.add(key)
+        if self.skip_invalid:
+            parsed.source.append((line, row))
+
+    def _continue(self, line: int, row: dict[str, str], key: str) -> None:
+        """A further request of the current visit."""
+        current = self.current
+        if visit_columns(row) != current.raw and not _same_visit(
+            _parse_visit(line, row, self.lookups), current
+        ):
+            raise _Rejected(
+                Problem(
+                    line,
+                    "passage",
+                    key,
+                    "ce passage a déjà une autre date, heure, point d'accueil ou canal",
+                )
+            )
+        add_request(current, _parse_request(line, row, current, self.lookups), line)
+        if self.skip_invalid:
+            current.source.append((line, row))
+
+    def _reject(self, line: int, row: dict[str, str], key: str, problem: Problem) -> None:
+        if len(self.report.problems) < self.max_problems:
+            self.report.problems.append(problem)
+        self.bad_key, self.bad_problem, self.bad_source = key or None, problem, [(line, row)]
+        self.seen_keys.add(key)
+        if self.current is not None and self.current.key == key:
+            # the visit this row belongs to is rejected as a whole
+            self.bad_source = [*self.current.source, *self.bad_source]
+            self.current = None
+        if not key:
+            self.report.rejected_rows += 1
+            if self.rejects:
+                self.rejects.write([(line, row)], problem)
+            self.bad_key = None
+
+    def end(self) -> None:
+        self._flush_bad()
+        self._finish(self.current)
+        if self.batch and self.writing:
+            self.writer.write(self.batch)
+
+
+def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max_problems, lookups):
+    assembler = _Assembler(
+        writer, report, rejects, batch_visits, skip_invalid, max_problems, lookups
+    )
     for line, row in iter_rows(path):
         report.rows += 1
         if on_rows and report.rows % 10_000 == 0:
             on_rows(10_000)
-        key = row.get("passage", "")
-        if bad_key is not None and key == bad_key:
-            bad_source.append((line, row))
-            continue
-        flush_bad()
-        try:
-            if not key:
-                raise _Rejected(Problem(line, "passage", "", "identifiant de passage obligatoire"))
-            if current is None or key != current.key:
-                if key in seen_keys:
-                    raise _Rejected(
-                        Problem(
-                            line,
-                            "passage",
-                            key,
-                            "les lignes d'un même passage doivent se suivre",
-                        )
-                    )
-                parsed = _parse_visit(line, row, lookups)
-                parsed.raw = visit_columns(row)
-                parsed.requests.append(_parse_request(line, row, parsed, lookups))
-                finish(current)
-                current = parsed
-                seen_keys.add(key)
-                if skip_invalid:
-                    current.source.append((line, row))
-            else:
-                if visit_columns(row) != current.raw and not _same_visit(
-                    _parse_visit(line, row, lookups), current
-                ):
-                    raise _Rejected(
-                        Problem(
-                            line,
-                            "passage",
-                            key,
-                            "ce passage a déjà une autre date, heure, point d'accueil ou canal",
-                        )
-                    )
-                add_request(current, _parse_request(line, row, current, lookups), line)
-                if skip_invalid:
-                    current.source.append((line, row))
-        except _Rejected as rejected:
-            if len(report.problems) < max_problems:
-                report.problems.append(rejected.problem)
-            bad_key, bad_problem, bad_source = key or None, rejected.problem, [(line, row)]
-            seen_keys.add(key)
-            if current is not None and current.key == key:
-                # the visit this row belongs to is rejected as a whole
-                bad_source = [*current.source, *bad_source]
-                current = None
-            if not key:
-                report.rejected_rows += 1
-                if rejects:
-                    rejects.write([(line, row)], rejected.problem)
-                bad_key = None
-    flush_bad()
-    finish(current)
-    if batch and (not report.problems or skip_invalid):
-        writer.write(batch)
+        assembler.row(line, row)
+    assembler.end()
     if on_rows:
         on_rows(report.rows % 10_000)

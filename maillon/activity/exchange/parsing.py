@@ -7,13 +7,24 @@ from typing import Any
 from django.utils import timezone
 
 from maillon.activity import bounds, taxonomy
-from maillon.activity.services import EARLIEST_DAY
+from maillon.activity.validation import day_problem, term_problem
 from maillon.core.importing import Problem
 from maillon.core.text import fold
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 
 NOON = datetime.time(12, 0)  # the time of a visit whose hour is not given
+
+
+# The import's wording of the validator's reasons (its report: line, column, value, reason).
+_DAY_REASONS = {
+    "future": "la date est dans le futur",
+    "before_opening": "la date est antérieure à l'ouverture du point d'accueil",
+}
+_TERM_REASONS = {
+    "unknown": lambda day: "valeur inconnue",
+    "expired": lambda day: f"n'est pas valable le {day.strftime('%d/%m/%Y')}",
+}
 
 
 class _Rejected(Exception):
@@ -49,12 +60,8 @@ class _Lookups:
 
     def term(self, name: str, value: str, line: int, column: str, *, day):
         term = self.terms[name].get(value) or self.terms[name].get(fold(value))
-        if term is None:
-            raise _Rejected(Problem(line, column, value, "valeur inconnue"))
-        if not term.is_valid_on(day):
-            raise _Rejected(
-                Problem(line, column, value, f"n'est pas valable le {day.strftime('%d/%m/%Y')}")
-            )
+        if (problem := term_problem(term, day)) is not None:
+            raise _Rejected(Problem(line, column, value, _TERM_REASONS[problem](day)))
         return term.id
 
     def day(self, value: str, line: int) -> datetime.date:
@@ -65,14 +72,8 @@ class _Lookups:
             raise _Rejected(
                 Problem(line, "date", value, "date illisible (AAAA-MM-JJ ou JJ/MM/AAAA)")
             )
-        if day > self.today:
-            raise _Rejected(Problem(line, "date", value, "la date est dans le futur"))
-        if day < EARLIEST_DAY:
-            raise _Rejected(
-                Problem(
-                    line, "date", value, "la date est antérieure à l'ouverture du point d'accueil"
-                )
-            )
+        if (problem := day_problem(day, today=self.today)) is not None:
+            raise _Rejected(Problem(line, "date", value, _DAY_REASONS[problem]))
         return day
 
 

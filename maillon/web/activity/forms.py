@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.activity import bounds, taxonomy
-from maillon.activity.services import RequestInput
+from maillon.activity import bounds, counted, taxonomy
+from maillon.activity.inputs import OutreachInput, RequestInput, VisitInput, WorkshopInput
 
 REQUEST_ROWS = 3
 TRISTATE = [
@@ -214,17 +214,18 @@ class VisitForm(forms.Form):
             return None
         return datetime.datetime.combine(self.day, time, tzinfo=zone)
 
-    def service_kwargs(self, zone) -> dict:
+    def visit_input(self, zone) -> VisitInput:
+        """The visit as the validator takes it (the same as the API's and the import's)."""
         data = self.cleaned_data
-        return {
-            "requests": data["requests"],
-            "occurred_at": self.occurred_at(zone),
-            "channel": data["channel"],
-            "age_band": data.get("age_band") or None,
-            "qpv_resident": tristate(data.get("qpv_resident", "")),
-            "first_visit": tristate(data.get("first_visit", "")),
-            "duration_minutes": data.get("duration_minutes"),
-        }
+        return VisitInput(
+            requests=data["requests"],
+            occurred_at=self.occurred_at(zone),
+            channel=data["channel"],
+            age_band=data.get("age_band") or None,
+            qpv_resident=tristate(data.get("qpv_resident", "")),
+            first_visit=tristate(data.get("first_visit", "")),
+            duration_minutes=data.get("duration_minutes"),
+        )
 
     @classmethod
     def initial_from(cls, visit, zone) -> dict:
@@ -250,7 +251,18 @@ class VisitForm(forms.Form):
         return initial
 
 
-class OutreachForm(forms.Form):
+class CountedForm(forms.Form):
+    """The form of an outreach act or a workshop: its `kind` of the shared create path."""
+
+    kind: counted.Kind
+
+    def to_input(self) -> OutreachInput | WorkshopInput:
+        data = self.cleaned_data
+        return self.kind.input(**{k: v or None if k == "partner" else v for k, v in data.items()})
+
+
+class OutreachForm(CountedForm):
+    kind = counted.OUTREACH
     day = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -265,12 +277,13 @@ class OutreachForm(forms.Form):
         self.fields["partner"].choices = _choices("partner", day=day, blank=_("Aucun partenaire"))
 
 
-class WorkshopForm(forms.Form):
+class WorkshopForm(CountedForm):
+    kind = counted.WORKSHOP
     day = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     theme = forms.ChoiceField(label=gettext_lazy("Thème"))
-    title = forms.CharField(label=gettext_lazy("Intitulé"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Intitulé"), max_length=bounds.MAX_TITLE_LENGTH)
     participants = bounded(bounds.PARTICIPANTS, gettext_lazy("Participants"))
     duration_minutes = bounded(bounds.WORKSHOP_MINUTES, gettext_lazy("Durée (minutes)"))
 

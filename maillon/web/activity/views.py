@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillon.activity import selectors, services, taxonomy
+from maillon.accounts.models import User
+from maillon.activity import counted, selectors, services, taxonomy
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 from maillon.web.activity.forms import OutreachForm, VisitForm, WorkshopForm
@@ -55,7 +56,7 @@ def _legend(day):
     }
 
 
-def _log_row(visit, user, vocab) -> dict:
+def _log_row(visit, user: User, vocab) -> dict:
     return {
         "visit": visit,
         "channel": vocab["channel"].by_id[visit.channel_id].label,
@@ -73,7 +74,7 @@ def _log_row(visit, user, vocab) -> dict:
     }
 
 
-def _log_rows(visits, user) -> list[dict]:
+def _log_rows(visits, user: User) -> list[dict]:
     vocab = taxonomy.vocabularies()
     return [_log_row(visit, user, vocab) for visit in visits]
 
@@ -94,11 +95,11 @@ def desk_view(request: HttpRequest) -> HttpResponse:
                         idempotency_key=request.POST.get("idempotency_key") or None,
                     )
                 else:
-                    result = services.visit_record(
+                    result = services.visit_input_record(
                         agent=request.user,
                         site_id=site.pk,
+                        data=form.visit_input(zone),
                         idempotency_key=request.POST.get("idempotency_key") or None,
-                        **form.service_kwargs(zone),
                     )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -141,7 +142,9 @@ def visit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = VisitForm(request.POST, day=visit.day, rows=rows)
         if form.is_valid():
             try:
-                services.visit_update(actor=request.user, visit=visit, **form.service_kwargs(zone))
+                services.visit_input_update(
+                    actor=request.user, visit=visit, data=form.visit_input(zone)
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -165,18 +168,21 @@ def visit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('activity:desk')}?site={visit.site_id}")
 
 
-def _simple_record_view(request, *, form_class, record, listing, template, success):
+def _counted_view(request, *, form_class, listing, template, success):
+    """The page of outreach acts or of workshops: the form of the shared create path and the
+    last ones recorded."""
     site, sites = _desk_site(request)
     today = timezone.localdate(timezone=site_timezone(site))
     if request.method == "POST":
         form = form_class(request.POST, day=today)
         if form.is_valid():
             try:
-                record(
+                counted.record(
+                    form.kind,
                     agent=request.user,
                     site_id=site.pk,
+                    data=form.to_input(),
                     idempotency_key=request.POST.get("idempotency_key") or None,
-                    **{k: v or None if k == "partner" else v for k, v in form.cleaned_data.items()},
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -202,10 +208,9 @@ def _simple_record_view(request, *, form_class, record, listing, template, succe
 
 
 def outreach_view(request: HttpRequest) -> HttpResponse:
-    return _simple_record_view(
+    return _counted_view(
         request,
         form_class=OutreachForm,
-        record=services.outreach_record,
         listing=selectors.outreach_list,
         template="activity/outreach.html",
         success=_("Médiation sortante enregistrée."),
@@ -213,10 +218,9 @@ def outreach_view(request: HttpRequest) -> HttpResponse:
 
 
 def workshop_view(request: HttpRequest) -> HttpResponse:
-    return _simple_record_view(
+    return _counted_view(
         request,
         form_class=WorkshopForm,
-        record=services.workshop_record,
         listing=selectors.workshop_list,
         template="activity/workshop.html",
         success=_("Atelier enregistré."),

@@ -1,0 +1,248 @@
+"""The one validator of the activity: a visit, an outreach act or a workshop as typed input
+(`activity.inputs`) → the ids and values to store, or French messages keyed by field path
+(`requests.1.theme`).
+
+Pure: it writes nothing and reads the taxonomies from their per-process cache
+(`activity.taxonomy`). The desk's forms and the API reach it through the services; the import
+shares its day and term rules (`day_problem`, `term_problem`) and the bounds, and words its
+reasons for its own report (line, column, value).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillon.activity import bounds, taxonomy
+from maillon.activity.inputs import OutreachInput, VisitInput, WorkshopInput
+from maillon.activity.models import Request
+
+# The name of each vocabulary in messages; translated only when a message is written.
+LABELS = {
+    "channel": gettext_lazy("Canal"),
+    "age_band": gettext_lazy("Tranche d'âge"),
+    "partner": gettext_lazy("Partenaire"),
+    "theme": gettext_lazy("Thème"),
+    "help_kind": gettext_lazy("Aide apportée"),
+    "outcome": gettext_lazy("Issue"),
+    "place": gettext_lazy("Lieu"),
+}
+
+DayProblem = Literal["future", "before_opening"]
+
+
+class Errors:
+    """Collects French messages by field path, raised together as one ValidationError."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, list[str]] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.messages.setdefault(path, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            raise ValidationError(self.messages)
+
+
+def day_problem(day: datetime.date, *, today: datetime.date) -> DayProblem | None:
+    """Why `day` cannot be a day of activity (in the future, or before EARLIEST_DAY)."""
+    if day > today:
+        return "future"
+    if day < bounds.EARLIEST_DAY:
+        return "before_opening"
+    return None
+
+
+def term_problem(term: Any, day: datetime.date | None) -> Literal["unknown", "expired"] | None:
+    """Why a taxonomy term (or None: not found) cannot be used on `day`."""
+    if term is None:
+        return "unknown"
+    if day is not None and not term.is_valid_on(day):
+        return "expired"
+    return None
+
+
+def _day_message(problem: DayProblem) -> str:
+    if problem == "future":
+        return _("La date est dans le futur.")
+    return _("La date est antérieure à l'ouverture du point d'accueil.")
+
+
+def term(name: str, code: str | None, *, day, errors: Errors, path: str | None = None):
+    """The term of vocabulary `name` with `code`, valid on `day`; None (with a message at `path`,
+    by default the vocabulary's name, unless the code is empty) otherwise."""
+    path = path or name
+    if code in (None, ""):
+        return None
+    found = taxonomy.term_by_code(name, str(code))
+    problem = term_problem(found, day)
+    if problem == "unknown":
+        errors.add(
+            path, _("%(label)s inconnu(e) : « %(code)s ».") % {"label": LABELS[name], "code": code}
+        )
+        return None
+    if problem == "expired":
+        errors.add(
+            path,
+            _("%(label)s « %(term)s » n'est pas valable le %(day)s.")
+            % {"label": LABELS[name], "term": found.label, "day": day.strftime("%d/%m/%Y")},
+        )
+        return None
+    return found
+
+
+def required_term(
+    name: str, code: str | None, message: str, *, day, errors: Errors, path: str | None = None
+):
+    """`term`, and `message` when the code is empty."""
+    found = term(name, code, day=day, path=path, errors=errors)
+    if not code:
+        errors.add(path or name, message)
+    return found
+
+
+def check_bound(bound: bounds.Bound, value: int | None, *, path: str, errors: Errors) -> None:
+    if (message := bound.error(value)) is not None:
+        errors.add(path, message)
+
+
+def check_day(day: datetime.date, *, zone: datetime.tzinfo | None, path: str, errors: Errors):
+    if (problem := day_problem(day, today=timezone.localdate(timezone=zone))) is not None:
+        errors.add(path, _day_message(problem))
+
+
+def moment_day(
+    occurred_at: datetime.datetime, zone: datetime.tzinfo, *, path: str, errors: Errors
+) -> datetime.date | None:
+    """The local day of an aware moment, or None with a French message when the moment is in
+    the future or before EARLIEST_DAY. Compared before converting: a moment near year 1 or
+    9999 (`0001-01-01T00:00:00+14:00`) overflows when moved to another time zone."""
+    if occurred_at > timezone.now() + bounds.CLOCK_SKEW:
+        errors.add(path, _day_message("future"))
+        return None
+    if occurred_at < datetime.datetime.combine(bounds.EARLIEST_DAY, datetime.time(), tzinfo=zone):
+        errors.add(path, _day_message("before_opening"))
+        return None
+    return occurred_at.astimezone(zone).date()
+
+
+@dataclass(frozen=True)
+class ValidVisit:
+    """A checked visit: the Visit's fields (`occurred_at`, `day`, the taxonomy ids, the
+    duration) and its requests as unsaved rows."""
+
+    fields: dict[str, Any]
+    requests: list[Request]
+
+
+def _request_row(i: int, item, *, day, errors: Errors) -> Request | None:
+    prefix = f"requests.{i}."
+    partner = term("partner", item.partner, day=day, path=prefix + "partner", errors=errors)
+    theme = required_term(
+        "theme",
+        item.theme,
+        _("Le thème est obligatoire."),
+        day=day,
+        path=prefix + "theme",
+        errors=errors,
+    )
+    help_kind = term("help_kind", item.help_kind, day=day, path=prefix + "help_kind", errors=errors)
+    outcome = term("outcome", item.outcome, day=day, path=prefix + "outcome", errors=errors)
+    if not item.help_kind:
+        errors.add(prefix + "help_kind", _("L'aide apportée est obligatoire."))
+    if not item.outcome:
+        errors.add(prefix + "outcome", _("L'issue est obligatoire."))
+    if not (theme and help_kind and outcome):
+        return None
+    return Request(
+        position=i,
+        partner_id=partner.id if partner else None,
+        theme_id=theme.id,
+        help_kind_id=help_kind.id,
+        outcome_id=outcome.id,
+        follow_up=bool(item.follow_up),
+    )
+
+
+def validate_visit(
+    visit: VisitInput, *, zone: datetime.tzinfo, default_moment: datetime.datetime, errors: Errors
+) -> ValidVisit:
+    """Check a visit on a site of time zone `zone`; its messages go to `errors` (the caller
+    raises them, together with its own, e.g. the site's)."""
+    occurred_at = visit.occurred_at or default_moment
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at, zone)
+    day = moment_day(occurred_at, zone, path="occurred_at", errors=errors)
+    message = _("Le canal est obligatoire.")
+    channel = required_term("channel", visit.channel, message, day=day, errors=errors)
+    age_band = term("age_band", visit.age_band, day=day, errors=errors)
+    check_bound(
+        bounds.VISIT_MINUTES, visit.duration_minutes, path="duration_minutes", errors=errors
+    )
+    if not visit.requests:
+        errors.add("requests", _("Un passage comporte au moins une demande."))
+    else:
+        check_bound(bounds.REQUESTS, len(visit.requests), path="requests", errors=errors)
+    rows = [_request_row(i, item, day=day, errors=errors) for i, item in enumerate(visit.requests)]
+    fields = {
+        "occurred_at": occurred_at,
+        "day": day,
+        "channel_id": channel.id if channel else None,
+        "age_band_id": age_band.id if age_band else None,
+        "duration_minutes": visit.duration_minutes,
+    }
+    return ValidVisit(fields, [row for row in rows if row is not None])
+
+
+def _dated_term(day: datetime.date, name: str, code: str, message: str, *, zone, errors: Errors):
+    """An outreach act's or a workshop's day, and its required term on that day."""
+    check_day(day, zone=zone, path="day", errors=errors)
+    return required_term(name, code, message, day=day, errors=errors)
+
+
+def validate_outreach(
+    data: OutreachInput, *, zone: datetime.tzinfo | None, errors: Errors
+) -> dict[str, Any]:
+    """An outreach act's fields to store (taxonomy ids), or messages in `errors`."""
+    message = _("Le lieu est obligatoire.")
+    place = _dated_term(data.day, "place", data.place, message, zone=zone, errors=errors)
+    partner = term("partner", data.partner, day=data.day, errors=errors)
+    check_bound(bounds.PEOPLE_REACHED, data.people_reached, path="people_reached", errors=errors)
+    return {
+        "day": data.day,
+        "place_id": place.id if place else None,
+        "partner_id": partner.id if partner else None,
+        "people_reached": data.people_reached,
+    }
+
+
+def validate_workshop(
+    data: WorkshopInput, *, zone: datetime.tzinfo | None, errors: Errors
+) -> dict[str, Any]:
+    """A workshop's fields to store (taxonomy ids, the title stripped), or messages in `errors`."""
+    message = _("Le thème est obligatoire.")
+    theme = _dated_term(data.day, "theme", data.theme, message, zone=zone, errors=errors)
+    title = (data.title or "").strip()
+    if not title:
+        errors.add("title", _("L'intitulé est obligatoire."))
+    elif len(title) > bounds.MAX_TITLE_LENGTH:
+        errors.add(
+            "title",
+            _("L'intitulé dépasse %(max)d caractères.") % {"max": bounds.MAX_TITLE_LENGTH},
+        )
+    check_bound(bounds.PARTICIPANTS, data.participants, path="participants", errors=errors)
+    check_bound(
+        bounds.WORKSHOP_MINUTES, data.duration_minutes, path="duration_minutes", errors=errors
+    )
+    return {
+        "day": data.day,
+        "theme_id": theme.id if theme else None,
+        "title": title,
+        "participants": data.participants,
+        "duration_minutes": data.duration_minutes,
+    }
