@@ -130,7 +130,8 @@ class Commune(models.Model):
     @property
     def canton(self) -> str:
         """Canton code qualified by département (a canton code alone is not unique)."""
-        return self.canton_code or (self.parent.canton_code if self.parent_id else "")
+        parent = self.parent
+        return self.canton_code or (parent.canton_code if parent is not None else "")
 
 
 class PostalCode(models.Model):

@@ -111,4 +111,7 @@ class JournalEntry(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(self.content_type.model_class()._meta.verbose_name).capitalize()
+        model = self.content_type.model_class()
+        if model is None:  # a content type left by a model that no longer exists
+            return self.content_type.model.capitalize()
+        return str(model._meta.verbose_name).capitalize()

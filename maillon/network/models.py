@@ -254,7 +254,7 @@ class Site(models.Model):
         return self.name
 
     @property
-    def journal_scope(self) -> tuple[int, int]:
+    def journal_scope(self) -> tuple[int | None, int]:
         """Where the journal files changes to this site (see journal.services)."""
         return self.organisation_id, self.pk
 

@@ -8,7 +8,9 @@ class JournalFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Toutes"))] + JournalAction.choices
     )
-    kind = forms.TypedChoiceField(label=_("Type d'objet"), required=False, coerce=str, choices=[])
+    kind = forms.TypedChoiceField(
+        label=_("Type d'objet"), required=False, coerce=int, empty_value=None, choices=[]
+    )
     actor = forms.CharField(label=_("Auteur"), required=False, max_length=100)
     organisation = forms.TypedChoiceField(
         label=_("Structure"), required=False, coerce=int, empty_value=None, choices=[]

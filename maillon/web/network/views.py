@@ -261,7 +261,7 @@ def stop_list_view(request, pk: int):
 
 def stop_edit_view(request, pk: int, stop_pk: int):
     site = site_get_managed(user=request.user, pk=pk)
-    stop = stop_get_managed(user=request.user, site=site, pk=stop_pk)
+    stop = stop_get_managed(site=site, pk=stop_pk)
     if request.method == "POST":
         form = StopForm(request.POST, current=stop.commune)
     else:
@@ -282,7 +282,7 @@ def stop_edit_view(request, pk: int, stop_pk: int):
 @require_POST
 def stop_delete_view(request, pk: int, stop_pk: int):
     site = site_get_managed(user=request.user, pk=pk)
-    stop = stop_get_managed(user=request.user, site=site, pk=stop_pk)
+    stop = stop_get_managed(site=site, pk=stop_pk)
     services.stop_delete(actor=request.user, stop=stop)
     messages.success(request, _("L'arrêt a été supprimé."))
     return redirect("network:stop_list", pk=site.pk)

@@ -1,11 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
 from maillon.activity.exchange import import_agent
 from maillon.core.ids import parse_id
-from maillon.core.progress import progress_bar
+from maillon.core.progress import command_console, progress_bar
 from maillon.network.models import Network, Site
 from maillon.orchestration.demo import PIMMS_NETWORK_SLUG
 from maillon.orchestration.generators.activity import GenerationReport, activity_generate, period
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         sites = Site.objects.order_by("pk")
         if options["network"]:
             network = Network.objects.filter(slug=options["network"]).first()
