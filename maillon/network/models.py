@@ -1,12 +1,14 @@
 """Networks, organisations (structures porteuses), sites, stops, partners and agreements."""
 
 import datetime
+from typing import Self
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from maillon.core.periods import in_force_on, ordered_period_constraint
+from maillon.network import recurrence
 from maillon.network.enums import OWN_DATASET_SOURCES, OrganisationKind, PartnerKind, SiteKind
 from maillon.network.validators import validate_siret
 
@@ -34,8 +36,8 @@ class Network(models.Model):
         return self.name
 
 
-class NetworkMembershipQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
+class NetworkMembershipQuerySet(models.QuerySet["NetworkMembership"]):
+    def active_on(self, day: datetime.date) -> Self:
         return self.filter(in_force_on(day, start="start_date", end="end_date"))
 
 
@@ -70,8 +72,8 @@ class NetworkMembership(models.Model):
         return f"{self.organisation} ∈ {self.network}"
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def in_network(self, network: Network, *, on: datetime.date | None = None):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def in_network(self, network: Network, *, on: datetime.date | None = None) -> Self:
         memberships = NetworkMembership.objects.filter(network=network)
         if on is not None:
             memberships = memberships.active_on(on)
@@ -148,23 +150,23 @@ class OrganisationName(models.Model):
         return self.name
 
 
-class SiteQuerySet(models.QuerySet):
-    def public(self):
+class SiteQuerySet(models.QuerySet["Site"]):
+    def public(self) -> Self:
         return self.filter(is_public=True)
 
-    def in_department(self, code: str):
+    def in_department(self, code: str) -> Self:
         return self.filter(commune__department_id=code)
 
-    def in_region(self, code: str):
+    def in_region(self, code: str) -> Self:
         return self.filter(commune__region_id=code)
 
-    def of_organisation(self, organisation: Organisation):
+    def of_organisation(self, organisation: Organisation) -> Self:
         return self.filter(organisation=organisation)
 
-    def in_network(self, network: Network, *, on: datetime.date | None = None):
+    def in_network(self, network: Network, *, on: datetime.date | None = None) -> Self:
         return self.filter(organisation__in=Organisation.objects.in_network(network, on=on))
 
-    def with_geography(self):
+    def with_geography(self) -> Self:
         return self.select_related("commune__department__region", "organisation")
 
 
@@ -296,12 +298,17 @@ class Stop(models.Model):
     def __str__(self) -> str:
         return f"{self.place} ({self.commune.name})"
 
+    @property
+    def schedule_text(self) -> str:
+        """The recurrence in French ("le mardi, semaines paires, 9h-12h") for the back office."""
+        return recurrence.schedule_french(self.schedule)
 
-class PartnerQuerySet(models.QuerySet):
-    def valid_on(self, day: datetime.date):
+
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def valid_on(self, day: datetime.date) -> Self:
         return self.filter(in_force_on(day))
 
-    def national_operators(self):
+    def national_operators(self) -> Self:
         return self.filter(kind=PartnerKind.NATIONAL_OPERATOR)
 
 
@@ -345,8 +352,8 @@ class Partner(models.Model):
         return self.short_name or self.name
 
 
-class AgreementQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def active_on(self, day: datetime.date) -> Self:
         return self.filter(start_date__lte=day).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=day)
         )

@@ -9,7 +9,7 @@ from maillon.labels.criteria import site_self_check
 from maillon.labels.enums import FRANCE_SERVICES, CriterionStatus
 from maillon.network.models import Site
 
-STYLE = {
+STYLE: dict[str, str] = {
     CriterionStatus.MET: "green",
     CriterionStatus.NOT_MET: "bold red",
     CriterionStatus.UNKNOWN: "yellow",

@@ -9,7 +9,11 @@ from maillon.labels.enums import Severity
 from maillon.network.models import Network
 from maillon.orchestration.quality import data_quality_findings
 
-STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+STYLE: dict[str, str] = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.INFO: "cyan",
+}
 
 
 class Command(BaseCommand):
