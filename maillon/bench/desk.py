@@ -26,13 +26,11 @@ import psycopg
 
 DEFAULT_DESK_URL = "postgres://postgres@127.0.0.1:5432/maillon_bench_desk"
 DEFAULT_IMPORT_URL = "postgres://postgres@127.0.0.1:5432/maillon_bench_import"
-VISIT_BODY = {
-    "channel": "sur-site",
-    "requests": [
-        {"partner": "caf", "theme": "famille", "help_kind": "accompagnement"},
-        {"partner": "cpam", "theme": "social-sante", "outcome": "a-revoir", "follow_up": True},
-    ],
-}
+VISIT_REQUESTS: list[dict[str, str | bool]] = [
+    {"partner": "caf", "theme": "famille", "help_kind": "accompagnement"},
+    {"partner": "cpam", "theme": "social-sante", "outcome": "a-revoir", "follow_up": True},
+]
+VISIT_BODY = {"channel": "sur-site", "requests": VISIT_REQUESTS}
 RETRY_EVERY = 20  # one request in 20 is sent twice with the same key
 
 
@@ -95,7 +93,7 @@ class _Client:
 
     def __init__(self, port: int, token: str, keep_alive: bool) -> None:
         self.port, self.token, self.keep_alive = port, token, keep_alive
-        self.streams = None
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def post(self, body: bytes, key: str) -> tuple[int | str, dict | None]:
         try:
@@ -269,12 +267,12 @@ def raw_insert_rate(dsn: str, rows: list[tuple], clients: int, seconds: float) -
             while time.monotonic() < deadline:
                 site_id, agent_id, channel_id, requests = rows[(i + n * clients) % len(rows)]
                 with conn.transaction():
-                    visit_id = conn.execute(
+                    [(visit_id,)] = conn.execute(
                         "INSERT INTO activity_visit (site_id, agent_id, occurred_at, day,"
                         " channel_id, created_at, updated_at) VALUES (%s, %s, now(),"
                         " current_date, %s, now(), now()) RETURNING id",
                         (site_id, agent_id, channel_id),
-                    ).fetchone()[0]
+                    ).fetchall()
                     conn.execute(
                         "INSERT INTO activity_request (visit_id, position, partner_id, theme_id,"
                         " help_kind_id, outcome_id, follow_up) VALUES"

@@ -2,8 +2,9 @@
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TextIO, TypeVar, cast
 
+from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -15,6 +16,15 @@ from rich.progress import (
 )
 
 T = TypeVar("T")
+
+
+def command_console(
+    command: BaseCommand, *, width: int | None = None, quiet: bool = False
+) -> Console:
+    """A rich console writing to a management command's stdout, so that `call_command(...,
+    stdout=...)` captures what it prints. Django's OutputWrapper is a text stream at run time
+    but not an `IO[str]` to typeshed (io.TextIOBase is not typing.IO): the cast says so."""
+    return Console(file=cast(TextIO, command.stdout), width=width, quiet=quiet)
 
 
 def progress_bar(console: Console | None = None, *, transient: bool = False) -> Progress:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from maillon.core.errors import NotFound
-from maillon.directory.search import public_sites
 from maillon.labels.enums import FRANCE_SERVICES, LABEL_HOLDING_OUTCOMES
 from maillon.labels.models import LabelDecision
 from maillon.labels.selectors import sites_labelled_on
@@ -21,14 +20,14 @@ STOP_HORIZON_DAYS = 60
 
 
 def public_site_get(*, pk: int) -> Site:
-    site = public_sites().with_geography().filter(pk=pk).first()
+    site = Site.objects.public().with_geography().filter(pk=pk).first()
     if site is None:
         raise NotFound
     return site
 
 
 def public_site_count() -> int:
-    return public_sites().count()
+    return Site.objects.public().count()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Official geography: INSEE Code officiel géographique (régions, départements, communes)."""
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -38,21 +40,21 @@ class Department(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class CommuneQuerySet(models.QuerySet):
-    def current(self):
+class CommuneQuerySet(models.QuerySet["Commune"]):
+    def current(self) -> Self:
         """Communes and municipal arrondissements in force (not former/delegated ones)."""
         return self.filter(kind__in=CURRENT_KINDS, is_current=True)
 
-    def with_code(self, code: str):
+    def with_code(self, code: str) -> Self:
         return self.filter(code=code.strip())
 
-    def with_postal_code(self, postal_code: str):
+    def with_postal_code(self, postal_code: str) -> Self:
         return self.filter(postal_codes__code=postal_code.strip()).distinct()
 
-    def in_department(self, code: str):
+    def in_department(self, code: str) -> Self:
         return self.filter(department_id=code)
 
-    def matching(self, text: str):
+    def matching(self, text: str) -> Self:
         """Name search, accent/case/hyphen-insensitive, "St" = "Saint"."""
         key = search_key(text)
         return self.filter(search_name__contains=key).annotate(
@@ -64,7 +66,7 @@ class CommuneQuerySet(models.QuerySet):
             )
         )
 
-    def by_relevance(self):
+    def by_relevance(self) -> Self:
         """Current communes before former ones, then the most populated first."""
         return self.annotate(
             kind_rank=Case(
@@ -130,7 +132,8 @@ class Commune(models.Model):
     @property
     def canton(self) -> str:
         """Canton code qualified by département (a canton code alone is not unique)."""
-        return self.canton_code or (self.parent.canton_code if self.parent_id else "")
+        parent = self.parent
+        return self.canton_code or (parent.canton_code if parent is not None else "")
 
 
 class PostalCode(models.Model):

@@ -69,7 +69,7 @@ def geo_import(
     departments = [d for d in read_json(data_dir / "departements.json") if d["zone"] != "com"]
     cog_rows = _read_csv(data_dir / "cog-communes-2026.csv")
     step("cog")
-    postal_rows = {
+    postal_rows: dict[tuple[str, str], dict[str, str]] = {
         (row["code_insee"], POSTAL_FILE_KINDS[row["type"]]): row
         for row in _read_csv(data_dir / "communes-codes-postaux-2026.csv")
     }

@@ -10,6 +10,8 @@ second `save()` and `delete()`, the admin is read-only, and the database itself 
 (and DELETE on PostgreSQL) with triggers installed by migration 0002.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -23,26 +25,26 @@ class JournalIsAppendOnly(Exception):
     """Raised when code tries to change or remove a journal entry."""
 
 
-class JournalEntryQuerySet(models.QuerySet):
+class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
     def update(self, **kwargs):
         raise JournalIsAppendOnly("journal entries cannot be updated")
 
     def delete(self):
         raise JournalIsAppendOnly("journal entries cannot be deleted")
 
-    def for_object(self, obj: models.Model):
+    def for_object(self, obj: models.Model) -> Self:
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
             object_id=str(obj.pk),
         )
 
-    def for_site(self, site_id: int):
+    def for_site(self, site_id: int) -> Self:
         return self.filter(site_id=site_id)
 
-    def for_organisation(self, organisation_id: int):
+    def for_organisation(self, organisation_id: int) -> Self:
         return self.filter(organisation_id=organisation_id)
 
-    def with_related(self):
+    def with_related(self) -> Self:
         return self.select_related("actor", "content_type")
 
 
@@ -116,4 +118,7 @@ class JournalEntry(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(self.content_type.model_class()._meta.verbose_name).capitalize()
+        model = self.content_type.model_class()
+        if model is None:  # a content type left by a model that no longer exists
+            return self.content_type.model.capitalize()
+        return str(model._meta.verbose_name).capitalize()

@@ -13,7 +13,7 @@ from maillon.journal.models import JournalEntry
 @dataclass(frozen=True)
 class JournalFilters:
     action: str = ""
-    kind: str = ""  # a content type id
+    kind: int | None = None  # a content type id
     actor: str = ""  # part of a username or name
     organisation: int | None = None
     since: datetime.date | None = None

@@ -22,11 +22,16 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from maillon.journal.enums import JournalAction
 from maillon.journal.models import JournalEntry
+
+# Who made a change: a user, known to the layers below accounts by Django's base class, or
+# None for the system (an import, a command).
+Actor = AbstractBaseUser | None
 
 Changes = dict[str, list[Any]]
 
@@ -52,10 +57,10 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         if field.many_to_many:
             value = sorted(str(o) for o in getattr(obj, name).all()) if obj.pk else []
-        elif field.is_relation:
-            value = getattr(obj, name)
-        else:
+        elif isinstance(field, models.Field) and not field.is_relation:
             value = getattr(obj, field.attname)
+        else:
+            value = getattr(obj, name)
         values[name] = _json_value(value)
     return values
 
@@ -84,16 +89,23 @@ def _scope(obj: models.Model) -> tuple[int | None, int | None]:
     site_id = getattr(obj, "site_id", None)
     organisation_id = getattr(obj, "organisation_id", None)
     if organisation_id is None and site_id is not None:
-        organisation_id = obj.site.organisation_id
+        organisation_id = _organisation_id_of(obj, "site")
     if organisation_id is None and getattr(obj, "employee_id", None):
-        organisation_id = obj.employee.organisation_id
+        organisation_id = _organisation_id_of(obj, "employee")
     return organisation_id, site_id
+
+
+def _organisation_id_of(obj: models.Model, relation: str) -> int | None:
+    """The organisation id of the object `obj.<relation>` (a site, an employee), read by name
+    because the journal knows no domain model."""
+    related: Any = getattr(obj, relation)
+    return related.organisation_id
 
 
 @transaction.atomic
 def journal_record(
     *,
-    actor,
+    actor: Actor,
     action: JournalAction | str,
     obj: models.Model,
     changes: Changes | None = None,
@@ -112,7 +124,8 @@ def journal_record(
         return None
     scope_organisation, scope_site = _scope(obj)
     return JournalEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        # by id: the model's field wants the concrete user model, which the journal does not know
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
@@ -125,7 +138,11 @@ def journal_record(
 
 
 def journal_created(
-    *, actor, obj: models.Model, fields: Iterable[str], **scope: int | None
+    *,
+    actor: Actor,
+    obj: models.Model,
+    fields: Iterable[str],
+    organisation_id: int | None = None,
 ) -> JournalEntry | None:
     """Shortcut: record the creation of `obj` with the values of `fields`."""
     return journal_record(
@@ -133,12 +150,16 @@ def journal_created(
         action=JournalAction.CREATE,
         obj=obj,
         changes=created(snapshot(obj, fields)),
-        **scope,
+        organisation_id=organisation_id,
     )
 
 
 def journal_deleted(
-    *, actor, obj: models.Model, fields: Iterable[str], **scope: int | None
+    *,
+    actor: Actor,
+    obj: models.Model,
+    fields: Iterable[str],
+    organisation_id: int | None = None,
 ) -> JournalEntry | None:
     """Shortcut: record the deletion of `obj` (call before deleting it) with its last values."""
     return journal_record(
@@ -146,7 +167,7 @@ def journal_deleted(
         action=JournalAction.DELETE,
         obj=obj,
         changes={name: [value, None] for name, value in snapshot(obj, fields).items()},
-        **scope,
+        organisation_id=organisation_id,
     )
 
 

@@ -1,6 +1,7 @@
 """Labels as history: programmes, committee waves and dated decisions on sites."""
 
 import datetime
+from typing import Self
 
 from django.db import models
 from django.db.models import Q
@@ -101,11 +102,11 @@ class Criterion(models.Model):
         return self.title
 
 
-class LabelApplicationQuerySet(models.QuerySet):
-    def of_programme(self, slug: str):
+class LabelApplicationQuerySet(models.QuerySet["LabelApplication"]):
+    def of_programme(self, slug: str) -> Self:
         return self.filter(programme__slug=slug)
 
-    def open(self):
+    def open(self) -> Self:
         return self.exclude(status=ApplicationStatus.DECIDED)
 
 
@@ -204,11 +205,11 @@ class AuditResult(models.Model):
         return f"{self.criterion} : {self.get_status_display()}"
 
 
-class LabelDecisionQuerySet(models.QuerySet):
-    def of_programme(self, slug: str):
+class LabelDecisionQuerySet(models.QuerySet["LabelDecision"]):
+    def of_programme(self, slug: str) -> Self:
         return self.filter(programme__slug=slug)
 
-    def effective_by(self, day: datetime.date, *, certain: bool = True):
+    def effective_by(self, day: datetime.date, *, certain: bool = True) -> Self:
         """Decisions in force by `day`: surely (latest possible date ≤ day) or possibly."""
         if certain:
             return self.filter(effective_latest__lte=day)

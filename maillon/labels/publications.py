@@ -9,6 +9,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Prefetch
@@ -159,12 +160,12 @@ def labelled_sites_list(
     regions: dict[str, RegionGroup] = {}
     unlocated: list[Row] = []
     for site in labelled:
-        organisation = site.organisation
+        organisation, commune = site.organisation, site.commune
         row = Row(
             site_id=site.pk,
             name=site.name,
-            commune=site.commune.name if site.commune_id else "",
-            commune_code=site.commune.code if site.commune_id else "",
+            commune=commune.name if commune is not None else "",
+            commune_code=commune.code if commune is not None else "",
             organisation=(
                 organisation_name_on(list(organisation.names.all()), on, organisation.name)
                 if organisation
@@ -174,10 +175,10 @@ def labelled_sites_list(
             is_new=site.pk in new_ids,
             fs_id=site.fs_id or "",
         )
-        if not site.commune_id:
+        if commune is None:
             unlocated.append(row)
             continue
-        department = site.commune.department
+        department = commune.department
         region = regions.setdefault(
             department.region_id, RegionGroup(department.region_id, department.region.name)
         )
@@ -190,8 +191,8 @@ def labelled_sites_list(
     ordered = sorted(regions.values(), key=lambda r: french_sort_key(r.name))
     for region in ordered:
         region.departments.sort(key=lambda d: french_sort_key(d.name))
-        for department in region.departments:
-            department.rows.sort(key=lambda r: french_sort_key(r.name))
+        for group in region.departments:
+            group.rows.sort(key=lambda r: french_sort_key(r.name))
     return LabelledSitesList(
         network=network.name,
         programme=programme_obj.name,
@@ -342,7 +343,7 @@ def render_docx(listing: LabelledSitesList) -> bytes:
 
 
 def render(listing: LabelledSitesList, fmt: str) -> str | bytes:
-    renderers = {
+    renderers: dict[str, Callable[[LabelledSitesList], str | bytes]] = {
         "html": render_html,
         "csv": render_csv,
         "json": render_json,

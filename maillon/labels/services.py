@@ -10,6 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +38,13 @@ from maillon.network.models import Site
 
 class LabelError(ValidationError):
     """A refused lifecycle step; the message says why, in French."""
+
+
+def _submitted_on(application: LabelApplication) -> datetime.date:
+    """The filing date of an application past the draft stage, which a check constraint makes
+    non-null (the callers checked the status first)."""
+    assert application.submitted_on is not None, "an application past the draft has its date"
+    return application.submitted_on
 
 
 def _fmt(day: datetime.date) -> str:
@@ -131,10 +139,11 @@ def audit_record(
             _("Un audit ne peut porter que sur une candidature déposée (état actuel : %(status)s).")
             % {"status": application.get_status_display()}
         )
-    if date < application.submitted_on:
+    submitted_on = _submitted_on(application)
+    if date < submitted_on:
         raise LabelError(
             _("L'audit du %(date)s précède le dépôt de la candidature (%(submitted)s).")
-            % {"date": _fmt(date), "submitted": _fmt(application.submitted_on)}
+            % {"date": _fmt(date), "submitted": _fmt(submitted_on)}
         )
     if not auditor.strip():
         raise LabelError(_("Le nom de l'auditeur est obligatoire."))
@@ -214,18 +223,19 @@ def label_decide(
             raise LabelError(_("Indiquez la date d'effet ou la vague de la décision."))
         effective_date = wave.effective_date or wave.date
     start, end = date_bounds(precision=precision, day=effective_date, latest=effective_latest)
-    if end < application.submitted_on:
+    submitted_on = _submitted_on(application)
+    if end < submitted_on:
         raise LabelError(
             _(
                 "La décision (au plus tard le %(end)s) précède le dépôt de la candidature "
                 "(%(submitted)s)."
             )
-            % {"end": _fmt(end), "submitted": _fmt(application.submitted_on)}
+            % {"end": _fmt(end), "submitted": _fmt(submitted_on)}
         )
-    if wave is not None and wave.date < application.submitted_on:
+    if wave is not None and wave.date < submitted_on:
         raise LabelError(
             _("Le comité du %(date)s s'est tenu avant le dépôt de la candidature (%(submitted)s).")
-            % {"date": _fmt(wave.date), "submitted": _fmt(application.submitted_on)}
+            % {"date": _fmt(wave.date), "submitted": _fmt(submitted_on)}
         )
     if application.kind == ApplicationKind.RENEWAL:
         status = label_status_on(
@@ -252,7 +262,7 @@ def label_decide(
     return decision
 
 
-_CHANGE_RULES = {
+_CHANGE_RULES: dict[str, tuple[tuple[str, ...], Promise]] = {
     DecisionOutcome.SUSPENDED: (
         LABEL_HOLDING_OUTCOMES,
         gettext_lazy("Impossible de suspendre le label : %(site)s ne le détient pas au %(date)s."),

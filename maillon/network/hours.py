@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from opening_hours import OpeningHours, ParserError, State
+
+# opening-hours-py raises ParserError but its stub file does not declare it.
+from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
 
 # A week with no public holiday in France, used to read "the usual week" of an expression.
 REFERENCE_MONDAY = datetime.datetime(2025, 3, 10)  # noqa: DTZ001 - local wall-clock time

@@ -1,12 +1,14 @@
 """Networks, organisations (structures porteuses), sites, stops, partners and agreements."""
 
 import datetime
+from typing import Self
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from maillon.core.periods import PeriodQuerySet, ordered_period_constraint
+from maillon.network import recurrence
 from maillon.network.enums import OWN_DATASET_SOURCES, OrganisationKind, PartnerKind, SiteKind
 from maillon.network.validators import validate_siret
 
@@ -69,8 +71,8 @@ class NetworkMembership(models.Model):
         return f"{self.organisation} ∈ {self.network}"
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def in_network(self, network: Network, *, on: datetime.date | None = None):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def in_network(self, network: Network, *, on: datetime.date | None = None) -> Self:
         memberships = NetworkMembership.objects.filter(network=network)
         if on is not None:
             memberships = memberships.valid_on(on)
@@ -147,17 +149,17 @@ class OrganisationName(models.Model):
         return self.name
 
 
-class SiteQuerySet(models.QuerySet):
-    def public(self):
+class SiteQuerySet(models.QuerySet["Site"]):
+    def public(self) -> Self:
         return self.filter(is_public=True)
 
-    def in_department(self, code: str):
+    def in_department(self, code: str) -> Self:
         return self.filter(commune__department_id=code)
 
-    def in_network(self, network: Network, *, on: datetime.date | None = None):
+    def in_network(self, network: Network, *, on: datetime.date | None = None) -> Self:
         return self.filter(organisation__in=Organisation.objects.in_network(network, on=on))
 
-    def with_geography(self):
+    def with_geography(self) -> Self:
         return self.select_related("commune__department__region", "organisation")
 
 
@@ -247,7 +249,7 @@ class Site(models.Model):
         return self.name
 
     @property
-    def journal_scope(self) -> tuple[int, int]:
+    def journal_scope(self) -> tuple[int | None, int]:
         """Where the journal files changes to this site (see journal.services)."""
         return self.organisation_id, self.pk
 
@@ -289,9 +291,14 @@ class Stop(models.Model):
     def __str__(self) -> str:
         return f"{self.place} ({self.commune.name})"
 
+    @property
+    def schedule_text(self) -> str:
+        """The recurrence in French ("le mardi, semaines paires, 9h-12h") for the back office."""
+        return recurrence.schedule_french(self.schedule)
+
 
 class PartnerQuerySet(PeriodQuerySet):
-    def national_operators(self):
+    def national_operators(self) -> Self:
         return self.filter(kind=PartnerKind.NATIONAL_OPERATOR)
 
 

@@ -71,8 +71,8 @@ def _upcoming_exceptions(expression: str, today: datetime.date, *, days: int = 1
 # --- back-office: what a manager may change -------------------------------------------------
 
 
-def stop_get_managed(*, user, site: Site, pk: int) -> Stop:
-    """`site` was fetched with site_get_managed: its stops are the user's."""
+def stop_get_managed(*, site: Site, pk: int) -> Stop:
+    """`site` was fetched with site_get_managed: its stops are the user's (no user needed)."""
     stop = site.stops.select_related("commune").filter(pk=pk).first()
     if stop is None:
         raise NotFound

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from maillon.geo.models import Commune
 from maillon.geo.selectors import communes_for_postal_code
 from maillon.journal.enums import JournalAction
-from maillon.journal.services import created, diff, journal_created, journal_record, snapshot
+from maillon.journal.services import Actor, created, diff, journal_created, journal_record, snapshot
 from maillon.network import hours
 from maillon.network.models import Agreement, Organisation, Partner, Site, Stop
 
@@ -75,7 +75,9 @@ def _check_commune(postal_code: str, commune: Commune | None) -> None:
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+def organisation_update(
+    *, actor: Actor, organisation: Organisation, data: dict[str, Any]
+) -> Organisation:
     # a ModelForm may have changed the instance already: compare with the stored row
     before = snapshot(Organisation.objects.get(pk=organisation.pk), ORGANISATION_FIELDS)
     _apply(organisation, data, ORGANISATION_FIELDS)
@@ -92,8 +94,8 @@ def organisation_update(*, actor, organisation: Organisation, data: dict[str, An
 
 def _save_site_locked(*, site: Site, expected_version: int, fields: tuple[str, ...]) -> None:
     """UPDATE … WHERE version = expected: 0 rows means someone saved in between."""
-    attnames = [site._meta.get_field(name).attname for name in fields]
-    values = {attname: getattr(site, attname) for attname in attnames}
+    columns = {field.name: field.attname for field in Site._meta.concrete_fields}
+    values = {columns[name]: getattr(site, columns[name]) for name in fields}
     updated = Site.objects.filter(pk=site.pk, version=expected_version).update(
         **values, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -103,7 +105,7 @@ def _save_site_locked(*, site: Site, expected_version: int, fields: tuple[str, .
 
 
 @transaction.atomic
-def site_update(*, actor, site: Site, data: dict[str, Any], expected_version: int) -> Site:
+def site_update(*, actor: Actor, site: Site, data: dict[str, Any], expected_version: int) -> Site:
     """Change a site's identity, address and contact. Coordinates default to the commune's."""
     current = Site.objects.select_for_update().get(pk=site.pk)
     if current.version != expected_version:
@@ -124,7 +126,7 @@ def site_update(*, actor, site: Site, data: dict[str, Any], expected_version: in
 
 
 @transaction.atomic
-def site_create(*, actor, organisation: Organisation, data: dict[str, Any]) -> Site:
+def site_create(*, actor: Actor, organisation: Organisation, data: dict[str, Any]) -> Site:
     site = Site(organisation=organisation)
     _apply(site, data, SITE_FIELDS)
     _check_commune(site.postal_code, site.commune)
@@ -136,7 +138,7 @@ def site_create(*, actor, organisation: Organisation, data: dict[str, Any]) -> S
 
 
 @transaction.atomic
-def site_hours_set(*, actor, site: Site, expression: str, expected_version: int) -> Site:
+def site_hours_set(*, actor: Actor, site: Site, expression: str, expected_version: int) -> Site:
     """Store new opening hours (OSM syntax, already validated by the editor)."""
     hours.parse(expression)  # raises HoursError with a French message
     current = Site.objects.select_for_update().get(pk=site.pk)
@@ -156,10 +158,11 @@ def site_hours_set(*, actor, site: Site, expression: str, expected_version: int)
 
 def _check_stop(site: Site, commune: Commune, schedule: str) -> None:
     errors = {}
-    if site.commune_id and site.commune.region_id and commune.region_id != site.commune.region_id:
+    home = site.commune
+    if home is not None and home.region_id and commune.region_id != home.region_id:
         errors["commune"] = _(
             "%(commune)s est hors de la région du point d'accueil (%(region)s)."
-        ) % {"commune": commune.name, "region": site.commune.region.name}
+        ) % {"commune": commune.name, "region": home.region.name}
     try:
         hours.parse(schedule)
     except hours.HoursError as exc:
@@ -169,7 +172,7 @@ def _check_stop(site: Site, commune: Commune, schedule: str) -> None:
 
 
 @transaction.atomic
-def stop_create(*, actor, site: Site, data: dict[str, Any]) -> Stop:
+def stop_create(*, actor: Actor, site: Site, data: dict[str, Any]) -> Stop:
     stop = Stop(site=site)
     _apply(stop, data, STOP_FIELDS)
     _check_stop(site, stop.commune, stop.schedule)
@@ -181,7 +184,7 @@ def stop_create(*, actor, site: Site, data: dict[str, Any]) -> Stop:
 
 
 @transaction.atomic
-def stop_update(*, actor, stop: Stop, data: dict[str, Any]) -> Stop:
+def stop_update(*, actor: Actor, stop: Stop, data: dict[str, Any]) -> Stop:
     before = snapshot(stop, STOP_FIELDS)
     _apply(stop, data, STOP_FIELDS)
     _check_stop(stop.site, stop.commune, stop.schedule)
@@ -197,7 +200,7 @@ def stop_update(*, actor, stop: Stop, data: dict[str, Any]) -> Stop:
 
 
 @transaction.atomic
-def stop_delete(*, actor, stop: Stop) -> None:
+def stop_delete(*, actor: Actor, stop: Stop) -> None:
     before = snapshot(stop, STOP_FIELDS)
     journal_record(
         actor=actor,
@@ -209,7 +212,7 @@ def stop_delete(*, actor, stop: Stop) -> None:
 
 
 @transaction.atomic
-def partner_save(*, actor, partner: Partner | None, data: dict[str, Any]) -> Partner:
+def partner_save(*, actor: Actor, partner: Partner | None, data: dict[str, Any]) -> Partner:
     """Create (partner=None) or update a partner. The caller fetched it through
     `partners_editable_by` and offered as owner only the networks the actor administers."""
     creating = partner is None
@@ -248,11 +251,18 @@ def _check_agreement(agreement: Agreement) -> None:
 
 @transaction.atomic
 def agreement_save(
-    *, actor, agreement: Agreement | None, site: Site, data: dict[str, Any]
+    *, actor: Actor, agreement: Agreement | None, site: Site, data: dict[str, Any]
 ) -> Agreement:
     """Create (agreement=None) or update a site's agreement with a partner."""
     creating = agreement is None
     agreement = agreement or Agreement(site=site)
+    return _agreement_write(actor=actor, agreement=agreement, creating=creating, data=data)
+
+
+@transaction.atomic
+def _agreement_write(
+    *, actor: Actor, agreement: Agreement, creating: bool, data: dict[str, Any]
+) -> Agreement:
     before = {} if creating else snapshot(Agreement.objects.get(pk=agreement.pk), AGREEMENT_FIELDS)
     _apply(agreement, data, ("partner", "start_date", "end_date", "scope"))
     _check_agreement(agreement)

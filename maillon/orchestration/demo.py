@@ -5,6 +5,7 @@ Each step is idempotent, so the demo can be started again on the same database.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -53,7 +54,7 @@ def demo_accounts_create() -> list[DemoAccount]:
     )
     caf = Partner.objects.get(code="caf")
 
-    accounts = [
+    accounts: list[tuple[str, str, Role, dict[str, Any], str]] = [
         ("reseau", "reseau-demo-2020", Role.NETWORK_ADMIN, {"network": network}, network.name),
         (
             "gestionnaire",

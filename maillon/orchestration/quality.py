@@ -27,7 +27,7 @@ from maillon.labels.selectors import coverage_on, sites_labelled_on, sites_new_b
 from maillon.network.enums import SiteKind
 from maillon.network.models import Network, Site
 from maillon.reports.declared import figures_compatible
-from maillon.reports.models import DeclaredFigure, FigureScope
+from maillon.reports.models import DeclaredFigure, DeclaredFigureQuerySet, FigureScope
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,15 @@ def _cross_publication_findings(publications: list[Publication]) -> list[Finding
     for series in by_series.values():
         series.sort(key=lambda p: p.labelled_on)
         for previous, current in zip(series, series[1:], strict=False):
-            if None in (previous.declared_total, current.declared_new, current.declared_total):
+            before, new, total = (
+                previous.declared_total,
+                current.declared_new,
+                current.declared_total,
+            )
+            if before is None or new is None or total is None:
                 continue
-            expected = previous.declared_total + current.declared_new
-            if expected == current.declared_total:
+            expected = before + new
+            if expected == total:
                 continue
             network_sites = Site.objects.in_network(current.network)
             start = current.new_since or previous.labelled_on
@@ -145,12 +150,12 @@ def _cross_publication_findings(publications: list[Publication]) -> list[Finding
                 "%(previous)s sites au %(prev_date)s + %(new)s nouveaux = %(expected)s, mais le "
                 "communiqué du %(cur_date)s annonce %(total)s au total."
             ) % {
-                "previous": previous.declared_total,
+                "previous": before,
                 "prev_date": f"{previous.labelled_on:%d/%m/%Y}",
-                "new": current.declared_new,
+                "new": new,
                 "expected": expected,
                 "cur_date": f"{current.published_on:%d/%m/%Y}",
-                "total": current.declared_total,
+                "total": total,
             }
             if unannounced:
                 why += " " + _(
@@ -164,7 +169,7 @@ def _cross_publication_findings(publications: list[Publication]) -> list[Finding
                 Finding(
                     code="figures.publications_contradict",
                     severity=Severity.ERROR
-                    if len(unannounced) != current.declared_total - expected
+                    if len(unannounced) != total - expected
                     else Severity.WARNING,
                     what=_("totaux contradictoires entre deux listes publiées"),
                     where=f"{previous.source} ; {current.source}",
@@ -174,7 +179,7 @@ def _cross_publication_findings(publications: list[Publication]) -> list[Finding
                         "nouveautés depuis la vague précédente et le dire dans la légende."
                     )
                     % {
-                        "count": current.declared_total - previous.declared_total,
+                        "count": total - before,
                         "date": f"{previous.labelled_on:%d/%m/%Y}",
                     },
                 )
@@ -190,7 +195,7 @@ def _figure_where(figure: DeclaredFigure) -> str:
     return f"{figure.source} — « {figure.quote or figure.label} »"
 
 
-def _figure_sum_findings(figures: QuerySet[DeclaredFigure]) -> list[Finding]:
+def _figure_sum_findings(figures: DeclaredFigureQuerySet) -> list[Finding]:
     findings = []
     for total in figures.totals().prefetch_related("parts"):
         parts = list(total.parts.all())
@@ -284,13 +289,14 @@ def _measured_flow(figure: DeclaredFigure) -> int | None:
     from maillon.reports.periods import Period
     from maillon.reports.scopes import Scope
 
+    network = figure.network
+    if network is None:  # the caller passes network figures only
+        return None
     period = Period.between(figure.period_start, figure.period_end)
     if (period.start, period.end) != (figure.period_start, figure.period_end):
         return None
-    sites = Site.objects.in_network(figure.network)
-    scope = Scope(
-        "network", figure.network.slug, figure.network.name, sites, network=figure.network
-    )
+    sites = Site.objects.in_network(network)
+    scope = Scope("network", network.slug, network.name, sites, network=network)
     computed = key_figures(scope=scope, period=period).figures.get(figure.indicator)
     if computed is None or computed.origin != COMPUTED or computed.value is None:
         return None
@@ -332,7 +338,8 @@ def _site_findings(sites: QuerySet[Site], *, day: datetime.date) -> list[Finding
     rows = list(sites.select_related("commune__department", "commune__parent"))
     for site in rows:
         where = f"{site.name}" + (f" (id_fs {site.fs_id})" if site.fs_id else "")
-        if site.commune_id is None:
+        commune = site.commune
+        if commune is None:
             findings.append(
                 Finding(
                     "site.no_commune",
@@ -343,16 +350,16 @@ def _site_findings(sites: QuerySet[Site], *, day: datetime.date) -> list[Finding
                     _("Renseigner le code INSEE de la commune."),
                 )
             )
-        elif site.commune.kind not in CURRENT_KINDS or not site.commune.is_current:
-            parent = site.commune.parent
+        elif commune.kind not in CURRENT_KINDS or not commune.is_current:
+            parent = commune.parent
             findings.append(
                 Finding(
                     "site.former_commune",
                     Severity.ERROR,
-                    _("code INSEE périmé : %(code)s") % {"code": site.commune.code},
+                    _("code INSEE périmé : %(code)s") % {"code": commune.code},
                     where,
                     _("%(name)s n'est plus une commune en vigueur dans le COG")
-                    % {"name": site.commune.name},
+                    % {"name": commune.name},
                     _("Rattacher à %(parent)s.") % {"parent": parent}
                     if parent
                     else _("Rattacher à la commune en vigueur."),
@@ -466,7 +473,7 @@ def _programme_findings(figures: QuerySet[DeclaredFigure]) -> list[Finding]:
     return findings
 
 
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITY_ORDER: dict[str, int] = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def data_quality_findings(

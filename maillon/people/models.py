@@ -2,6 +2,7 @@
 training and exits with their outcome (for the positive exit rate)."""
 
 import datetime
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -12,8 +13,8 @@ from maillon.core.periods import in_force_on
 from maillon.people.enums import POSITIVE_OUTCOMES, ContractType, EmployeeRole, ExitOutcome
 
 
-class EmployeeQuerySet(models.QuerySet):
-    def employed_on(self, day: datetime.date):
+class EmployeeQuerySet(models.QuerySet["Employee"]):
+    def employed_on(self, day: datetime.date) -> Self:
         """Employees with a contract covering `day`."""
         return self.filter(
             Exists(
@@ -23,7 +24,7 @@ class EmployeeQuerySet(models.QuerySet):
             )
         )
 
-    def trained(self, *, on: datetime.date | None = None):
+    def trained(self, *, on: datetime.date | None = None) -> Self:
         """Employees who completed the France Services initial training (by `on`)."""
         trainings = Training.objects.filter(employee=OuterRef("pk"), completed=True)
         if on is not None:
@@ -123,14 +124,14 @@ class Training(models.Model):
         return f"{_('Formation initiale')} — {self.employee}"
 
 
-class ExitQuerySet(models.QuerySet):
-    def in_year(self, year: int):
+class ExitQuerySet(models.QuerySet["Exit"]):
+    def in_year(self, year: int) -> Self:
         return self.filter(date__year=year)
 
-    def known(self):
+    def known(self) -> Self:
         return self.exclude(outcome=ExitOutcome.UNKNOWN)
 
-    def positive(self):
+    def positive(self) -> Self:
         return self.filter(outcome__in=POSITIVE_OUTCOMES)
 
 

@@ -8,17 +8,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from maillon.access.rules import organisations_managed_by
+from maillon.accounts.models import User
 from maillon.core.errors import NotFound
 from maillon.journal.models import JournalEntry
-from maillon.people.models import Contract, Employee, Exit, Training
+from maillon.people.models import Contract, Employee, Exit, ExitQuerySet, Training
 
 
-def employees_visible_to(user) -> QuerySet[Employee]:
+def employees_visible_to(user: User) -> QuerySet[Employee]:
     """Staff is reference data of an organisation: its managers and the network head only."""
     return Employee.objects.filter(organisation__in=organisations_managed_by(user))
 
 
-def employee_list(*, user, organisation_id: int) -> QuerySet[Employee]:
+def employee_list(*, user: User, organisation_id: int) -> QuerySet[Employee]:
     return (
         employees_visible_to(user)
         .filter(organisation_id=organisation_id)
@@ -32,7 +33,7 @@ def employee_list(*, user, organisation_id: int) -> QuerySet[Employee]:
     )
 
 
-def employee_get(*, user, pk: int) -> Employee:
+def employee_get(*, user: User, pk: int) -> Employee:
     employee = employees_visible_to(user).select_related("organisation").filter(pk=pk).first()
     if employee is None:
         raise NotFound
@@ -83,7 +84,7 @@ def employees_in_scope(
 
 def positive_exit_rate(
     *,
-    exits: QuerySet[Exit] | None = None,
+    exits: ExitQuerySet | None = None,
     year: int | None = None,
     organisations=None,
     employees: QuerySet[Employee] | None = None,

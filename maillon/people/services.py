@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from maillon.accounts.models import User
 from maillon.journal.enums import JournalAction
 from maillon.journal.services import diff, journal_created, journal_record, snapshot
 from maillon.network.models import Organisation
@@ -26,7 +27,7 @@ def _check_sites(organisation_id: int, sites) -> None:
 
 
 @transaction.atomic
-def employee_create(*, actor, organisation: Organisation, data: dict[str, Any]) -> Employee:
+def employee_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Employee:
     sites = list(data.get("sites") or [])
     _check_sites(organisation.pk, sites)
     employee = Employee(
@@ -43,7 +44,7 @@ def employee_create(*, actor, organisation: Organisation, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def employee_update(*, actor, employee: Employee, data: dict[str, Any]) -> Employee:
+def employee_update(*, actor: User, employee: Employee, data: dict[str, Any]) -> Employee:
     before = snapshot(employee, EMPLOYEE_FIELDS)
     sites = list(data.get("sites") or [])
     _check_sites(employee.organisation_id, sites)
@@ -67,7 +68,7 @@ def _check_dates(start: datetime.date, end: datetime.date | None) -> None:
 
 
 @transaction.atomic
-def contract_add(*, actor, employee: Employee, data: dict[str, Any]) -> Contract:
+def contract_add(*, actor: User, employee: Employee, data: dict[str, Any]) -> Contract:
     _check_dates(data["start_date"], data.get("end_date"))
     contract = Contract(employee=employee, **{k: data.get(k) for k in CONTRACT_FIELDS})
     contract.full_clean()
@@ -79,7 +80,7 @@ def contract_add(*, actor, employee: Employee, data: dict[str, Any]) -> Contract
 
 
 @transaction.atomic
-def training_record(*, actor, employee: Employee, data: dict[str, Any]) -> Training:
+def training_record(*, actor: User, employee: Employee, data: dict[str, Any]) -> Training:
     _check_dates(data["start_date"], data.get("end_date"))
     if data.get("completed") and not data.get("end_date"):
         raise ValidationError({"end_date": _("Indiquez la date de fin d'une formation achevée.")})
@@ -95,7 +96,7 @@ def training_record(*, actor, employee: Employee, data: dict[str, Any]) -> Train
 
 @transaction.atomic
 def exit_record(
-    *, actor, employee: Employee, date: datetime.date, outcome: ExitOutcome | str
+    *, actor: User, employee: Employee, date: datetime.date, outcome: ExitOutcome | str
 ) -> Exit:
     """Record a departure. The outcome is required (it feeds the positive exit rate); open
     contracts end on the exit date."""

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from maillon.core.backup import BackupError, Progress
-from maillon.core.progress import progress_callback
+from maillon.core.progress import command_console, progress_callback
 
 R = TypeVar("R")
 
@@ -16,7 +16,7 @@ R = TypeVar("R")
 def run_with_progress(
     command: BaseCommand, options: dict, *, description: str, work: Callable[[Progress], R]
 ) -> tuple[Console, R]:
-    console = Console(file=command.stdout, width=120, quiet=options["verbosity"] == 0)
+    console = command_console(command, width=120, quiet=options["verbosity"] == 0)
     try:
         with progress_callback(console, description=description) as advance:
             return console, work(advance)

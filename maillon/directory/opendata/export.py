@@ -12,7 +12,7 @@ export day.
 import datetime
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -63,14 +63,15 @@ def _access(site: Site) -> str:
 def _postal_code(site: Site) -> str:
     if len(site.postal_code) == 5 and site.postal_code.isdigit():
         return site.postal_code
-    codes = sorted(p.code for p in site.commune.postal_codes.all()) if site.commune_id else []
+    commune = site.commune
+    codes = sorted(p.code for p in commune.postal_codes.all()) if commune is not None else []
     return codes[0] if codes else ""
 
 
 def site_row(site: Site, *, labelled: bool, day: datetime.date) -> dict[str, str]:
     """One row of the standard (all values as text, "" when unknown)."""
     external = site.is_from_other_producer
-    organisation = site.organisation
+    organisation, commune = site.organisation, site.commune
     siret = organisation.siret if organisation and organisation.siret else ""
     row = dict.fromkeys(field_names(), "")
     row.update(
@@ -78,9 +79,9 @@ def site_row(site: Site, *, labelled: bool, day: datetime.date) -> dict[str, str
             "id": site.external_id if external else own_id(site),
             "pivot": siret or UNKNOWN_PIVOT,
             "nom": site.name,
-            "commune": site.commune.name if site.commune_id else "",
+            "commune": commune.name if commune is not None else "",
             "code_postal": _postal_code(site),
-            "code_insee": site.commune.code if site.commune_id else "",
+            "code_insee": commune.code if commune is not None else "",
             "adresse": site.address or site.name,
             "complement_adresse": site.address_complement,
             "latitude": f"{site.latitude:.6f}".rstrip("0").rstrip(".")
@@ -124,7 +125,7 @@ def export_rows(*, day: datetime.date, sites: QuerySet[Site] | None = None) -> I
         yield row
 
 
-def rows_to_csv(rows) -> str:
+def rows_to_csv(rows: Iterable[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = dict_writer(buffer, fieldnames=field_names(), lineterminator="\n")
     writer.writeheader()
@@ -132,15 +133,15 @@ def rows_to_csv(rows) -> str:
     return buffer.getvalue()
 
 
-def rows_to_json(rows) -> str:
+def rows_to_json(rows: Iterable[dict[str, str]]) -> str:
     """A JSON array of objects with every field of the standard (null when unknown; numbers for
     the coordinates)."""
     items = []
     for row in rows:
         item: dict[str, object] = {k: (v if v != "" else None) for k, v in row.items()}
         for name in ("latitude", "longitude"):
-            if item[name] is not None:
-                item[name] = float(item[name])
+            if row[name] != "":
+                item[name] = float(row[name])
         items.append(item)
     return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 

@@ -170,7 +170,9 @@ class SearchArea:
             )
             if not in_place and (distance is None or distance > radius):
                 continue
-            candidates.append(Candidate(pk, distance, in_place, name, expression, hours.site_zone(tz)))
+            candidates.append(
+                Candidate(pk, distance, in_place, name, expression, hours.site_zone(tz))
+            )
         return candidates
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from maillon.accounts.models import User
 from maillon.activity import taxonomy
 from maillon.activity.exchange import BatchWriter, VisitRow, copy_available
 from maillon.activity.models import OutreachAct, Visit, Workshop
@@ -116,9 +117,13 @@ class Weighted:
         return rng.choices(self.values, cum_weights=self.cumulative)[0]
 
 
-def _ids(name: str) -> dict[str | None, int | None]:
-    vocab = taxonomy.vocabularies()[name]
-    return {None: None, **{t.code: t.id for t in vocab.terms}}
+def _ids(name: str) -> dict[str, int]:
+    return {t.code: t.id for t in taxonomy.vocabularies()[name].terms}
+
+
+def _optional_id(ids: dict[str, int], code: str | None) -> int | None:
+    """The id of a term that may be absent (no partner, no age band)."""
+    return None if code is None else ids[code]
 
 
 @dataclass
@@ -161,7 +166,7 @@ def period(months: int, *, end: datetime.date | None = None) -> tuple[datetime.d
 def activity_generate(
     *,
     sites: list[Site],
-    agent,
+    agent: User,
     months: int = 12,
     scale: float = 1.0,
     seed: int = 2020,
@@ -218,7 +223,7 @@ def activity_generate(
                         day=day,
                         occurred_at=occurred,
                         channel_id=ids["channel"][channels.pick(rng)],
-                        age_band_id=ids["age_band"][ages.pick(rng)],
+                        age_band_id=_optional_id(ids["age_band"], ages.pick(rng)),
                         qpv_resident=rng.random() < 0.3 if rng.random() < 0.85 else None,
                         first_visit=rng.random() < 0.35,
                         duration_minutes=rng.randrange(5, 46),
@@ -231,7 +236,7 @@ def activity_generate(
                         outcome = outcomes.pick(rng)
                         visit.requests.append(
                             (
-                                ids["partner"][code],
+                                _optional_id(ids["partner"], code),
                                 ids["theme"][theme],
                                 ids["help_kind"][help_kinds.pick(rng)],
                                 ids["outcome"][outcome],
@@ -256,7 +261,7 @@ def activity_generate(
                             agent_id=agent.pk,
                             day=day,
                             place_id=ids["place"][places.pick(rng)],
-                            partner_id=ids["partner"][code],
+                            partner_id=_optional_id(ids["partner"], code),
                             people_reached=reached,
                         )
                     )

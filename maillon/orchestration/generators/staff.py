@@ -8,6 +8,7 @@ The people are fictitious (invented first and last names); re-running adds nothi
 
 import datetime
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -64,13 +65,16 @@ def _pick(rng: random.Random, weighted):
 
 
 def staff_generate(
-    *, organisations, start: datetime.date, end: datetime.date, seed: int = 2020
+    *,
+    organisations: Iterable[Organisation],
+    start: datetime.date,
+    end: datetime.date,
+    seed: int = 2020,
 ) -> StaffReport:
     """Staff of each organisation (skipped if it already has employees) over start … end."""
     report = StaffReport()
     days = (end - start).days
     for organisation in organisations:
-        organisation: Organisation
         if organisation.employees.exists():
             report.skipped += 1
             continue

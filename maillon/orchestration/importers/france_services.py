@@ -113,7 +113,7 @@ class _Geography:
     @classmethod
     def load(cls) -> "_Geography":
         by_code: dict[str, Commune] = {}
-        rank = {CommuneKind.MUNICIPAL_ARRONDISSEMENT: 0, CommuneKind.COMMUNE: 1}
+        rank: dict[str, int] = {CommuneKind.MUNICIPAL_ARRONDISSEMENT: 0, CommuneKind.COMMUNE: 1}
         communes = Commune.objects.select_related("parent").order_by("code")
         for commune in communes:
             known = by_code.get(commune.code)
@@ -198,17 +198,19 @@ def _current_commune(
     commune = geography.by_code.get(row["insee_com"])
     if commune is None:
         return None
-    if commune.kind in (CommuneKind.DELEGATED, CommuneKind.ASSOCIATED) and commune.parent_id:
+    former = commune.kind in (CommuneKind.DELEGATED, CommuneKind.ASSOCIATED)
+    parent = commune.parent if former else None
+    if parent is not None:
         result.geo_mismatches.append(
             Problem(
                 line,
                 "insee_com",
                 row["insee_com"],
-                f"ancienne commune {commune.name}, rattachée à {commune.parent.name} "
-                f"({commune.parent.code}) : le lieu est rattaché à la commune en vigueur",
+                f"ancienne commune {commune.name}, rattachée à {parent.name} "
+                f"({parent.code}) : le lieu est rattaché à la commune en vigueur",
             )
         )
-        commune = commune.parent
+        commune = parent
     if row["insee_dep"] and row["insee_dep"] != commune.department_id:
         result.geo_mismatches.append(
             Problem(

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.enums import TokenScope
 from maillon.accounts.services import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX
+from maillon.network.models import Organisation, Site
+from maillon.web.forms import choice_field, model_choice_field
 
 
 class LoginForm(AuthenticationForm):
@@ -21,7 +23,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=[])
     site = forms.ModelChoiceField(
         label=_("Point d'accueil"),
-        queryset=None,
+        queryset=Site.objects.none(),  # the organisation's sites, set by __init__
         required=False,
         empty_label=_("toute la structure"),
         help_text=_(
@@ -29,15 +31,15 @@ class InvitationForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, **kwargs):
         from maillon.accounts.enums import Role
 
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [
+        choice_field(self, "role").choices = [
             (Role.AGENT, Role.AGENT.label),
             (Role.ORGANISATION_MANAGER, Role.ORGANISATION_MANAGER.label),
         ]
-        self.fields["site"].queryset = organisation.sites.order_by("name")
+        model_choice_field(self, "site").queryset = organisation.sites.order_by("name")
 
 
 class InvitationSignupForm(forms.Form):
@@ -55,7 +57,8 @@ class InvitationSignupForm(forms.Form):
     def clean(self):
         from django.contrib.auth.password_validation import validate_password
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -58,7 +59,8 @@ def member_list_view(request, pk: int):
 @require_POST
 def membership_deactivate_view(request, pk: int):
     membership = access_selectors.membership_get_managed(user=request.user, pk=pk)
-    organisation_id = membership.organisation_id or membership.site.organisation_id
+    site = membership.site  # a membership names its organisation, or a site of it
+    organisation_id = membership.organisation_id or (site.organisation_id if site else None)
     try:
         invitations.membership_deactivate(
             actor=request.user, membership=membership, confirmed=bool(request.POST.get("confirm"))
@@ -140,7 +142,7 @@ def invitation_accept_view(request, token: str):
     )
 
 
-def _accept(request, token: str, user):
+def _accept(request: HttpRequest, token: str, user: User) -> HttpResponse:
     try:
         membership = invitations.invitation_accept(token=token, user=user)
     except invitations.InvitationError as error:

@@ -28,7 +28,7 @@ class JournalEntryAdmin(admin.ModelAdmin):
         return False
 
 
-class JournalledAdminMixin:
+class JournalledAdminMixin(admin.ModelAdmin):
     """Journal what the Django admin writes (network head's reference data), like the services do.
 
     Add it first in the bases of a ModelAdmin (and of its inlines' parent admin): creations,
@@ -37,7 +37,7 @@ class JournalledAdminMixin:
     wraps each change view in a transaction, so the entry exists if and only if the change does.
     """
 
-    journal_exclude = ("id", "created_at", "updated_at", "version")
+    journal_exclude: tuple[str, ...] = ("id", "created_at", "updated_at", "version")
 
     def _journal_fields(self, obj) -> list[str]:
         return [
@@ -61,7 +61,7 @@ class JournalledAdminMixin:
             action=JournalAction.UPDATE if before else JournalAction.CREATE,
             obj=obj,
             changes=diff(before, after) if before else created(after),
-            note=VIA_ADMIN,
+            note=str(VIA_ADMIN),
         )
 
     def _journal_delete(self, request, obj) -> None:
@@ -71,7 +71,7 @@ class JournalledAdminMixin:
             action=JournalAction.DELETE,
             obj=obj,
             changes={name: [value, None] for name, value in before.items()},
-            note=VIA_ADMIN,
+            note=str(VIA_ADMIN),
         )
 
     def save_model(self, request, obj, form, change):

@@ -1,8 +1,11 @@
 from django.contrib.admin import AdminSite
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
+from maillon.accounts.models import User
 
-def is_installation_admin(user) -> bool:
+
+def is_installation_admin(user: User | AnonymousUser) -> bool:
     """An active superuser: the only user Django's admin lets in."""
     return bool(user.is_active and user.is_superuser)
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillon.labels.publications import FORMATS
+from maillon.web.forms import choice_field
 
 
 class PublicationForm(forms.Form):
@@ -21,10 +22,11 @@ class PublicationForm(forms.Form):
 
     def __init__(self, *args, networks=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].choices = [(n.slug, n.name) for n in networks]
+        choice_field(self, "network").choices = [(n.slug, n.name) for n in networks]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         on, since = data.get("on"), data.get("new_since")
         if on and since and since > on:
             self.add_error(

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillon.accounts.models import User
 from maillon.geo.models import Commune
 from maillon.geo.selectors import communes_for_postal_code
 from maillon.network import hours, recurrence
@@ -15,6 +16,7 @@ from maillon.network.enums import PartnerKind
 from maillon.network.hours_editor import EditorHours, Exception_, PublicHolidays
 from maillon.network.models import Agreement, Organisation, Partner, Site
 from maillon.network.services import SITE_FIELDS
+from maillon.web.forms import choice_field, model_choice_field
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,7 +37,7 @@ def https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class CommuneFromPostalCodeMixin:
+class CommuneFromPostalCodeMixin(forms.BaseForm):
     """A postal code field and a commune select limited to the communes it serves.
 
     The choices follow the postal code typed (bound data), else the current commune. With
@@ -54,7 +56,7 @@ class CommuneFromPostalCodeMixin:
             postal_code = self.initial.get(self.postal_code_field) or ""
         communes = communes_for_postal_code(postal_code=postal_code) if postal_code else []
         pks = [c.pk for c in communes] or ([current.pk] if current else [])
-        field = self.fields["commune"]
+        field = model_choice_field(self, "commune")
         field.queryset = Commune.objects.filter(pk__in=pks).order_by("name")
         field.empty_label = _("— choisir la commune —")
         field.error_messages["invalid_choice"] = _(
@@ -134,7 +136,8 @@ class SiteForm(CommuneFromPostalCodeMixin, forms.ModelForm):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         moved = "commune" in self.changed_data
         adjusted = {"latitude", "longitude"} & set(self.changed_data)
         if moved and not adjusted:
@@ -237,7 +240,8 @@ class HoursEditorForm(forms.Form):
             return ()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         week = [self._ranges(code) for code in self.DAYS]
         holiday_ranges = self._ranges("holiday_hours")
         if (
@@ -315,7 +319,7 @@ class StopForm(CommuneFromPostalCodeMixin, forms.Form):
     def __init__(self, *args, current: Commune | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         names = hours.day_names()
-        self.fields["days"].choices = [(str(i), names[i].capitalize()) for i in range(7)]
+        choice_field(self, "days").choices = [(str(i), names[i].capitalize()) for i in range(7)]
         self._setup_commune(current)
 
     @classmethod
@@ -333,7 +337,8 @@ class StopForm(CommuneFromPostalCodeMixin, forms.Form):
         return initial
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             ranges = hours.parse_day_text(data.get("hours_text") or "")
         except hours.HoursError as exc:
@@ -361,12 +366,12 @@ class PartnerForm(forms.ModelForm):
         ]
         widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         from maillon.access.rules import networks_administered_by
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = PartnerKind.choices
-        owner = self.fields["owner"]
+        choice_field(self, "kind").choices = PartnerKind.choices
+        owner = model_choice_field(self, "owner")
         owner.queryset = networks_administered_by(user).order_by("name")
         if not user.is_superuser:  # only a superuser makes or keeps a partner shared
             owner.required = True
@@ -375,7 +380,8 @@ class PartnerForm(forms.ModelForm):
             owner.empty_label = _("aucun : partagé par tous les réseaux")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("La fin de validité doit suivre son début."))
@@ -390,7 +396,7 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.order_by("kind", "name")
+        model_choice_field(self, "partner").queryset = Partner.objects.order_by("kind", "name")
         self.fields["scope"].help_text = _(
             "Services couverts, par exemple « accompagnement aux démarches CAF »."
         )

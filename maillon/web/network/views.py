@@ -33,8 +33,9 @@ from maillon.geo.models import Department
 from maillon.geo.selectors import communes_for_postal_code
 from maillon.journal.selectors import journal_for_object, journal_for_organisation, journal_for_site
 from maillon.labels.selectors import label_history
-from maillon.network import hours, recurrence, services
+from maillon.network import hours, services
 from maillon.network.hours_editor import editor_from_osm, weekly_total
+from maillon.network.models import Site, Stop
 from maillon.network.selectors import (
     agreement_get_managed,
     partner_list,
@@ -116,8 +117,6 @@ def _site_context(request, site, tab: str) -> dict:
 def site_detail_view(request, pk: int):
     site = site_get(user=request.user, pk=pk)
     stops = list(site.stops.select_related("commune"))
-    for stop in stops:
-        stop.schedule_text = recurrence.schedule_french(stop.schedule)
     return render(
         request,
         "network/site_detail.html",
@@ -236,11 +235,8 @@ def _stop_data(data: dict) -> dict:
     return {"commune": data["commune"], "place": data["place"], "schedule": data["schedule"]}
 
 
-def _stops(site) -> list:
-    stops = list(site.stops.select_related("commune"))
-    for stop in stops:
-        stop.schedule_text = recurrence.schedule_french(stop.schedule)
-    return stops
+def _stops(site: Site) -> list[Stop]:
+    return list(site.stops.select_related("commune"))
 
 
 def stop_list_view(request, pk: int):
@@ -261,7 +257,7 @@ def stop_list_view(request, pk: int):
 
 def stop_edit_view(request, pk: int, stop_pk: int):
     site = site_get_managed(user=request.user, pk=pk)
-    stop = stop_get_managed(user=request.user, site=site, pk=stop_pk)
+    stop = stop_get_managed(site=site, pk=stop_pk)
     if request.method == "POST":
         form = StopForm(request.POST, current=stop.commune)
     else:
@@ -282,7 +278,7 @@ def stop_edit_view(request, pk: int, stop_pk: int):
 @require_POST
 def stop_delete_view(request, pk: int, stop_pk: int):
     site = site_get_managed(user=request.user, pk=pk)
-    stop = stop_get_managed(user=request.user, site=site, pk=stop_pk)
+    stop = stop_get_managed(site=site, pk=stop_pk)
     services.stop_delete(actor=request.user, stop=stop)
     messages.success(request, _("L'arrêt a été supprimé."))
     return redirect("network:stop_list", pk=site.pk)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillon.network.models import Site
 from maillon.people.enums import ContractType, EmployeeRole, ExitOutcome
+from maillon.web.forms import model_choice_field
 from maillon.web.network.forms import DATE_WIDGET
 
 
@@ -19,7 +20,7 @@ class EmployeeForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sites"].queryset = organisation.sites.order_by("name")
+        model_choice_field(self, "sites").queryset = organisation.sites.order_by("name")
 
 
 class ContractForm(forms.Form):

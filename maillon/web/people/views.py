@@ -2,13 +2,16 @@
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from maillon.access.selectors import organisation_get
+from maillon.accounts.models import User
 from maillon.people import services
+from maillon.people.models import Employee
 from maillon.people.selectors import (
     employee_get,
     employee_history,
@@ -67,6 +70,7 @@ def employee_detail_view(request, pk: int):
     }
     action = request.POST.get("_form") if request.method == "POST" else None
     if action in forms_by_name:
+        form: forms.Form
         if action == "employee":
             form = EmployeeForm(request.POST, organisation=employee.organisation)
         else:
@@ -98,7 +102,7 @@ def employee_detail_view(request, pk: int):
     )
 
 
-def _save(action: str, actor, employee, data: dict) -> None:
+def _save(action: str, actor: User, employee: Employee, data: dict) -> None:
     if action == "employee":
         services.employee_update(actor=actor, employee=employee, data=data)
     elif action == "contract":

@@ -7,7 +7,6 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
-from rich.console import Console
 from rich.table import Table
 
 from maillon.accounts.enums import Role, TokenScope
@@ -16,6 +15,7 @@ from maillon.activity import taxonomy
 from maillon.activity.models import IdempotencyKey, Visit
 from maillon.activity.rollups import rollups_compare
 from maillon.bench import desk as bench
+from maillon.core.progress import command_console
 from maillon.network.enums import OrganisationKind
 from maillon.network.models import Organisation, Site
 
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         self.run(options)
 
     def run(self, options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         assert connection.vendor == "postgresql", "bench desk runs on PostgreSQL"
         call_command("migrate", interactive=False, verbosity=0)
         clients = options["clients"]
@@ -157,11 +157,11 @@ class Command(BaseCommand):
                 code("outcome", r.get("outcome", "resolu")),
                 r.get("follow_up", False),
             )
-            for r in bench.VISIT_BODY["requests"]
+            for r in bench.VISIT_REQUESTS
         ]
         rows = [(s, u, code("channel", "sur-site"), requests) for _t, s, u in agents]
         connection.close()
-        raw = bench.raw_insert_rate(
+        raw_rate = bench.raw_insert_rate(
             os.environ["DATABASE_URL"], rows, clients, options["raw_seconds"]
         )
 
@@ -184,8 +184,8 @@ class Command(BaseCommand):
             f"{result.cpu_seconds * per_visit:.2f} ms",
         )
         table.add_row("charge de la machine (1 min) à la fin", f"{load:.2f}")
-        table.add_row("insertions SQL brutes (même concurrence)", f"{raw:.0f} passages/s")
-        table.add_row("rapport HTTP / SQL brut", f"{figures['throughput'] / raw:.2f}")
+        table.add_row("insertions SQL brutes (même concurrence)", f"{raw_rate:.0f} passages/s")
+        table.add_row("rapport HTTP / SQL brut", f"{figures['throughput'] / raw_rate:.2f}")
         table.add_row(
             "rejeux même clé → même passage",
             f"{result.retries_consistent} ok, {result.retries_inconsistent} incohérent(s)",

@@ -16,10 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from django.test.utils import override_settings
-from rich.console import Console
 from rich.table import Table
 
-from maillon.core.progress import track
+from maillon.core.progress import command_console, track
 from maillon.network.models import Site
 
 QUERIES = [
@@ -64,7 +63,8 @@ class _QuietHandler(WSGIRequestHandler):
     def setup(self):
         # Without TCP_NODELAY the response's headers and body wait for the client's delayed
         # ACK (40 ms on Linux): that would measure TCP, not Maillon.
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # django-stubs types `request` as a WSGIRequest; on a socketserver handler it is the socket.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # type: ignore[attr-defined]
         super().setup()
 
     def log_message(self, *args):
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         parser.add_argument("--target-p95-ms", type=float, default=30.0)
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout)
+        console = command_console(self)
         count = Site.objects.public().count()
         if count == 0 and not options["url"]:
             raise CommandError(

@@ -8,11 +8,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
-from rich.console import Console
 
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
 from maillon.activity.rollups import rollups_compare, total_visits_and_requests
 from maillon.bench import desk as bench
+from maillon.core.progress import command_console
 from maillon.network.enums import OrganisationKind
 from maillon.network.models import Organisation, Site
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--inner", action="store_true")
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         if not options["inner"]:
             started = time.perf_counter()
             write_file(options["file"], options["rows"], options["sites"])

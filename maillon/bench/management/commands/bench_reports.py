@@ -25,10 +25,11 @@ from maillon.accounts.services import api_token_create
 from maillon.activity.models import Request, Visit, VisitMonthlyRollup
 from maillon.bench.desk import free_port, percentile, wait_for_port
 from maillon.bench.reports import COMPARED, raw_key_figures
+from maillon.core.progress import command_console
 from maillon.network.models import Network, Site
 from maillon.orchestration.generators.activity import REQUESTS_PER_YEAR
 from maillon.reports.periods import Period, add_months, first_of_month
-from maillon.reports.scopes import scope_get
+from maillon.reports.scopes import Scope, scope_get
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/maillon_bench_reports"
 NETWORK = "pimms"  # the network level of the bench: the PIMMS network on the FS sites
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         sys.exit(subprocess.call([maillon, "bench_reports", "--inner", *argv], env=env))  # noqa: S603
 
     def run(self, options):
-        console = Console(file=self.stdout, width=130)
+        console = command_console(self, width=130)
         if connection.vendor != "postgresql":
             raise CommandError("bench reports runs on PostgreSQL (DATABASE_URL=postgres://…)")
         started = time.monotonic()
@@ -104,7 +105,8 @@ class Command(BaseCommand):
                 path = f"/api/v1/reports/key-figures?{params}"
                 latencies, body = _timed(port, path, api, options["repeat"])
                 answer = json.loads(body)
-                raw_times, raw = [], None
+                raw_times: list[float] = []
+                raw: dict[str, int] = {}
                 for _i in range(options["raw_repeat"]):
                     t0 = time.perf_counter()
                     raw = raw_key_figures(scope=scope, period=period)
@@ -166,7 +168,14 @@ class Command(BaseCommand):
         if mismatches:
             raise CommandError(f"{mismatches} key figure queries differ from the raw GROUP BY")
 
-    def _dashboards(self, console, port: int, user, queries, repeat: int) -> list:
+    def _dashboards(
+        self,
+        console: Console,
+        port: int,
+        user: User,
+        queries: list[tuple[str, Scope, Period]],
+        repeat: int,
+    ) -> list[tuple[str, float, float]]:
         """The dashboard page of each scope over the year (no raw equivalent: timings only)."""
         cookie = {"Cookie": _session_cookie(user)}
         year = queries[0][2]
@@ -227,7 +236,7 @@ def _ensure_database(url: str, *, fresh: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _queries(user) -> list[tuple[str, object, Period]]:
+def _queries(user: User) -> list[tuple[str, Scope, Period]]:
     """All sites, the busiest région, département and site; the last year, quarter, month."""
     last_day = Visit.objects.order_by("-day").values_list("day", flat=True).first()
     if last_day is None:
@@ -289,7 +298,7 @@ def _timed(port: int, path: str, headers: dict[str, str], repeat: int) -> tuple[
     return latencies, body
 
 
-def _session_cookie(user) -> str:
+def _session_cookie(user: User) -> str:
     """A logged-in session of `user`, as the Cookie header of the dashboard pages."""
     client = Client()
     client.force_login(user)

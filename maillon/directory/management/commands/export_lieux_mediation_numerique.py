@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.console import Console
 
-from maillon.core.progress import track
+from maillon.core.progress import command_console, track
 from maillon.directory.opendata.export import (
     FILE_STEM,
     export_rows,
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        console = Console(file=sys.stderr if options["output"] == "-" else self.stdout)
+        console = Console(file=sys.stderr) if options["output"] == "-" else command_console(self)
         fmt = options["format"]
         started = time.perf_counter()
         day = timezone.localdate()

@@ -2,10 +2,9 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
 from maillon.core.importing import ImportFileError, print_problems, write_problem_report
-from maillon.core.progress import progress_bar
+from maillon.core.progress import command_console, progress_bar
 from maillon.directory.opendata.reading import read_table
 from maillon.directory.services import IMPORTED_FIELDS, places_import
 from maillon.network.merging import add_overwrite_argument
@@ -30,7 +29,7 @@ class Command(BaseCommand):
         add_overwrite_argument(parser, IMPORTED_FIELDS)
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         path = Path(options["file"])
         started = time.perf_counter()
         try:

@@ -1,9 +1,8 @@
 import time
 
 from django.core.management.base import BaseCommand
-from rich.console import Console
 
-from maillon.core.progress import progress_bar
+from maillon.core.progress import command_console, progress_bar
 from maillon.geo.services import geo_import
 
 STEPS = ("cog", "postal", "coordinates", "communes", "save", "postal codes")
@@ -13,7 +12,7 @@ class Command(BaseCommand):
     help = "Load the official geography (INSEE COG 2026, postal codes, coordinates). Idempotent."
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, quiet=options["verbosity"] == 0)
+        console = command_console(self, quiet=options["verbosity"] == 0)
         started = time.perf_counter()
         with progress_bar(console, transient=True) as progress:
             task = progress.add_task("Géographie officielle", total=len(STEPS))

@@ -2,14 +2,14 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from rich.console import Console
 from rich.table import Table
 
+from maillon.core.progress import command_console
 from maillon.labels.criteria import site_self_check
 from maillon.labels.enums import FRANCE_SERVICES, CriterionStatus
 from maillon.network.models import Site
 
-STYLE = {
+STYLE: dict[str, str] = {
     CriterionStatus.MET: "green",
     CriterionStatus.NOT_MET: "bold red",
     CriterionStatus.UNKNOWN: "yellow",
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--on", help="Date (YYYY-MM-DD), default today.")
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=140)
+        console = command_console(self, width=140)
         key = options["site"]
         lookup = Q(fs_id=key) if options["fs_id"] else Q(pk=int(key) if key.isdigit() else 0)
         site = Site.objects.filter(lookup).first()

@@ -1,5 +1,6 @@
 import datetime
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -67,11 +68,11 @@ class Command(BaseCommand):
                 )
         content = render(listing, options["format"])
         if options["output"]:
-            mode = "wb" if isinstance(content, bytes) else "w"
-            with open(
-                options["output"], mode, **({} if mode == "wb" else {"encoding": "utf-8"})
-            ) as out:
-                out.write(content)
+            output = Path(options["output"])
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(content, encoding="utf-8")
             self.stderr.write(
                 f"{listing.total} points d'accueil ({listing.new} nouveaux, "
                 f"{listing.department_count} départements) → {options['output']}"
@@ -79,8 +80,6 @@ class Command(BaseCommand):
         elif isinstance(content, bytes):
             if sys.stdout.isatty():
                 raise CommandError("Le format docx s'écrit dans un fichier : ajoutez --output.")
-            self.stdout.buffer.write(content) if hasattr(
-                self.stdout, "buffer"
-            ) else sys.stdout.buffer.write(content)
+            (getattr(self.stdout, "buffer", None) or sys.stdout.buffer).write(content)
         else:
             self.stdout.write(content, ending="")

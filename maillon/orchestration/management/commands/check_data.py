@@ -1,15 +1,19 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 from rich.table import Table
 
+from maillon.core.progress import command_console
 from maillon.core.spreadsheets import csv_writer
 from maillon.labels.enums import Severity
 from maillon.network.models import Network
 from maillon.orchestration.quality import data_quality_findings
 
-STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+STYLE: dict[str, str] = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.INFO: "cyan",
+}
 
 
 class Command(BaseCommand):
@@ -27,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=140)
+        console = command_console(self, width=140)
         network = None
         if options["network"]:
             network = Network.objects.filter(slug=options["network"]).first()

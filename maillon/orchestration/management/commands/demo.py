@@ -3,9 +3,9 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from rich.console import Console
 from rich.table import Table
 
+from maillon.core.progress import command_console
 from maillon.orchestration.demo import demo_accounts_create, demo_agreements_create
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         started = time.perf_counter()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         console.print(f"[bold]Maillon — démo[/] ({settings.DATABASES['default']['NAME']})")

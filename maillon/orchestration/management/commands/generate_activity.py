@@ -1,11 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
 from maillon.activity.exchange import import_agent
 from maillon.core.ids import parse_id
-from maillon.core.progress import progress_bar
+from maillon.core.progress import command_console, progress_bar
 from maillon.network.models import Network, Site
 from maillon.orchestration.demo import PIMMS_NETWORK_SLUG
 from maillon.orchestration.generators.activity import GenerationReport, activity_generate, period
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         sites = Site.objects.order_by("pk")
         if options["network"]:
             network = Network.objects.filter(slug=options["network"]).first()
@@ -48,16 +47,16 @@ class Command(BaseCommand):
         elif not options["all_sites"]:
             network = Network.objects.filter(slug=PIMMS_NETWORK_SLUG).first()
             sites = sites.in_network(network) if network else sites.none()
-        sites = list(sites.select_related("commune__region"))
+        chosen = list(sites.select_related("commune__region"))
         full = {s.pk for s in _select(Site.objects.all(), options["full_scale"])}
         start, end = period(options["months"])
         console.print(
-            f"Génération de l'activité : {len(sites)} point(s) d'accueil, du {start:%d/%m/%Y} "
+            f"Génération de l'activité : {len(chosen)} point(s) d'accueil, du {start:%d/%m/%Y} "
             f"au {end:%d/%m/%Y}, échelle {options['scale']}."
         )
         started = time.perf_counter()
         with progress_bar(console) as progress:
-            task = progress.add_task("points d'accueil", total=len(sites))
+            task = progress.add_task("points d'accueil", total=len(chosen))
             reports = [
                 activity_generate(
                     sites=group,
@@ -70,8 +69,8 @@ class Command(BaseCommand):
                     on_site=lambda site, n: progress.advance(task),
                 )
                 for group, scale in (
-                    ([s for s in sites if s.pk in full], 1.0),
-                    ([s for s in sites if s.pk not in full], options["scale"]),
+                    ([s for s in chosen if s.pk in full], 1.0),
+                    ([s for s in chosen if s.pk not in full], options["scale"]),
                 )
                 if group
             ]

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from rich.console import Console
 
-from maillon.core.progress import progress_bar
+from maillon.core.progress import command_console, progress_bar
 from maillon.network.models import Network, Organisation
 from maillon.orchestration.generators.activity import period
 from maillon.orchestration.generators.staff import staff_generate
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2020)
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         network = Network.objects.filter(slug=options["network"]).first()
         if network is None:
             raise CommandError(f"Réseau inconnu : {options['network']}")

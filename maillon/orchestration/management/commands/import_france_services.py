@@ -2,7 +2,6 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
 from maillon.core.importing import (
     ImportFileError,
@@ -10,7 +9,7 @@ from maillon.core.importing import (
     print_problems,
     write_problem_report,
 )
-from maillon.core.progress import progress_bar
+from maillon.core.progress import command_console, progress_bar
 from maillon.network.merging import add_overwrite_argument
 from maillon.orchestration.importers.france_services import (
     DATA_FILE,
@@ -34,7 +33,7 @@ class Command(BaseCommand):
         add_overwrite_argument(parser, SITE_FIELDS)
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         path = Path(options["file"])
         source = options["source"] or (SOURCE_LABEL if path == DATA_FILE else path.name)
         started = time.perf_counter()

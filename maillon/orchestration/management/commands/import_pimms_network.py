@@ -2,9 +2,9 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
 from maillon.core.importing import ImportFileError
+from maillon.core.progress import command_console
 from maillon.network.merging import add_overwrite_argument
 from maillon.orchestration.importers.pimms import DATA_DIR, SITE_FIELDS, pimms_network_import
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         add_overwrite_argument(parser, SITE_FIELDS)
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         started = time.perf_counter()
         try:
             with console.status("Jeu de données PIMMS…"):
