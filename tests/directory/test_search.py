@@ -3,6 +3,7 @@
 import pytest
 
 from maillon.directory.search import SearchFilters, SearchInputError, directory_search
+from maillon.directory.search.places import place_of
 from maillon.geo.models import Commune
 from maillon.network.enums import SiteKind
 from maillon.network.models import Agreement, Partner, Site
@@ -185,3 +186,24 @@ def test_a_commune_without_coordinates_of_its_own_uses_its_arrondissements():
     assert paris.latitude is None
     result = search(text="Paris")
     assert 48.8 < result.center[0] < 48.9
+
+
+@pytest.mark.parametrize(
+    ("text", "commune_code", "communes", "problem"),
+    [
+        ("", "42218", ["42218"], ""),
+        ("", "99999", [], "code INSEE"),
+        ("42000", "", ["42218"], ""),
+        ("4200", "", [], "5 chiffres"),
+        ("Lyon 8", "", ["69388"], ""),
+        ("saint etienne", "", ["42218"], ""),
+        ("Sant-Etienne", "", [], "vouliez-vous dire"),
+    ],
+    ids=["insee", "unknown-insee", "postal", "digits", "arrondissement", "name", "misspelt"],
+)
+def test_the_place_of_a_search_is_read_code_first_then_name(text, commune_code, communes, problem):
+    place = place_of(text=text, commune_code=commune_code)
+    assert [c.code for c in place.communes] == communes
+    assert problem in place.problem and bool(place.problem) == bool(problem)
+    if text == "Sant-Etienne":
+        assert "42218" in {c.code for c in place.suggestions}
