@@ -11,15 +11,16 @@ from django.http import Http404
 
 from maillon.access.rules import (
     is_network_admin,
+    networks_administered_by,
     organisations_managed_by,
     organisations_visible_to,
     sites_visible_to,
 )
-from maillon.accounts.models import Invitation, Membership
+from maillon.accounts.models import Invitation, Membership, User
 from maillon.core.text import search_key
 from maillon.journal.models import JournalEntry
 from maillon.journal.selectors import JournalFilters, journal_filter
-from maillon.network.models import Organisation, Site
+from maillon.network.models import Network, Organisation, Site
 
 
 def site_list(*, user, text: str = "", department: str = "") -> QuerySet[Site]:
@@ -125,3 +126,12 @@ def journal_network(*, user, filters: JournalFilters) -> QuerySet[JournalEntry]:
     if not is_network_admin(user):
         raise Http404
     return journal_filter(journal_visible_to(user).with_related(), filters)
+
+
+def network_get_for_admin(*, user: User, slug: str | None) -> Network:
+    """The network `user` administers (by slug, or his first one); 404 otherwise."""
+    networks = networks_administered_by(user).order_by("name")
+    network = networks.filter(slug=slug).first() if slug else networks.first()
+    if network is None:
+        raise Http404
+    return network

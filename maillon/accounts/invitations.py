@@ -198,6 +198,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         else {"organisation": invitation.organisation}
     )
     membership = Membership.objects.create(user=user, role=invitation.role, **scope)
+    user.forget_access()
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.membership = membership
@@ -288,6 +289,10 @@ def membership_deactivate(
     if membership.is_active:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
+        if Membership.user.is_cached(membership):  # no query to forget: only a loaded user
+            membership.user.forget_access()
+        if membership.user_id == actor.pk:
+            actor.forget_access()
         journal_record(
             actor=actor,
             action=JournalAction.DEACTIVATE,

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.enums import Role, TokenScope
 
+# The attribute under which `maillon.access.rules` memoises what a user's memberships grant,
+# for one request (like Django's `_perm_cache`): the user object lives as long as the request.
+ACCESS_CACHE = "_maillon_access"
+
 
 class User(AbstractUser):
     """A person who logs in. Citizens have no account."""
@@ -18,6 +22,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def forget_access(self) -> None:
+        """Drop the memoised access of this user object: his memberships just changed."""
+        self.__dict__.pop(ACCESS_CACHE, None)
 
 
 class MembershipQuerySet(models.QuerySet):

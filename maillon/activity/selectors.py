@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from maillon.access.rules import sites_visible_to, sites_writable_by, writable_site_ids_sql
+from maillon.access.rules import sites_visible_to, sites_writable_by
+from maillon.access.sql import writable_site_ids_sql
 from maillon.activity import pg_writes
 from maillon.activity.models import OutreachAct, Visit, Workshop
 from maillon.core.ids import id_in_range
