@@ -12,6 +12,8 @@ object) and every question below is answered from them. The site rule is written
 (`SITE_RULE`) and compiled to the ORM and to flat SQL (`maillon.access.sql`).
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -38,6 +40,17 @@ class Grants:
     @property
     def is_network_admin(self) -> bool:
         return self.superuser or bool(self.admin_network_ids)
+
+    @property
+    def may_record_activity(self) -> bool:
+        """Holds a role that records activity somewhere (the desk's entry in the navigation)."""
+        return self.is_network_admin or bool(
+            self.agent_site_ids or self.agent_organisation_ids or self.managed_organisation_ids
+        )
+
+    @property
+    def may_manage_organisations(self) -> bool:
+        return self.is_network_admin or bool(self.managed_organisation_ids)
 
     @property
     def own_organisation_ids(self) -> frozenset[int]:
@@ -145,12 +158,11 @@ def _site_q(grants: Grants) -> Q | None:
         for column, name in SITE_RULE
         if sources[name] is not None
     ]
-    if not terms:
-        return None
-    q = terms[0]
-    for term in terms[1:]:
-        q |= term
-    return q
+    return _any_of(terms) if terms else None
+
+
+def _any_of(terms: list[Q]) -> Q:
+    return functools.reduce(operator.or_, terms)
 
 
 def may_administer_installation(user: User) -> bool:
@@ -205,12 +217,7 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     ]
     if grants.member_organisation_ids:
         terms.append(Q(pk__in=grants.member_organisation_ids))
-    if not terms:
-        return Organisation.objects.none()
-    q = terms[0]
-    for term in terms[1:]:
-        q |= term
-    return Organisation.objects.filter(q)
+    return Organisation.objects.filter(_any_of(terms)) if terms else Organisation.objects.none()
 
 
 def organisations_managed_by(user: User) -> QuerySet[Organisation]:

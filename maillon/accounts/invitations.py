@@ -198,7 +198,6 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         else {"organisation": invitation.organisation}
     )
     membership = Membership.objects.create(user=user, role=invitation.role, **scope)
-    user.forget_access()
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.membership = membership
@@ -289,9 +288,7 @@ def membership_deactivate(
     if membership.is_active:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
-        if Membership.user.is_cached(membership):  # no query to forget: only a loaded user
-            membership.user.forget_access()
-        if membership.user_id == actor.pk:
+        if membership.user_id == actor.pk:  # his own role: the request's user object too
             actor.forget_access()
         journal_record(
             actor=actor,

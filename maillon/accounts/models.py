@@ -104,6 +104,13 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {scope}"
 
 
+def forget_access_of_member(sender, instance: Membership, **kwargs) -> None:
+    """A membership saved or deleted: its user object, if loaded, forgets its memoised access
+    (the object a request or a test holds is the one passed when creating the membership)."""
+    if Membership.user.is_cached(instance):
+        instance.user.forget_access()
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def valid(self):
         """Neither revoked nor expired."""

@@ -175,3 +175,25 @@ def test_organisations_visible_follow_the_same_grants(django_assert_num_queries)
     with django_assert_num_queries(2):  # the grants once, then the organisations
         assert set(organisations_visible_to(admin)) == {organisation, other}
         assert grants_of(admin).is_network_admin
+
+
+@pytest.mark.parametrize("name", ["network:site_list", "network:site_detail", "reports:home"])
+def test_a_page_reads_the_memberships_once(client, name):
+    """Navigation, the page's fetch and its permission checks share the grants of the request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    organisation = Organisation.objects.create(name="O")
+    site = Site.objects.create(organisation=organisation, name="S", address="1 rue")
+    network = Network.objects.create(slug="n", name="N", head=organisation)
+    admin = User.objects.create(username="admin")
+    Membership.objects.create(user=admin, role=Role.NETWORK_ADMIN, network=network)
+    Membership.objects.create(user=admin, role=Role.AGENT, site=site)
+    client.force_login(admin)
+    url = reverse(name, kwargs={"pk": site.pk} if name.endswith("detail") else {})
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    table = Membership._meta.db_table
+    reads = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert len(reads) == 1, reads
