@@ -107,9 +107,11 @@ def grants_of(user: User) -> Grants:
     the user object (`User.forget_access` drops them when his memberships change)."""
     if not is_active_user(user):
         return NO_GRANTS
-    grants = user.__dict__.get(ACCESS_CACHE)
+    # getattr/setattr, not __dict__: request.user is a lazy object forwarding to the user
+    grants = getattr(user, ACCESS_CACHE, None)
     if grants is None:
-        grants = user.__dict__[ACCESS_CACHE] = _read_grants(user)
+        grants = _read_grants(user)
+        setattr(user, ACCESS_CACHE, grants)
     return grants
 
 
@@ -118,7 +120,7 @@ def grants_if_read(user: User) -> Grants | None:
     skip the membership subqueries."""
     if not is_active_user(user):
         return NO_GRANTS
-    return user.__dict__.get(ACCESS_CACHE)
+    return getattr(user, ACCESS_CACHE, None)
 
 
 # The site rule, once: a site is visible (and writable) when one of these holds. Each row is

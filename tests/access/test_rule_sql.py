@@ -197,3 +197,18 @@ def test_a_page_reads_the_memberships_once(client, name):
     table = Membership._meta.db_table
     reads = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
     assert len(reads) == 1, reads
+
+
+def test_a_lazy_request_user_forgets_its_grants_when_a_membership_changes():
+    """`request.user` is a lazy object: the grants live on the user it forwards to, which
+    `User.forget_access` (called on each membership saved) clears."""
+    from django.utils.functional import SimpleLazyObject
+
+    network = Network.objects.create(slug="n", name="N")
+    user = User.objects.create(username="u")
+    lazy = SimpleLazyObject(lambda: user)
+    assert not grants_of(lazy).is_network_admin
+    membership = Membership.objects.create(user=user, role=Role.NETWORK_ADMIN, network=network)
+    assert grants_of(lazy).is_network_admin
+    membership.delete()
+    assert not grants_of(lazy).is_network_admin
