@@ -9,7 +9,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
         from maillon.accounts.middleware import session_stamp_on_login
+        from maillon.accounts.models import Membership, forget_access_of_member
 
         user_logged_in.connect(session_stamp_on_login, dispatch_uid="maillon-session-stamp")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_access_of_member, sender=Membership, dispatch_uid="maillon-forget-access"
+            )

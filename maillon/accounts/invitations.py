@@ -288,6 +288,8 @@ def membership_deactivate(
     if membership.is_active:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
+        if membership.user_id == actor.pk:  # his own role: the request's user object too
+            actor.forget_access()
         journal_record(
             actor=actor,
             action=JournalAction.DEACTIVATE,

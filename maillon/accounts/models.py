@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.enums import Role, TokenScope
 
+# The attribute under which `maillon.access.rules` memoises what a user's memberships grant,
+# for one request (like Django's `_perm_cache`): the user object lives as long as the request.
+ACCESS_CACHE = "_maillon_access"
+
 
 class User(AbstractUser):
     """A person who logs in. Citizens have no account."""
@@ -18,6 +22,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def forget_access(self) -> None:
+        """Drop the memoised access of this user object: his memberships just changed."""
+        self.__dict__.pop(ACCESS_CACHE, None)
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -94,6 +102,13 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.network or self.organisation or self.site or self.partner
         return f"{self.user} — {self.get_role_display()} — {scope}"
+
+
+def forget_access_of_member(sender, instance: Membership, **kwargs) -> None:
+    """A membership saved or deleted: its user object, if loaded, forgets its memoised access
+    (the object a request or a test holds is the one passed when creating the membership)."""
+    if Membership.user.is_cached(instance):
+        instance.user.forget_access()
 
 
 class ApiTokenQuerySet(models.QuerySet):

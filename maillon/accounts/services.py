@@ -160,4 +160,5 @@ def user_create_with_membership(
     user.set_password(password)
     user.save()
     Membership.objects.get_or_create(user=user, role=role, **scope)
+    user.forget_access()  # an existing membership is not saved again
     return user

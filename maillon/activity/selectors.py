@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from maillon.access.rules import sites_visible_to, sites_writable_by, writable_site_ids_sql
+from maillon.access.rules import sites_visible_to, sites_writable_by
+from maillon.access.sql import writable_site_ids_sql
 from maillon.accounts.models import User
 from maillon.activity import pg_writes
 from maillon.activity.models import OutreachAct, Visit, Workshop

@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from maillon.access.rules import is_active_user
 from maillon.accounts.enums import TokenScope
 from maillon.accounts.services import api_token_authenticate
 
@@ -18,7 +19,7 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request, key):
         user = request.user
-        return user if user.is_authenticated and user.is_active else None
+        return user if is_active_user(user) else None
 
 
 class TokenAuth(HttpBearer):

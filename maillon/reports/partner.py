@@ -204,7 +204,7 @@ def _readable_sites(user: User | None, partner: Partner) -> tuple[QuerySet[Site]
         return Site.objects.all(), _("ensemble des points d'accueil sous convention")
     if not (user.is_authenticated and user.is_active):
         return Site.objects.none(), ""
-    if user.is_superuser or partner_ids_viewable_by(user).filter(partner_id=partner.pk).exists():
+    if user.is_superuser or partner.pk in partner_ids_viewable_by(user):
         return Site.objects.all(), _("ensemble des points d'accueil sous convention")
     organisations = organisations_managed_by(user)
     return (

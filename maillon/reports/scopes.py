@@ -20,14 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillon.access.rules import (
+    is_active_user,
     is_network_admin,
+    networks_administered_by,
     organisations_managed_by,
+    sees_every_site,
     sites_visible_to,
 )
+from maillon.accounts.models import User
 from maillon.core.errors import NotFound
 from maillon.core.ids import parse_id
 from maillon.geo.models import Department, Region
-from maillon.labels.perms import networks_administered_by
 from maillon.labels.publications import french_sort_key
 from maillon.network.models import Site
 
@@ -67,19 +70,13 @@ class Scope:
         return self.label
 
 
-def _area_sites(user) -> tuple[QuerySet[Site], bool]:
-    if user.is_superuser:
-        return Site.objects.all(), True
-    return sites_visible_to(user), False
-
-
-def scope_get(*, user, key: str) -> Scope:
-    """The scope `kind:code` if `user` may read it; `NotFound` otherwise."""
+def scope_get(*, user: User, key: str) -> Scope:
+    """The scope `kind:code` if `user` may read it; NotFound otherwise."""
     kind, _sep, code = (key or "").partition(":")
     code = code.strip()
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         raise NotFound
-    if kind == "all" and user.is_superuser:
+    if kind == "all" and sees_every_site(user):
         return Scope("all", "", str(KIND_LABELS["all"]), Site.objects.all(), unrestricted=True)
     if kind == "network":
         network = networks_administered_by(user).filter(slug=code).first()
@@ -91,7 +88,7 @@ def scope_get(*, user, key: str) -> Scope:
         model = Region if kind == "region" else Department
         area = model.objects.filter(pk=code).first()
         if area is not None:
-            sites, _all = _area_sites(user)
+            sites = sites_visible_to(user)
             lookup = "commune__region_id" if kind == "region" else "commune__department_id"
             return Scope(kind, code, area.name, sites.filter(**{lookup: code}))
     pk = parse_id(code)
@@ -106,12 +103,12 @@ def scope_get(*, user, key: str) -> Scope:
     raise NotFound(_("Périmètre inconnu ou non autorisé."))
 
 
-def scope_choices(user) -> list[tuple[str, str]]:
+def scope_choices(user: User) -> list[tuple[str, str]]:
     """(key, label) of the scopes the user may read, widest first, for a selector.
 
     Memoised on the user object, i.e. for one request: a page asks several times (may the user
     open it, the form's choices) and each computation costs a few permission querysets."""
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return []
     choices = getattr(user, "_maillon_scope_choices", None)
     if choices is None:
@@ -119,7 +116,7 @@ def scope_choices(user) -> list[tuple[str, str]]:
     return list(choices)
 
 
-def _scope_choices(user) -> list[tuple[str, str]]:
+def _scope_choices(user: User) -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = []
 
     def add(kind: str, rows) -> None:
@@ -128,11 +125,11 @@ def _scope_choices(user) -> list[tuple[str, str]]:
         items = sorted(rows, key=lambda row: french_sort_key(row[1]))
         choices.extend((f"{kind}:{code}", f"{label} — {name}") for code, name in items)
 
-    if user.is_superuser:
+    if sees_every_site(user):
         choices.append(("all:", str(KIND_LABELS["all"]).capitalize()))
     add("network", networks_administered_by(user).order_by("name").values_list("slug", "name"))
     if is_network_admin(user):
-        sites, _all = _area_sites(user)
+        sites = sites_visible_to(user)
         region_codes = sites.values("commune__region_id")
         department_codes = sites.values("commune__department_id")
         add(
@@ -146,6 +143,6 @@ def _scope_choices(user) -> list[tuple[str, str]]:
             .values_list("code", "name"),
         )
     add("organisation", organisations_managed_by(user).order_by("name").values_list("pk", "name"))
-    if not user.is_superuser:  # a superuser's site list would be thousands long
+    if not sees_every_site(user):  # a superuser's site list would be thousands long
         add("site", sites_visible_to(user).order_by("name").values_list("pk", "name"))
     return choices

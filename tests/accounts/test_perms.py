@@ -8,8 +8,8 @@ from maillon.access.rules import (
     organisations_visible_to,
     sites_visible_to,
     sites_writable_by,
-    writable_site_ids,
 )
+from maillon.access.sql import writable_site_ids
 from maillon.accounts.enums import Role
 from maillon.network.models import NetworkMembership
 from tests.factories import (

@@ -1,18 +1,14 @@
-from maillon.access.rules import is_network_admin
-from maillon.accounts.enums import Role
-from maillon.accounts.models import Membership
+from maillon.access.rules import grants_of
 
 
 def memberships(request):
-    """What the navigation needs to know about the user's roles (one query)."""
+    """What the navigation needs to know about the user's roles (the request's grants)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
-    network_admin = is_network_admin(user)
+    grants = grants_of(user)
     return {
-        "is_network_admin": network_admin,
-        "can_record_activity": network_admin
-        or bool(roles & {Role.AGENT, Role.ORGANISATION_MANAGER}),
-        "can_manage_organisations": network_admin or Role.ORGANISATION_MANAGER in roles,
+        "is_network_admin": grants.is_network_admin,
+        "can_record_activity": grants.may_record_activity,
+        "can_manage_organisations": grants.may_manage_organisations,
     }

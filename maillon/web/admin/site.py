@@ -1,13 +1,7 @@
 from django.contrib.admin import AdminSite
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
-from maillon.accounts.models import User
-
-
-def is_installation_admin(user: User | AnonymousUser) -> bool:
-    """An active superuser: the only user Django's admin lets in."""
-    return bool(user.is_active and user.is_superuser)
+from maillon.access.rules import may_administer_installation
 
 
 def restrict_admin_to_superusers(site: AdminSite) -> None:
@@ -19,4 +13,4 @@ def restrict_admin_to_superusers(site: AdminSite) -> None:
     site.site_header = _("Maillon — administration de l'installation")
     site.site_title = _("Maillon")
     site.index_title = _("Données de référence")
-    site.has_permission = lambda request: is_installation_admin(request.user)  # type: ignore[method-assign]
+    site.has_permission = lambda request: may_administer_installation(request.user)  # type: ignore[method-assign]

@@ -2,12 +2,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from maillon.access.rules import sites_visible_to
+from maillon.access.rules import networks_administered_by, sites_visible_to
+from maillon.access.selectors import network_get_for_admin
 from maillon.labels.criteria import site_self_check
 from maillon.labels.differences import publication_differences
 from maillon.labels.enums import FRANCE_SERVICES, Severity
 from maillon.labels.models import Publication
-from maillon.labels.perms import network_get_for_admin, networks_administered_by
 from maillon.labels.publications import CONTENT_TYPES, labelled_sites_list
 from maillon.labels.publications import render as render_listing
 from maillon.labels.selectors import coverage_on, label_history

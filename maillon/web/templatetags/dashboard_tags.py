@@ -7,8 +7,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from maillon.access.rules import partner_ids_viewable_by, sites_visible_to
-from maillon.labels.perms import networks_administered_by
+from maillon.access.rules import may_read_reports
 from maillon.reports.rendering.numbers import format_number, percent
 
 register = template.Library()
@@ -61,11 +60,6 @@ def can_read_reports(context) -> bool:
         return False
     cached = getattr(request, "_maillon_can_read_reports", None)
     if cached is None:
-        cached = (
-            user.is_superuser
-            or sites_visible_to(user).exists()
-            or networks_administered_by(user).exists()
-            or partner_ids_viewable_by(user).exists()
-        )
+        cached = may_read_reports(user)
         request._maillon_can_read_reports = cached
     return cached
