@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import User
@@ -36,7 +36,7 @@ _FINGERPRINT_NAMES = {"people_reached": "people", "duration_minutes": "duration"
 @dataclass(frozen=True)
 class Kind:
     name: str  # the idempotency key's kind
-    model: type[models.Model]
+    model: type[OutreachAct] | type[Workshop]
     input: type  # OutreachInput, WorkshopInput
     validate: Callable[..., dict[str, Any]]
     journal_fields: tuple[str, ...]
@@ -66,6 +66,7 @@ def record(
     site = site_to_write(user=agent, site_id=site_id, errors=errors)
     fields = kind.validate(data, zone=site.zone if site else None, errors=errors)
     errors.raise_if_any()
+    assert site is not None  # site_to_write added an error: raised above
     obj = kind.model.objects.create(site_id=site.id, agent=agent, **fields)
     delta = Delta()
     kind.contribution(delta)(obj)
@@ -75,7 +76,7 @@ def record(
 
 
 @transaction.atomic
-def delete(kind: Kind, *, actor: User, obj: models.Model) -> None:
+def delete(kind: Kind, *, actor: User, obj: OutreachAct | Workshop) -> None:
     """Delete an outreach act or a workshop: its contribution leaves the rollups, the journal
     keeps its last values. Deleting needs the right to record on the site (the create's rule)."""
     obj = kind.model.objects.select_for_update().get(pk=obj.pk)

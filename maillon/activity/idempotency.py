@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from maillon.accounts.models import User
 from maillon.activity.models import IdempotencyKey
+from maillon.activity.models.records import KEY_MAX_LENGTH
 
 T = TypeVar("T")
 
-IDEMPOTENCY_KEY_MAX = IdempotencyKey._meta.get_field("key").max_length
+IDEMPOTENCY_KEY_MAX = KEY_MAX_LENGTH
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,15 @@ VISIT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-VISIT_CASTS = ("bigint", "bigint", "timestamptz", "date", "bigint", "bigint", "boolean")
+VISIT_CASTS: tuple[str, ...] = (
+    "bigint",
+    "bigint",
+    "timestamptz",
+    "date",
+    "bigint",
+    "bigint",
+    "boolean",
+)
 VISIT_CASTS += ("boolean", "integer", "timestamptz", "timestamptz")
 REQUEST_COLUMNS = ("position", "partner_id", "theme_id", "help_kind_id", "outcome_id", "follow_up")
 REQUEST_CASTS = ("integer", "bigint", "bigint", "bigint", "bigint", "boolean")
@@ -72,7 +80,8 @@ def prepared_cursor():
         yield (
             _LoggedCursor(cursor, connection)
             if connection.queries_logged
-            else connection.make_cursor(cursor)
+            # the stub types the argument as Django's CursorWrapper; Django wraps a DB-API cursor
+            else connection.make_cursor(cursor)  # type: ignore[arg-type]
         )
     finally:
         cursor.close()

@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -12,7 +12,7 @@ from maillon.access.rules import sites_visible_to, sites_writable_by
 from maillon.access.sql import writable_site_ids_sql
 from maillon.accounts.models import User
 from maillon.activity import pg_writes
-from maillon.activity.models import OutreachAct, Visit, Workshop
+from maillon.activity.models import OutreachAct, Visit, VisitQuerySet, Workshop
 from maillon.core.errors import NotFound
 from maillon.core.ids import id_in_range
 from maillon.geo.models import Commune, Region
@@ -52,14 +52,17 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
     return WritableSite(row[0], hours.site_zone(row[1]))
 
 
-def _of_site(queryset: QuerySet, site_id: int | None) -> QuerySet:
+_Q = TypeVar("_Q", bound=QuerySet)
+
+
+def _of_site(queryset: _Q, site_id: int | None) -> _Q:
     """Filter on a site id given by a caller (None: every site); an id beyond any key → none."""
     if site_id is None:
         return queryset
     return queryset.filter(site_id=site_id) if id_in_range(site_id) else queryset.none()
 
 
-def visits_visible_to(user: User) -> QuerySet[Visit]:
+def visits_visible_to(user: User) -> VisitQuerySet:
     return Visit.objects.filter(site__in=sites_visible_to(user))
 
 

@@ -72,8 +72,9 @@ def _cache_requests(visit: Visit, rows: list[Request]) -> None:
     manager's queryset defers its filter until it is needed: cheaper than `filter()` here.)"""
     queryset = visit.requests.get_queryset()
     queryset._result_cache = rows
-    queryset._prefetch_done = True
-    visit._prefetched_objects_cache = {"requests": queryset}
+    # Django's private prefetch cache (what prefetch_related fills), absent from django-stubs
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    visit._prefetched_objects_cache = {"requests": queryset}  # type: ignore[attr-defined]
 
 
 def _visit_fingerprint(site_id: int | None, data: VisitInput) -> str:
@@ -128,6 +129,7 @@ def visit_input_record(
         if existing is not None:
             return _first_visit(existing)
         errors.raise_if_any()
+    assert site is not None  # site_to_write added an error: raised above
     visit = Visit(
         site_id=site.id,
         agent=agent,
@@ -150,7 +152,10 @@ def visit_can_change(*, user: User, visit: Visit) -> bool:
         timezone=site_timezone(visit.site)
     ):
         return True
-    return organisations_managed_by(user).filter(pk=visit.site.organisation_id).exists()
+    organisation_id = visit.site.organisation_id
+    if organisation_id is None:  # a site without organisation has no manager
+        return False
+    return organisations_managed_by(user).filter(pk=organisation_id).exists()
 
 
 def visit_require_change(*, user: User, visit: Visit) -> None:
@@ -161,7 +166,13 @@ def visit_require_change(*, user: User, visit: Visit) -> None:
 
 def visit_locked_reason(*, visit: Visit) -> str:
     """Why a visit is locked and who can correct it: the managers of its site's organisation."""
+    reason = _(
+        "Le passage du %(day)s ne peut plus être modifié : un passage ne se modifie que le "
+        "jour même, par l'agent qui l'a enregistré."
+    ) % {"day": date_format(visit.day, "j F Y")}
     organisation = visit.site.organisation
+    if organisation is None:
+        return f"{reason} " + _("Pour le corriger, adressez-vous à la tête de réseau.")
     managers = sorted(
         (
             str(membership.user)
@@ -172,10 +183,6 @@ def visit_locked_reason(*, visit: Visit) -> str:
         ),
         key=str.casefold,
     )
-    reason = _(
-        "Le passage du %(day)s ne peut plus être modifié : un passage ne se modifie que le "
-        "jour même, par l'agent qui l'a enregistré."
-    ) % {"day": date_format(visit.day, "j F Y")}
     if managers:
         who = _(
             "Pour le corriger, demandez à un responsable de la structure « %(name)s » : "

@@ -10,10 +10,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from django.db import models
 from django.db.models import Case, When
 
-from maillon.activity.models import AgeBand, Channel, HelpKind, Outcome, OutreachPlace, Theme
+from maillon.activity.models import (
+    AgeBand,
+    Channel,
+    HelpKind,
+    Outcome,
+    OutreachPlace,
+    Taxonomy,
+    Theme,
+)
 from maillon.core.periods import covers
 from maillon.network.enums import PartnerKind
 from maillon.network.models import Partner
@@ -48,7 +55,7 @@ class Vocabulary:
         return [t for t in self.terms if t.is_valid_on(day)]
 
 
-MODELS: dict[str, type[models.Model]] = {
+MODELS: dict[str, type[Taxonomy]] = {
     "channel": Channel,
     "theme": Theme,
     "help_kind": HelpKind,

@@ -86,7 +86,7 @@ def term(name: str, code: str | None, *, day, errors: Errors, path: str | None =
             path, _("%(label)s inconnu(e) : « %(code)s ».") % {"label": LABELS[name], "code": code}
         )
         return None
-    if problem == "expired":
+    if problem == "expired" and found is not None:  # found: always, when expired
         errors.add(
             path,
             _("%(label)s « %(term)s » n'est pas valable le %(day)s.")

@@ -7,6 +7,7 @@ an `Idempotency-Key` header: a retry stores nothing and answers the first result
 
 import base64
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,6 +37,14 @@ def _code(name: str, pk: int | None) -> str | None:
         return None
     term = taxonomy.term_by_id(name, pk)
     return term.code if term else None
+
+
+def _required_code(name: str, pk: int) -> str:
+    """The code of a term a fact must have (a protected foreign key: it exists)."""
+    term = taxonomy.term_by_id(name, pk)
+    if term is None:
+        raise LookupError(f"{name} {pk}: no such term")
+    return term.code
 
 
 # The visit's input and output are plain pydantic models, not ninja `Schema`s: a `Schema`
@@ -105,7 +114,7 @@ class VisitOut(BaseModel):
             agent_id=visit.agent_id,
             occurred_at=visit.occurred_at,
             day=visit.day,
-            channel=_code("channel", visit.channel_id),
+            channel=_required_code("channel", visit.channel_id),
             age_band=_code("age_band", visit.age_band_id),
             qpv_resident=visit.qpv_resident,
             first_visit=visit.first_visit,
@@ -114,9 +123,9 @@ class VisitOut(BaseModel):
             requests=[
                 RequestOut(
                     partner=_code("partner", r.partner_id),
-                    theme=_code("theme", r.theme_id),
-                    help_kind=_code("help_kind", r.help_kind_id),
-                    outcome=_code("outcome", r.outcome_id),
+                    theme=_required_code("theme", r.theme_id),
+                    help_kind=_required_code("help_kind", r.help_kind_id),
+                    outcome=_required_code("outcome", r.outcome_id),
                     follow_up=r.follow_up,
                 )
                 for r in visit.requests.all()
@@ -147,7 +156,7 @@ class OutreachOut(Schema):
 
     @staticmethod
     def resolve_place(obj) -> str:
-        return _code("place", obj.place_id)
+        return _required_code("place", obj.place_id)
 
     @staticmethod
     def resolve_partner(obj) -> str | None:
@@ -179,7 +188,7 @@ class WorkshopOut(Schema):
 
     @staticmethod
     def resolve_theme(obj) -> str:
-        return _code("theme", obj.theme_id)
+        return _required_code("theme", obj.theme_id)
 
 
 class WorkshopPage(Schema):
@@ -210,7 +219,7 @@ def _unprocessable(
     """Django's {"requests.1.theme": [msg]} → ninja's 422 with `loc` as a path, named as the
     client sent it: the service's `site` is the payload's `site_id` (fields of `sent`)."""
     fields = sent.model_fields if sent is not None else {}
-    details = []
+    details: list[dict[str, Any]] = []
     for path, messages in error.message_dict.items():
         loc: list = [where, "payload"] if where == "body" else [where]
         parts = path.split(".")

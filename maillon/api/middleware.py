@@ -53,7 +53,8 @@ class _ShortChain(BaseHandler):
         self._view_middleware: list[Callable] = []
         self._template_response_middleware: list[Callable] = []
         self._exception_middleware: list[Callable] = []
-        handler = convert_exception_to_response(self._get_response)
+        # BaseHandler._get_response (the view call) is private: django-stubs leaves it out
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for path in reversed(middleware):
             instance = import_string(path)(handler)
             if hasattr(instance, "process_view"):
@@ -88,5 +89,7 @@ class TokenApiMiddleware:
         )
         translation.activate(language)
         response = self.short._middleware_chain(request)
+        if not isinstance(response, HttpResponseBase):  # built synchronous: never awaitable
+            raise TypeError("the API middleware chain answered an awaitable")
         response.headers.setdefault("Content-Language", language)
         return response

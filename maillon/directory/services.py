@@ -85,7 +85,8 @@ def _commune_for(row: dict[str, str]) -> Commune | None:
     named = [
         c for c in candidates if c.search_name == key or (c.parent and c.parent.search_name == key)
     ]
-    return (named or candidates or [None])[0]
+    found = named or candidates
+    return found[0] if found else None
 
 
 def _own_site_ids(rows) -> dict[str, int]:
@@ -249,7 +250,7 @@ def _coordinates_in(row: _Row, commune: Commune) -> tuple[float | None, float | 
         latitude = longitude = None
     if latitude is None or longitude is None:
         return None, None
-    if commune.latitude is not None:
+    if commune.latitude is not None and commune.longitude is not None:
         gap = haversine_km(latitude, longitude, commune.latitude, commune.longitude)
         if gap > FAR_FROM_COMMUNE_KM:
             row.warn(

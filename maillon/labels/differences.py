@@ -7,6 +7,7 @@ says, why, and which correction the regenerated publication makes.
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -55,17 +56,22 @@ _ARTICLE = re.compile(r"^(le|la|les|l) ")
 
 def _commune_aliases(site: Site) -> set[str]:
     commune = site.commune
+    if commune is None:  # no commune: no name a publication could print
+        return set()
     names = {search_key(commune.name)}
     if commune.kind == CommuneKind.MUNICIPAL_ARRONDISSEMENT and commune.parent_id:
         number = re.search(r"\d+", commune.name)
-        if number:
-            names.add(search_key(f"{commune.parent.name} {number.group()}"))
-            names.add(search_key(commune.parent.name))
+        if number and (parent := commune.parent) is not None:
+            names.add(search_key(f"{parent.name} {number.group()}"))
+            names.add(search_key(parent.name))
     names |= {_ARTICLE.sub("", n) for n in names}
     return names
 
 
-def _name_index(model) -> dict[str, object]:
+_Place = TypeVar("_Place", Department, Region)
+
+
+def _name_index(model: type[_Place]) -> dict[str, _Place]:
     return {search_key(obj.name): obj for obj in model.objects.all()}
 
 
@@ -104,8 +110,8 @@ class _PrintedPlaces:
     """The official departments and regions by folded name, and the misspelt department
     names met so far (one difference per spelling, listing its lines)."""
 
-    departments: dict[str, object]
-    regions: dict[str, object]
+    departments: dict[str, Department]
+    regions: dict[str, Region]
     spelling: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def spelling_differences(self) -> list[Difference]:

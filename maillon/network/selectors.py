@@ -13,8 +13,9 @@ from maillon.network.models import Agreement, Partner, Site, Stop
 
 def site_timezone(site: Site) -> ZoneInfo:
     """The site's time zone (`hours.site_zone` of its commune's region)."""
-    has_region = site.commune_id and site.commune.region_id
-    return hours.site_zone(site.commune.region.timezone if has_region else None)
+    commune = site.commune
+    region = commune.region if commune is not None and commune.region_id else None
+    return hours.site_zone(region.timezone if region is not None else None)
 
 
 @dataclass(frozen=True)

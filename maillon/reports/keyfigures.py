@@ -129,11 +129,11 @@ def key_figures(
         computed["reception_points"] = scope.sites.count()
 
     declared: dict[str, list[DeclaredFigure]] = defaultdict(list)
-    for figure in declared_for(scope=scope, period=period):
-        if figure.indicator in KEY_FIGURES:
-            declared[figure.indicator].append(figure)
+    for statement in declared_for(scope=scope, period=period):
+        if statement.indicator in KEY_FIGURES:
+            declared[statement.indicator].append(statement)
 
-    figures = {}
+    figures: dict[str, Figure] = {}
     for code in KEY_FIGURES:
         figure = Figure(code=code)
         statements = declared.get(code, [])
@@ -229,4 +229,6 @@ def _labelled(scope: Scope, day: datetime.date) -> int:
 
 
 def _agrees(figure: Figure, statement: DeclaredFigure) -> bool:
+    if figure.value is None:  # both callers set the value first
+        return True
     return compatible((figure.value, figure.qualifier), (statement.value, statement.qualifier))

@@ -4,6 +4,8 @@ A declared figure is what a document says, not what Maillon measures: the key-fi
 compare the two, and the data-quality check flags totals whose parts don't add up.
 """
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +34,8 @@ class PeriodPrecision(models.TextChoices):
     RANGE = "range", _("entre deux dates")
 
 
-class DeclaredFigureQuerySet(models.QuerySet):
-    def totals(self):
+class DeclaredFigureQuerySet(models.QuerySet["DeclaredFigure"]):
+    def totals(self) -> Self:
         """Figures that other figures break down (e.g. 856 sites split by carrier)."""
         return self.filter(parts__isnull=False).distinct()
 

@@ -311,7 +311,7 @@ def partner_report(*, user: User | None, partner_code: str, period: Period) -> P
                 before_site.get(site.pk, 0),
                 {
                     "site_id": site.pk,
-                    "organisation": site.organisation.name,
+                    "organisation": site.organisation.name if site.organisation else "",
                     "commune": site.commune.name if site.commune else "",
                 },
             )

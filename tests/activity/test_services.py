@@ -5,6 +5,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from maillon.accounts.models import User
 from maillon.activity.models import (
     OutreachMonthlyRollup,
     Request,
@@ -16,12 +17,15 @@ from maillon.activity.rollups import rollups_compare
 from maillon.activity.services import (
     RequestInput,
     outreach_record,
+    visit_can_change,
     visit_delete,
+    visit_locked_reason,
     visit_record,
     visit_repeat_last,
     visit_update,
     workshop_record,
 )
+from maillon.network.models import Site
 from tests.activity.factories import record_visit, two_requests
 from tests.factories import PartnerFactory, SiteFactory, agent_of, manager_of
 
@@ -201,3 +205,13 @@ def test_outreach_and_workshops_are_recorded_with_rollups():
     assert {"title", "participants"} <= set(error.value.message_dict)
     counts, differences, total = rollups_compare()
     assert total == 0, differences
+
+
+def test_a_visit_of_a_site_without_organisation_sends_the_agent_to_the_network():
+    """No organisation: no manager may correct the visit, and the reason names the network's
+    head office (mypy made the missing organisation explicit; it used to raise)."""
+    visit = Visit(
+        site=Site(name="Bus France Services"), agent_id=999, day=datetime.date(2024, 1, 2)
+    )
+    assert not visit_can_change(user=User(pk=1), visit=visit)
+    assert "adressez-vous à la tête de réseau" in visit_locked_reason(visit=visit)

@@ -1,8 +1,8 @@
 """`maillon export activity`: the import format, streamed from the database."""
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from maillon.activity import taxonomy
 from maillon.activity.exchange.reading import COLUMNS
@@ -85,7 +85,7 @@ def export_rows(
         ]
 
 
-def export_csv(rows: Iterator[list[str]], handle: io.TextIOBase) -> int:
+def export_csv(rows: Iterator[list[str]], handle: TextIO) -> int:
     writer = csv_writer(handle, delimiter=";", lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0

@@ -292,6 +292,7 @@ class _Assembler:
     def _continue(self, line: int, row: dict[str, str], key: str) -> None:
         """A further request of the current visit."""
         current = self.current
+        assert current is not None  # called once a visit has started (`_start`)
         if visit_columns(row) != current.raw and not _same_visit(
             _parse_visit(line, row, self.lookups), current
         ):

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from maillon.activity import bounds, taxonomy
+from maillon.activity.exchange.reading import COLUMNS
 from maillon.activity.validation import day_problem, term_problem
 from maillon.core.importing import Problem
 from maillon.core.text import fold
@@ -62,6 +63,7 @@ class _Lookups:
         term = self.terms[name].get(value) or self.terms[name].get(fold(value))
         if (problem := term_problem(term, day)) is not None:
             raise _Rejected(Problem(line, column, value, _TERM_REASONS[problem](day)))
+        assert term is not None  # term_problem answers "unknown" for None
         return term.id
 
     def day(self, value: str, line: int) -> datetime.date:
@@ -144,8 +146,8 @@ class VisitRow:
     raw: tuple[str, ...] = ()  # the visit's columns as read (`visit_columns`)
 
 
-VISIT_COLUMNS = ("point_accueil", "date", "heure", "canal", "tranche_age", "qpv", "premiere_visite")
-VISIT_COLUMNS += ("duree",)
+# the file's columns of the visit itself: after the `passage` key, before the request's
+VISIT_COLUMNS = COLUMNS[COLUMNS.index("point_accueil") : COLUMNS.index("duree") + 1]
 
 
 def visit_columns(row: dict[str, str]) -> tuple[str, ...]:

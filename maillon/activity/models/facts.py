@@ -2,6 +2,7 @@
 of citizens is stored and a visit has no free-text field."""
 
 import datetime
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -19,8 +20,8 @@ from maillon.activity.models.taxonomies import (
 )
 
 
-class VisitQuerySet(models.QuerySet):
-    def between(self, start: datetime.date | None, end: datetime.date | None):
+class VisitQuerySet(models.QuerySet["Visit"]):
+    def between(self, start: datetime.date | None, end: datetime.date | None) -> Self:
         qs = self
         if start is not None:
             qs = qs.filter(day__gte=start)
@@ -28,15 +29,15 @@ class VisitQuerySet(models.QuerySet):
             qs = qs.filter(day__lte=end)
         return qs
 
-    def with_partner(self, partner_id: int):
+    def with_partner(self, partner_id: int) -> Self:
         return self.filter(
             Exists(Request.objects.filter(visit=OuterRef("pk"), partner_id=partner_id))
         )
 
-    def with_theme(self, theme_id: int):
+    def with_theme(self, theme_id: int) -> Self:
         return self.filter(Exists(Request.objects.filter(visit=OuterRef("pk"), theme_id=theme_id)))
 
-    def with_requests(self):
+    def with_requests(self) -> Self:
         return self.select_related("site", "channel", "agent").prefetch_related(
             models.Prefetch(
                 "requests",
@@ -159,8 +160,13 @@ class Request(models.Model):
         return f"{self.partner or '—'} / {self.theme}"
 
 
-class OutreachActQuerySet(models.QuerySet):
-    def between(self, start: datetime.date | None, end: datetime.date | None):
+_Dated = TypeVar("_Dated", bound=models.Model)
+
+
+class OutreachActQuerySet(models.QuerySet[_Dated]):
+    """Shared by outreach acts and workshops (both have a `day`)."""
+
+    def between(self, start: datetime.date | None, end: datetime.date | None) -> Self:
         qs = self
         if start is not None:
             qs = qs.filter(day__gte=start)

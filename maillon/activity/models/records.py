@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+KEY_MAX_LENGTH = 100  # the longest idempotency key a client may send
+
 
 class IdempotencyKey(models.Model):
     """A client-chosen key for a create: a retry with the same key returns the first result."""
@@ -15,7 +17,7 @@ class IdempotencyKey(models.Model):
         related_name="+",
         verbose_name=_("utilisateur"),
     )
-    key = models.CharField(_("clé"), max_length=100)
+    key = models.CharField(_("clé"), max_length=KEY_MAX_LENGTH)
     kind = models.CharField(_("objet"), max_length=20)
     fingerprint = models.CharField(_("empreinte de la requête"), max_length=64)
     object_id = models.BigIntegerField(_("objet créé"), null=True)

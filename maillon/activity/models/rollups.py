@@ -1,11 +1,16 @@
 """The rollups: the facts summed per site × day (or month) × dimensions, kept exactly equal to
 the fact tables in the same transaction as every write (`maillon.activity.rollups`)."""
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class Rollup(models.Model):
+    site_id: int  # every rollup has both (declared by each table)
+    day: datetime.date
+
     class Meta:
         abstract = True
 

@@ -41,9 +41,9 @@ def pg_tool(name: str, *, server_major: int) -> str:
         tool = folder / name
         if folder.parent.name.isdigit() and tool.is_file() and os.access(tool, os.X_OK):
             versioned.append((int(folder.parent.name), str(tool)))
-    for major, tool in sorted(versioned):
-        if major >= server_major:
-            return tool
+    for version, installed in sorted(versioned):
+        if version >= server_major:
+            return installed
     on_path = shutil.which(name)
     if on_path:
         major = _tool_major(on_path)

@@ -219,11 +219,13 @@ def center_of(communes: list[Commune]) -> tuple[float, float] | None:
     for commune in communes:
         if commune.latitude is not None and commune.longitude is not None:
             return commune.latitude, commune.longitude
-    points = list(
-        Commune.objects.filter(
+    points = [
+        (latitude, longitude)
+        for latitude, longitude in Commune.objects.filter(
             parent__in=communes, latitude__isnull=False, longitude__isnull=False
         ).values_list("latitude", "longitude")
-    )
+        if latitude is not None and longitude is not None  # the filter's promise, for mypy
+    ]
     if not points:
         return None
     return (

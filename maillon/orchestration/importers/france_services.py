@@ -152,6 +152,7 @@ def _site_from_row(
         column, reason = rejection
         result.rejected.append(Problem(line, column, row.get(column, ""), reason))
         return None
+    assert commune is not None  # no rejection: the commune was found
     expression, source_hours = _week_hours(line, row, result)
     email = _valid_email(line, row, result)
     kind = _site_kind(line, row, result)

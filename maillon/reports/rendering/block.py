@@ -65,15 +65,19 @@ def french_date(day) -> str:
 
 
 def _amount(figure: Figure, *, capitalise: bool = False) -> str:
-    prefix = {FigureQualifier.AT_LEAST: _("plus de "), FigureQualifier.ABOUT: _("environ ")}.get(
-        figure.qualifier, ""
-    )
+    prefixes: dict[str, str] = {
+        FigureQualifier.AT_LEAST: _("plus de "),
+        FigureQualifier.ABOUT: _("environ "),
+    }
+    prefix = prefixes.get(figure.qualifier, "")
     if capitalise:
         prefix = prefix[:1].upper() + prefix[1:]
     return prefix + format_number(figure.value)
 
 
 def _count(figure: Figure) -> int:
+    if figure.value is None:
+        raise ValueError(f"{figure.code}: no value to count")
     return int(figure.value)
 
 

@@ -57,7 +57,7 @@ def monthly_report_xlsx(report: MonthlyReport) -> bytes:
 def monthly_report_csv(report: MonthlyReport) -> bytes:
     """One figure per line (site, period, table, line, column, value): easy to sum and filter."""
     site, period = report.site, report.period.code
-    header = [
+    header: list[object] = [
         _("point_accueil"),
         _("id_france_services"),
         _("periode"),

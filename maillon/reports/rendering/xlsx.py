@@ -30,7 +30,7 @@ def new_workbook():
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the default sheet: each caller adds its own
     return workbook
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from maillon.activity import bounds, counted, taxonomy
 from maillon.activity.inputs import OutreachInput, RequestInput, VisitInput, WorkshopInput
+from maillon.web.forms import choice_field
 
 REQUEST_ROWS = 3
 TRISTATE = [
@@ -46,7 +48,9 @@ def tristate(value: str) -> bool | None:
 
 
 def tristate_initial(value: bool | None) -> str:
-    return {True: "oui", False: "non"}.get(value, "")
+    if value is None:
+        return ""
+    return "oui" if value else "non"
 
 
 def _by_shortcut(name: str, shortcut: str, day: datetime.date):
@@ -147,9 +151,11 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.day = day
         self.rows = rows
-        self.fields["channel"].choices = _choices("channel", day=day)
+        choice_field(self, "channel").choices = _choices("channel", day=day)
         self.fields["channel"].initial = "sur-site"
-        self.fields["age_band"].choices = _choices("age_band", day=day, blank=_("Non renseignée"))
+        choice_field(self, "age_band").choices = _choices(
+            "age_band", day=day, blank=_("Non renseignée")
+        )
         partners = _choices("partner", day=day, blank=_("Aucun partenaire"))
         themes = _choices("theme", day=day, blank="—")
         helps = _choices("help_kind", day=day)
@@ -181,8 +187,9 @@ class VisitForm(forms.Form):
         names = ("partner", "theme", "help_kind", "outcome", "follow_up")
         return [(i + 1, [self[f"r{i}_{n}"] for n in names]) for i in range(self.rows)]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         requests: list[RequestInput] = []
         quick = data.get("quick", "").strip()
         if quick and quick != REPEAT:
@@ -273,8 +280,10 @@ class OutreachForm(CountedForm):
     def __init__(self, *args, day: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["day"].initial = day
-        self.fields["place"].choices = _choices("place", day=day)
-        self.fields["partner"].choices = _choices("partner", day=day, blank=_("Aucun partenaire"))
+        choice_field(self, "place").choices = _choices("place", day=day)
+        choice_field(self, "partner").choices = _choices(
+            "partner", day=day, blank=_("Aucun partenaire")
+        )
 
 
 class WorkshopForm(CountedForm):
@@ -290,4 +299,4 @@ class WorkshopForm(CountedForm):
     def __init__(self, *args, day: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["day"].initial = day
-        self.fields["theme"].choices = _choices("theme", day=day)
+        choice_field(self, "theme").choices = _choices("theme", day=day)

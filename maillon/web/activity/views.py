@@ -6,7 +6,7 @@ Every page works as plain forms (post, redirect, get); with htmx the desk form s
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +18,10 @@ from maillon.activity import counted, selectors, services, taxonomy
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 from maillon.web.activity.forms import OutreachForm, VisitForm, WorkshopForm
+from maillon.web.http import AuthenticatedHttpRequest
 
 
-def _desk_site(request: HttpRequest) -> tuple[Site, list[Site]]:
+def _desk_site(request: AuthenticatedHttpRequest) -> tuple[Site, list[Site]]:
     sites = list(selectors.desk_sites(user=request.user))
     if not sites:
         raise Http404(_("Vous n'êtes rattaché(e) à aucun point d'accueil."))
@@ -79,7 +80,7 @@ def _log_rows(visits, user: User) -> list[dict]:
     return [_log_row(visit, user, vocab) for visit in visits]
 
 
-def desk_view(request: HttpRequest) -> HttpResponse:
+def desk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     site, sites = _desk_site(request)
     zone = site_timezone(site)
     today = timezone.localdate(timezone=zone)
@@ -133,7 +134,7 @@ def desk_view(request: HttpRequest) -> HttpResponse:
     return render(request, "activity/desk.html", context, status=status)
 
 
-def visit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, pk=pk)
     services.visit_require_change(user=request.user, visit=visit)
     zone = site_timezone(visit.site)
@@ -161,7 +162,7 @@ def visit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def visit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, pk=pk)
     services.visit_delete(actor=request.user, visit=visit)
     messages.success(request, _("Passage supprimé."))
@@ -207,7 +208,7 @@ def _counted_view(request, *, form_class, listing, template, success):
     )
 
 
-def outreach_view(request: HttpRequest) -> HttpResponse:
+def outreach_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _counted_view(
         request,
         form_class=OutreachForm,
@@ -217,7 +218,7 @@ def outreach_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def workshop_view(request: HttpRequest) -> HttpResponse:
+def workshop_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _counted_view(
         request,
         form_class=WorkshopForm,

@@ -1,6 +1,7 @@
 """The filter shared by report pages: a scope the user may read and a run of months."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillon.core.errors import NotFound
 from maillon.reports.periods import Period, add_months, first_of_month
-from maillon.reports.scopes import scope_choices, scope_get
+from maillon.reports.scopes import Scope, scope_choices, scope_get
 
 
 class MonthInput(forms.DateInput):
@@ -53,8 +54,9 @@ class ReportFilterForm(forms.Form):
             choices.append((current, current))
         self.fields["perimetre"].widget.choices = choices
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         if data.get("periode"):
@@ -75,7 +77,7 @@ class ReportFilterForm(forms.Form):
         return data
 
 
-def report_filter(request) -> tuple[ReportFilterForm, object, Period | None]:
+def report_filter(request) -> tuple[ReportFilterForm, Scope | None, Period | None]:
     """The bound filter of a report page (defaults: widest scope, last twelve months).
 
     Returns (form, scope, period); scope and period are None when the form has errors (the

@@ -14,6 +14,7 @@ from maillon.reports.dashboards import Filters, Taxonomies, dashboard, dashboard
 from maillon.reports.periods import Period, add_months, first_of_month
 from maillon.reports.rendering.dashboards import dashboard_charts
 from maillon.reports.rendering.pdf import render_pdf
+from maillon.web.forms import choice_field
 from maillon.web.reports.downloads import PDF, download, pdf_errors
 from maillon.web.reports.forms import ReportFilterForm, default_period
 
@@ -31,7 +32,7 @@ class DashboardFilterForm(ReportFilterForm):
         self.taxonomies = taxonomies
         for field_name, name in FILTERS.items():
             rows = taxonomies[name]
-            self.fields[field_name].choices = [
+            choice_field(self, field_name).choices = [
                 ("", _("Tous")),
                 *((c, label) for _pk, c, label in rows),
             ]
@@ -48,17 +49,18 @@ def dashboard_filter(request, taxonomies: Taxonomies):
     """The bound filter form; (form, scope, period, filters), or None for the last three when
     the form has errors (the page answers 400 with the form's French messages). Http404 for a
     user without any report scope (partner viewers)."""
-    form = DashboardFilterForm(request.GET.copy(), user=request.user, taxonomies=taxonomies)
+    params = request.GET.copy()  # the form's data, completed below
+    form = DashboardFilterForm(params, user=request.user, taxonomies=taxonomies)
     choices = form.fields["perimetre"].widget.choices
     if not choices:
         raise Http404(_("Aucun périmètre de rapport pour ce compte."))
-    if not form.data.get("perimetre"):
-        form.data["perimetre"] = choices[0][0]  # the widest scope
+    if not params.get("perimetre"):
+        params["perimetre"] = choices[0][0]  # the widest scope
     if not form.is_valid():
         return form, None, None, None
     period = form.cleaned_data["period"]
     # the month inputs show the period chosen by a quick link
-    data = form.data.copy()
+    data = params.copy()
     data["debut"], data["fin"] = f"{period.first_month:%Y-%m}", f"{period.last_month:%Y-%m}"
     data.pop("periode", None)
     form.data = data

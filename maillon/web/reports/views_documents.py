@@ -1,6 +1,8 @@
 """Report documents: the partner report (page, XLSX, PDF) and the France Services monthly
 report of a site (page, XLSX, CSV). Access is decided by the selectors that compute them."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -34,8 +36,9 @@ class PeriodFields(forms.Form):
     def default(self) -> Period:
         return default_period()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:

@@ -53,7 +53,7 @@ def key_figures_view(request):
     errors: list[str] = []
     labelled_on = _labelled_on(request, errors)
     context = {"form": form, "errors": errors, "label_au": request.GET.get("label_au", "")}
-    if scope is None or errors:
+    if scope is None or period is None or errors:
         return render(request, "reports/key_figures.html", context, status=400)
     figures = key_figures(scope=scope, period=period, labelled_on=labelled_on)
     block = key_figures_block(figures)

@@ -3,11 +3,10 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
 from maillon.activity.exchange import activity_import, import_agent
 from maillon.core.importing import ImportFileError
-from maillon.core.progress import progress_bar
+from maillon.core.progress import command_console, progress_bar
 
 
 class Command(BaseCommand):
@@ -37,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         path: Path = options["file"]
         rejects = options["rejects"] or path.with_suffix(".rejets.csv")
         started = time.perf_counter()

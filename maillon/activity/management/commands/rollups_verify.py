@@ -1,9 +1,9 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
 from maillon.activity.rollups import rollups_compare, rollups_recompute
+from maillon.core.progress import command_console
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, width=120)
+        console = command_console(self, width=120)
         started = time.perf_counter()
         counts, differences, total = rollups_compare()
         for table, n in counts.items():

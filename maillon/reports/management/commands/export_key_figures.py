@@ -1,5 +1,6 @@
 import datetime
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -58,11 +59,11 @@ class Command(BaseCommand):
         else:
             content = block.markdown()
         if options["output"]:
-            mode = "wb" if isinstance(content, bytes) else "w"
-            with open(
-                options["output"], mode, **({} if mode == "wb" else {"encoding": "utf-8"})
-            ) as f:
-                f.write(content)
+            output = Path(options["output"])
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(content, encoding="utf-8")
             self.stderr.write(f"Écrit : {options['output']}")
         elif isinstance(content, bytes):
             sys.stdout.buffer.write(content)
