@@ -16,11 +16,22 @@ import functools
 import operator
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from maillon.accounts.enums import Role
 from maillon.accounts.models import ACCESS_CACHE, Membership, User
-from maillon.network.models import Network, NetworkMembership, Organisation, Partner, Site
+from maillon.network.models import (
+    Network,
+    NetworkMembership,
+    Organisation,
+    Partner,
+    Site,
+    SiteQuerySet,
+)
+
+# `request.user` before any login check: the questions below answer "nothing" for a visitor.
+AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class Grants:
 NO_GRANTS = Grants()
 
 
-def is_active_user(user: User) -> bool:
+def is_active_user(user: AnyUser) -> bool:
     """Signed in and not deactivated (an anonymous visitor may be passed too: no grants)."""
     return bool(user.is_authenticated and user.is_active)
 
@@ -102,10 +113,10 @@ def _read_grants(user: User) -> Grants:
     )
 
 
-def grants_of(user: User) -> Grants:
+def grants_of(user: AnyUser) -> Grants:
     """The user's grants, read in one query the first time a request asks, then memoised on
     the user object (`User.forget_access` drops them when his memberships change)."""
-    if not is_active_user(user):
+    if isinstance(user, AnonymousUser) or not user.is_active:
         return NO_GRANTS
     # getattr/setattr, not __dict__: request.user is a lazy object forwarding to the user
     grants = getattr(user, ACCESS_CACHE, None)
@@ -167,7 +178,7 @@ def _any_of(terms: list[Q]) -> Q:
     return functools.reduce(operator.or_, terms)
 
 
-def may_administer_installation(user: User) -> bool:
+def may_administer_installation(user: AnyUser) -> bool:
     """An active superuser: the only user Django's admin lets in."""
     return is_active_user(user) and bool(user.is_superuser)
 
@@ -185,7 +196,7 @@ def may_read_reports(user: User) -> bool:
     return sites_visible_to(user).exists()
 
 
-def is_network_admin(user: User) -> bool:
+def is_network_admin(user: AnyUser) -> bool:
     return grants_of(user).is_network_admin
 
 
@@ -232,7 +243,7 @@ def organisations_managed_by(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=grants.managed_organisation_ids)
 
 
-def sites_visible_to(user: User) -> QuerySet[Site]:
+def sites_visible_to(user: User) -> SiteQuerySet:
     grants = grants_of(user)
     if grants.superuser:
         return Site.objects.all()
@@ -240,7 +251,7 @@ def sites_visible_to(user: User) -> QuerySet[Site]:
     return Site.objects.none() if q is None else Site.objects.filter(q)
 
 
-def sites_writable_by(user: User) -> QuerySet[Site]:
+def sites_writable_by(user: User) -> SiteQuerySet:
     """Sites on which the user may record activity (agents, managers, network admins)."""
     return sites_visible_to(user)
 

@@ -20,7 +20,7 @@ from maillon.access.rules import (
 from maillon.accounts.models import Invitation, Membership, User
 from maillon.core.errors import NotFound
 from maillon.core.text import search_key
-from maillon.journal.models import JournalEntry
+from maillon.journal.models import JournalEntry, JournalEntryQuerySet
 from maillon.journal.selectors import JournalFilters, journal_filter
 from maillon.network.models import Network, Organisation, Site
 
@@ -63,6 +63,8 @@ def site_get_managed(*, user: User, pk: int) -> Site:
 
 
 def site_can_manage(*, user: User, site: Site) -> bool:
+    if site.organisation_id is None:
+        return False
     return organisations_managed_by(user).filter(pk=site.organisation_id).exists()
 
 
@@ -108,7 +110,7 @@ def invitation_get_managed(*, user: User, pk: int) -> Invitation:
     return invitation
 
 
-def journal_visible_to(user: User) -> QuerySet[JournalEntry]:
+def journal_visible_to(user: User) -> JournalEntryQuerySet:
     """Entries the user may read: everything for the network head (incl. entries not tied to
     an organisation, such as partners), the entries of his organisations for a manager."""
     if not is_active_user(user):

@@ -9,6 +9,7 @@ All of them write the journal.
 
 import datetime
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
@@ -52,9 +53,8 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_from_token(token: str) -> Invitation:
     """The invitation of a link, or InvitationError saying why it cannot be used."""
-    max_age = INVITATION_VALIDITY.total_seconds()
     try:
-        payload = signing.loads(token, salt=SALT, max_age=max_age)
+        payload = signing.loads(token, salt=SALT, max_age=INVITATION_VALIDITY)
     except signing.SignatureExpired as exc:
         raise InvitationError(
             _("Ce lien d'invitation a expiré : demandez une nouvelle invitation.")
@@ -111,7 +111,7 @@ def invitation_create(
     email: str,
     role: Role | str,
     site: Site | None,
-    accept_url: "callable",
+    accept_url: Callable[[str], str],
 ) -> Invitation:
     """Invite `email` with `role` on `site` (or the whole organisation). `accept_url(token)`
     gives the absolute link put in the e-mail."""
@@ -296,7 +296,7 @@ def membership_deactivate(
             obj=membership,
             changes={"is_active": [True, False]},
             organisation_id=membership.organisation_id
-            or (membership.site.organisation_id if membership.site_id else None),
+            or (membership.site.organisation_id if membership.site is not None else None),
             site_id=membership.site_id,
         )
     return membership

@@ -110,9 +110,10 @@ def scope_choices(user: User) -> list[tuple[str, str]]:
     open it, the form's choices) and each computation costs a few permission querysets."""
     if not is_active_user(user):
         return []
-    choices = getattr(user, "_maillon_scope_choices", None)
+    choices = getattr(user, "_maillon_scope_choices", None)  # memoised for the request
     if choices is None:
-        choices = user._maillon_scope_choices = _scope_choices(user)
+        choices = _scope_choices(user)
+        setattr(user, "_maillon_scope_choices", choices)  # noqa: B010 — an attribute User does not declare
     return list(choices)
 
 
