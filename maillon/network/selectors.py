@@ -73,7 +73,8 @@ def _upcoming_exceptions(expression: str, today: datetime.date, *, days: int = 1
 
 
 def stop_get_managed(*, site: Site, pk: int) -> Stop:
-    """`site` was fetched with site_get_managed: its stops are the user's (no user needed)."""
+    """`site` was fetched with access.selectors.site_get_managed: its stops are the user's
+    (no user needed)."""
     stop = site.stops.select_related("commune").filter(pk=pk).first()
     if stop is None:
         raise NotFound

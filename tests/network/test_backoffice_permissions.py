@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 MANAGE = {"manager_a": 200, "head": 200, "manager_b": 404, "agent_a": 404, "stranger": 404}
 VIEW = {"manager_a": 200, "head": 200, "manager_b": 404, "agent_a": 200, "stranger": 404}
-# a site's agent is not a member of the organisation itself (accounts.perms)
+# a site's agent is not a member of the organisation itself (access.rules)
 ORG_VIEW = {**VIEW, "agent_a": 404}
 HEAD_ONLY = {"manager_a": 404, "head": 200, "manager_b": 404, "agent_a": 404, "stranger": 404}
 

@@ -1,6 +1,6 @@
 """The world of the isolation matrix: two networks, three organisations, four sites, two
 partners, every kind of object on each side, and one persona per role with what the access
-policy lets it read and change — declared here by hand, independently of `accounts.perms`,
+policy lets it read and change — declared here by hand, independently of `access.rules`,
 so the matrix compares the code with the policy rather than with itself."""
 
 import datetime

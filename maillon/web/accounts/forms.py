@@ -10,7 +10,7 @@ from maillon.web.forms import choice_field, model_choice_field
 
 class LoginForm(AuthenticationForm):
     """Django's login form with a French message; failures are throttled by django-axes
-    (`accounts.throttle`)."""
+    (`web.accounts.throttle`)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,

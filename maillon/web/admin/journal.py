@@ -29,7 +29,8 @@ class JournalEntryAdmin(admin.ModelAdmin):
 
 
 class JournalledAdminMixin(admin.ModelAdmin):
-    """Journal what the Django admin writes (network head's reference data), like the services do.
+    """Journal what the Django admin writes (the installation administrator's reference data),
+    like the services do.
 
     Add it first in the bases of a ModelAdmin (and of its inlines' parent admin): creations,
     changes and deletions, including those made through inlines, are recorded with the fields
