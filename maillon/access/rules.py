@@ -15,6 +15,7 @@ object) and every question below is answered from them. The site rule is written
 import functools
 import operator
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -75,7 +76,7 @@ class Grants:
 NO_GRANTS = Grants()
 
 
-def is_active_user(user: AnyUser) -> bool:
+def is_active_user(user: AnyUser) -> TypeGuard[User]:
     """Signed in and not deactivated (an anonymous visitor may be passed too: no grants)."""
     return bool(user.is_authenticated and user.is_active)
 
@@ -116,7 +117,7 @@ def _read_grants(user: User) -> Grants:
 def grants_of(user: AnyUser) -> Grants:
     """The user's grants, read in one query the first time a request asks, then memoised on
     the user object (`User.forget_access` drops them when his memberships change)."""
-    if isinstance(user, AnonymousUser) or not user.is_active:
+    if not is_active_user(user):
         return NO_GRANTS
     # getattr/setattr, not __dict__: request.user is a lazy object forwarding to the user
     grants = getattr(user, ACCESS_CACHE, None)
