@@ -16,6 +16,7 @@ from maillon.activity.models.facts import (
     VisitQuerySet,
     Workshop,
 )
+from maillon.activity.models.policy import ActivityPolicy
 from maillon.activity.models.records import ActivityImport, IdempotencyKey
 from maillon.activity.models.rollups import (
     OutreachDailyRollup,
@@ -40,6 +41,7 @@ from maillon.activity.models.taxonomies import (
 
 __all__ = [
     "ActivityImport",
+    "ActivityPolicy",
     "AgeBand",
     "Channel",
     "HelpKind",
