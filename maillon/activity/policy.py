@@ -1,11 +1,16 @@
-"""Which `ActivityPolicy` applies to a site: its organisation's network's, on a given day."""
+"""Which `ActivityPolicy` applies to a site (its organisation's network's, on a given day), and the
+rules drawn from it: who may change a past record, how far back activity may be entered."""
 
 import datetime
+import enum
 
 from django.utils import timezone
 
+from maillon.access.rules import organisations_managed_by
+from maillon.accounts.models import User
 from maillon.activity.models import ActivityPolicy
 from maillon.network.models import NetworkMembership, Site
+from maillon.network.selectors import site_timezone
 
 
 def policy_for_site(site: Site, *, on: datetime.date | None = None) -> ActivityPolicy:
@@ -32,3 +37,56 @@ def policy_for_site(site: Site, *, on: datetime.date | None = None) -> ActivityP
             if network_id in policies:
                 return policies[network_id]
     return ActivityPolicy()
+
+
+class ChangeRight(enum.Enum):
+    """What a user may do to an activity record (visit, outreach act, workshop) of a past day."""
+
+    AUTHOR = "author"  # its author, within the policy's `author_edit_days`
+    CORRECTION = "correction"  # a manager of its site, within `manager_edit_days`: journaled
+    NONE = "none"  # locked: `visit_locked_reason` says why and whom to ask
+
+
+def change_right(
+    *,
+    user: User,
+    site: Site,
+    day: datetime.date,
+    author_id: int | None,
+    today: datetime.date | None = None,
+) -> ChangeRight:
+    """Who may change or delete a record of `day` at `site`, under the site's policy.
+
+    `today` is the site's local day (its time zone) unless given. The author keeps the right for
+    `author_edit_days` days (0: the same day); a manager of the site's organisation (or the
+    network head) corrects it for `manager_edit_days` days.
+    """
+    today = today or timezone.localdate(timezone=site_timezone(site))
+    policy = policy_for_site(site, on=today)
+    age = (today - day).days
+    if author_id is not None and author_id == user.pk and age <= policy.author_edit_days:
+        return ChangeRight.AUTHOR
+    if age <= policy.manager_edit_days and _manages(user, site):
+        return ChangeRight.CORRECTION
+    return ChangeRight.NONE
+
+
+def late_entry_allowed(
+    *, user: User, site: Site, day: datetime.date, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may record activity dated `day` at `site` (never in the future).
+
+    An agent goes back `late_entry_days` days; a manager of the site further (the activity
+    bounds still apply)."""
+    today = today or timezone.localdate(timezone=site_timezone(site))
+    if day > today:
+        return False
+    if (today - day).days <= policy_for_site(site, on=today).late_entry_days:
+        return True
+    return _manages(user, site)
+
+
+def _manages(user: User, site: Site) -> bool:
+    if site.organisation_id is None:  # a site without organisation has no manager
+        return False
+    return organisations_managed_by(user).filter(pk=site.organisation_id).exists()

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from maillon.access.rules import organisations_managed_by
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership, User
 from maillon.activity import taxonomy, writes
@@ -38,6 +37,7 @@ from maillon.activity.idempotency import (
 )
 from maillon.activity.inputs import RequestInput, VisitInput
 from maillon.activity.models import Request, Visit
+from maillon.activity.policy import ChangeRight, change_right
 from maillon.activity.rollups import Delta
 from maillon.activity.validation import Errors, validate_visit
 from maillon.activity.writes import site_to_write
@@ -147,15 +147,9 @@ def visit_input_record(
 
 
 def visit_can_change(*, user: User, visit: Visit) -> bool:
-    """The author the same (local) day; afterwards, a manager of the site (correction)."""
-    if visit.agent_id == user.pk and visit.day == timezone.localdate(
-        timezone=site_timezone(visit.site)
-    ):
-        return True
-    organisation_id = visit.site.organisation_id
-    if organisation_id is None:  # a site without organisation has no manager
-        return False
-    return organisations_managed_by(user).filter(pk=organisation_id).exists()
+    """Its author within the network's window; afterwards, a manager of the site (correction)."""
+    right = change_right(user=user, site=visit.site, day=visit.day, author_id=visit.agent_id)
+    return right is not ChangeRight.NONE
 
 
 def visit_require_change(*, user: User, visit: Visit) -> None:
