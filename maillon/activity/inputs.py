@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RequestInput:
-    """One request as typed at the desk or sent to the API (taxonomy codes)."""
+    """One request as typed at the desk or sent to the API (taxonomy codes). No help or
+    outcome (None): the site's policy default applies, and the request records it was one."""
 
     theme: str
     partner: str | None = None
-    help_kind: str = "information"
-    outcome: str = "resolu"
+    help_kind: str | None = None
+    outcome: str | None = None
     follow_up: bool = False
 
 

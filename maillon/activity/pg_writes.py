@@ -49,8 +49,17 @@ VISIT_CASTS: tuple[str, ...] = (
     "boolean",
 )
 VISIT_CASTS += ("boolean", "integer", "timestamptz", "timestamptz")
-REQUEST_COLUMNS = ("position", "partner_id", "theme_id", "help_kind_id", "outcome_id", "follow_up")
-REQUEST_CASTS = ("integer", "bigint", "bigint", "bigint", "bigint", "boolean")
+REQUEST_COLUMNS = (
+    "position",
+    "partner_id",
+    "theme_id",
+    "help_kind_id",
+    "outcome_id",
+    "follow_up",
+    "help_defaulted",
+    "outcome_defaulted",
+)
+REQUEST_CASTS = ("integer", "bigint", "bigint", "bigint", "bigint", "boolean", "boolean", "boolean")
 
 
 class _LoggedCursor(CursorDebugWrapper):

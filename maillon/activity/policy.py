@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from maillon.access.rules import organisations_managed_by
 from maillon.accounts.models import User
+from maillon.activity import taxonomy
 from maillon.activity.models import ActivityPolicy
+from maillon.activity.validation import RequestDefaults
 from maillon.network.models import NetworkMembership, Site
 from maillon.network.selectors import site_timezone
 
@@ -17,7 +19,7 @@ def policy_for_site(site: Site, *, on: datetime.date | None = None) -> ActivityP
     """The policy of the network the site's organisation belongs to on `on` (today by default).
 
     An organisation in several networks follows the one it joined first; a site without network
-    (or whose network has not set its rules) follows an unsaved policy with the default values.
+    (or whose network has not set its rules) follows `fallback_policy()`.
     """
     if site.organisation_id is not None:
         day = on or timezone.localdate()
@@ -36,7 +38,31 @@ def policy_for_site(site: Site, *, on: datetime.date | None = None) -> ActivityP
         for network_id in network_ids:
             if network_id in policies:
                 return policies[network_id]
-    return ActivityPolicy()
+    return fallback_policy()
+
+
+# What the desk applied before networks chose their defaults: the fallback policy carries them.
+FALLBACK_HELP_KIND = "information"
+FALLBACK_OUTCOME = "resolu"
+
+
+def fallback_policy() -> ActivityPolicy:
+    """An unsaved policy with the model's default values, whose default help and outcome are
+    « information » and « résolu lors du passage » (looked up by code; none if a term is gone)."""
+    help_kind = taxonomy.term_by_code("help_kind", FALLBACK_HELP_KIND)
+    outcome = taxonomy.term_by_code("outcome", FALLBACK_OUTCOME)
+    return ActivityPolicy(
+        default_help_kind_id=help_kind.id if help_kind else None,
+        default_outcome_id=outcome.id if outcome else None,
+    )
+
+
+def request_defaults(site: Site, *, on: datetime.date | None = None) -> RequestDefaults:
+    """The help and outcome a request of `site` gets when the agent types none (None: required)."""
+    policy = policy_for_site(site, on=on)
+    return RequestDefaults(
+        help_kind_id=policy.default_help_kind_id, outcome_id=policy.default_outcome_id
+    )
 
 
 class ChangeRight(enum.Enum):
@@ -66,7 +92,7 @@ def change_right(
     age = (today - day).days
     if author_id is not None and author_id == user.pk and age <= policy.author_edit_days:
         return ChangeRight.AUTHOR
-    if age <= policy.manager_edit_days and _manages(user, site):
+    if age <= policy.manager_edit_days and manages_site(user, site):
         return ChangeRight.CORRECTION
     return ChangeRight.NONE
 
@@ -83,10 +109,11 @@ def late_entry_allowed(
         return False
     if (today - day).days <= policy_for_site(site, on=today).late_entry_days:
         return True
-    return _manages(user, site)
+    return manages_site(user, site)
 
 
-def _manages(user: User, site: Site) -> bool:
+def manages_site(user: User, site: Site) -> bool:
+    """Whether `user` manages `site` (a manager of its organisation, or the network head)."""
     if site.organisation_id is None:  # a site without organisation has no manager
         return False
     return organisations_managed_by(user).filter(pk=site.organisation_id).exists()

@@ -69,10 +69,11 @@ class RollupSpec:
 REQUESTS = RollupSpec(
     table=RequestDailyRollup._meta.db_table,
     keys=("site_id", "day", "partner_id", "theme_id", "channel_id", "help_kind_id", "outcome_id"),
-    measures=("requests", "follow_ups"),
+    measures=("requests", "follow_ups", "defaulted_outcomes"),
     select_sql=(
         "SELECT v.site_id, v.day, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
-        " r.help_kind_id, r.outcome_id, COUNT(*), SUM(CASE WHEN r.follow_up THEN 1 ELSE 0 END)"
+        " r.help_kind_id, r.outcome_id, COUNT(*), SUM(CASE WHEN r.follow_up THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN r.outcome_defaulted THEN 1 ELSE 0 END)"
         " FROM activity_request r JOIN activity_visit v ON v.id = r.visit_id"
     ),
     group_sql=(
@@ -128,10 +129,11 @@ VISITS_MONTHLY = RollupSpec(
 REQUESTS_MONTHLY = RollupSpec(
     table=RequestMonthlyRollup._meta.db_table,
     keys=("site_id", "month", "partner_id", "theme_id", "channel_id"),
-    measures=("requests", "follow_ups"),
+    measures=("requests", "follow_ups", "defaulted_outcomes"),
     select_sql=(
         "SELECT v.site_id, {month}, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id,"
-        " COUNT(*), SUM(CASE WHEN r.follow_up THEN 1 ELSE 0 END)"
+        " COUNT(*), SUM(CASE WHEN r.follow_up THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN r.outcome_defaulted THEN 1 ELSE 0 END)"
         " FROM activity_request r JOIN activity_visit v ON v.id = r.visit_id"
     ),
     group_sql="v.site_id, {month}, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id",
@@ -185,7 +187,14 @@ class Delta:
             visit.qpv_resident,
             visit.duration_minutes,
             [
-                (r.partner_id, r.theme_id, r.help_kind_id, r.outcome_id, r.follow_up)
+                (
+                    r.partner_id,
+                    r.theme_id,
+                    r.help_kind_id,
+                    r.outcome_id,
+                    r.follow_up,
+                    r.outcome_defaulted,
+                )
                 for r in requests
             ],
             sign,
@@ -203,7 +212,8 @@ class Delta:
         requests: Iterable[tuple],
         sign: int = 1,
     ) -> None:
-        """Same, from plain values; `requests` are (partner, theme, help, outcome, follow_up)."""
+        """Same, from plain values; `requests` are (partner, theme, help, outcome, follow_up)
+        and, optionally, whether the outcome was the policy's default (False when absent)."""
         requests = list(requests)
         first, qpv, minutes = int(bool(first_visit)), int(bool(qpv_resident)), minutes or 0
         self.add(
@@ -217,18 +227,20 @@ class Delta:
             sign,
         )
         rows, monthly = self.rows[REQUESTS], self.rows[REQUESTS_MONTHLY]
-        for partner_id, theme_id, help_id, outcome_id, follow_up in requests:
+        for partner_id, theme_id, help_id, outcome_id, follow_up, *defaulted in requests:
             follow = sign * int(follow_up)
+            default = sign * int(bool(defaulted and defaulted[0]))
             for table, key in (
                 (rows, (site_id, day, partner_id or 0, theme_id, channel_id, help_id, outcome_id)),
                 (monthly, (site_id, month, partner_id or 0, theme_id, channel_id)),
             ):
                 current = table.get(key)
                 if current is None:
-                    table[key] = [sign, follow]
+                    table[key] = [sign, follow, default]
                 else:
                     current[0] += sign
                     current[1] += follow
+                    current[2] += default
 
     def outreach(self, act, sign: int = 1) -> None:
         self.add(

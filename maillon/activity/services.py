@@ -37,14 +37,32 @@ from maillon.activity.idempotency import (
 )
 from maillon.activity.inputs import RequestInput, VisitInput
 from maillon.activity.models import Request, Visit
-from maillon.activity.policy import ChangeRight, change_right
+from maillon.activity.policy import (
+    ChangeRight,
+    change_right,
+    late_entry_allowed,
+    manages_site,
+    policy_for_site,
+    request_defaults,
+)
+from maillon.activity.quick import journal_text
 from maillon.activity.rollups import Delta
-from maillon.activity.validation import Errors, validate_visit
+from maillon.activity.validation import (
+    Errors,
+    RequestDefaults,
+    ValidVisit,
+    late_entry_message,
+    validate_visit,
+)
 from maillon.activity.writes import site_to_write
+from maillon.journal.enums import JournalAction
+from maillon.journal.services import diff, journal_record
+from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 
 __all__ = [
     "IDEMPOTENCY_KEY_MAX",
+    "MAX_REASON",
     "OUTREACH_FIELDS",
     "WORKSHOP_FIELDS",
     "Recorded",
@@ -54,6 +72,8 @@ __all__ = [
     "outreach_delete",
     "outreach_record",
     "visit_can_change",
+    "visit_can_correct_on",
+    "visit_change_right",
     "visit_delete",
     "visit_input_record",
     "visit_input_update",
@@ -96,6 +116,32 @@ def _first_visit(pk: int | None) -> Recorded[Visit]:
     return replayed(Visit.objects.with_requests(), pk)
 
 
+MAX_REASON = 300  # characters of a correction's reason (the journal's note)
+
+
+def _defaults_needed(site: Site | int, data: VisitInput) -> RequestDefaults | None:
+    """The site's default help and outcome, read only when a request leaves one out."""
+    if all(r.help_kind and r.outcome for r in data.requests):
+        return None
+    if not isinstance(site, Site):
+        site = Site.objects.only("organisation_id").get(pk=site)
+    return request_defaults(site)
+
+
+def _check_late_entry(
+    *, user: User, site: Site | int, valid: ValidVisit, zone, errors: Errors
+) -> None:
+    """A past day within the policy's late-entry window (`policy.late_entry_allowed`); today
+    costs no query."""
+    day = valid.fields["day"]
+    if day is None or day >= timezone.localdate(timezone=zone):
+        return
+    if not isinstance(site, Site):
+        site = Site.objects.select_related("commune__region").get(pk=site)
+    if not late_entry_allowed(user=user, site=site, day=day):
+        errors.add("occurred_at", late_entry_message(policy_for_site(site).late_entry_days))
+
+
 def visit_record(
     *, agent: User, site_id: int | None, idempotency_key: str | None = None, **fields: Any
 ) -> Recorded[Visit]:
@@ -117,12 +163,16 @@ def visit_input_record(
     errors = Errors()
     site = site_to_write(user=agent, site_id=site_id, errors=errors)
     now = timezone.now()
+    zone = site.zone if site else timezone.get_current_timezone()
     valid = validate_visit(
         data,
-        zone=site.zone if site else timezone.get_current_timezone(),
+        zone=zone,
         default_moment=now,
         errors=errors,
+        defaults=_defaults_needed(site.id, data) if site else None,
     )
+    if site and data.occurred_at is not None and not errors.messages:
+        _check_late_entry(user=agent, site=site.id, valid=valid, zone=zone, errors=errors)
     if errors.messages:
         # a retry answers the first result even if it no longer validates (the agent left)
         existing = claimed(claim)
@@ -146,27 +196,56 @@ def visit_input_record(
     return Recorded(visit, created=True)
 
 
+def visit_change_right(*, user: User, visit: Visit) -> ChangeRight:
+    """What `user` may do to `visit` under its site's policy (`policy.change_right`)."""
+    return change_right(user=user, site=visit.site, day=visit.day, author_id=visit.agent_id)
+
+
 def visit_can_change(*, user: User, visit: Visit) -> bool:
     """Its author within the network's window; afterwards, a manager of the site (correction)."""
-    right = change_right(user=user, site=visit.site, day=visit.day, author_id=visit.agent_id)
-    return right is not ChangeRight.NONE
+    return visit_change_right(user=user, visit=visit) is not ChangeRight.NONE
 
 
-def visit_require_change(*, user: User, visit: Visit) -> None:
-    """PermissionDenied, saying why and whom to ask, unless `visit_can_change`."""
-    if not visit_can_change(user=user, visit=visit):
+def visit_require_change(*, user: User, visit: Visit) -> ChangeRight:
+    """The user's right on the visit; PermissionDenied, saying why and whom to ask, if none."""
+    right = visit_change_right(user=user, visit=visit)
+    if right is ChangeRight.NONE:
         raise PermissionDenied(visit_locked_reason(visit=visit))
+    return right
+
+
+def _windows_sentence(visit: Visit) -> str:
+    """The policy's edit windows, in words."""
+    policy = policy_for_site(visit.site)
+    if policy.author_edit_days == 0:
+        author = _("un passage se modifie le jour même, par l'agent qui l'a enregistré")
+    else:
+        author = _(
+            "un passage se modifie pendant %(days)d jour(s), par l'agent qui l'a enregistré"
+        ) % {"days": policy.author_edit_days}
+    manager = _("puis %(days)d jour(s) par un responsable du point d'accueil, qui le corrige") % {
+        "days": policy.manager_edit_days
+    }
+    return f"{author}, {manager}"
 
 
 def visit_locked_reason(*, visit: Visit) -> str:
-    """Why a visit is locked and who can correct it: the managers of its site's organisation."""
-    reason = _(
-        "Le passage du %(day)s ne peut plus être modifié : un passage ne se modifie que le "
-        "jour même, par l'agent qui l'a enregistré."
-    ) % {"day": date_format(visit.day, "j F Y")}
+    """Why a visit is locked (the policy's windows) and who can correct it: the managers of
+    its site's organisation while their window lasts, nobody at the desk afterwards."""
+    reason = _("Le passage du %(day)s ne peut plus être modifié ici : %(rule)s.") % {
+        "day": date_format(visit.day, "j F Y"),
+        "rule": _windows_sentence(visit),
+    }
     organisation = visit.site.organisation
     if organisation is None:
         return f"{reason} " + _("Pour le corriger, adressez-vous à la tête de réseau.")
+    policy = policy_for_site(visit.site)
+    today = timezone.localdate(timezone=site_timezone(visit.site))
+    if (today - visit.day).days > policy.manager_edit_days:
+        return f"{reason} " + _(
+            "Le délai de correction est passé : seule la tête de réseau peut faire rectifier "
+            "ce passage, auprès de l'administrateur de l'installation."
+        )
     managers = sorted(
         (
             str(membership.user)
@@ -190,28 +269,69 @@ def visit_locked_reason(*, visit: Visit) -> str:
     return f"{reason} " + who % {"name": organisation.name}
 
 
-def visit_update(*, actor: User, visit: Visit, **fields: Any) -> Visit:
+def visit_update(*, actor: User, visit: Visit, reason: str = "", **fields: Any) -> Visit:
     """`visit_input_update` with the fields of a `VisitInput` as arguments."""
-    return visit_input_update(actor=actor, visit=visit, data=VisitInput(**fields))
+    return visit_input_update(actor=actor, visit=visit, data=VisitInput(**fields), reason=reason)
+
+
+def _locked_for_change(actor: User, visit: Visit, reason: str) -> tuple[Visit, ChangeRight, str]:
+    """The visit locked for writing, the actor's right, and the reason of a correction
+    (required then: ValidationError on `reason`)."""
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("site__commune__region", "site__organisation")
+        .get(pk=visit.pk)
+    )
+    right = visit_require_change(user=actor, visit=visit)
+    reason = " ".join(reason.split())
+    if right is ChangeRight.CORRECTION and not reason:
+        raise ValidationError(
+            {"reason": [_("Indiquez le motif de la correction (il est inscrit au journal).")]}
+        )
+    if len(reason) > MAX_REASON:
+        raise ValidationError(
+            {"reason": [_("Le motif dépasse %(max)d caractères.") % {"max": MAX_REASON}]}
+        )
+    return visit, right, reason
+
+
+def _journal_values(visit: Visit, rows: list[Request]) -> dict[str, Any]:
+    """What the journal keeps of a visit: its moment, its profile (ids) and its requests."""
+    return {
+        "occurred_at": visit.occurred_at,
+        "channel_id": visit.channel_id,
+        "age_band_id": visit.age_band_id,
+        "qpv_resident": visit.qpv_resident,
+        "first_visit": visit.first_visit,
+        "duration_minutes": visit.duration_minutes,
+        "requests": journal_text(rows),
+    }
 
 
 @transaction.atomic
-def visit_input_update(*, actor: User, visit: Visit, data: VisitInput) -> Visit:
-    """Replace a visit's fields and requests; a manager's change after the day is a correction."""
-    visit = (
-        Visit.objects.select_for_update(of=("self",))
-        .select_related("site__commune__region")
-        .get(pk=visit.pk)
-    )
-    visit_require_change(user=actor, visit=visit)
+def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: str = "") -> Visit:
+    """Replace a visit's fields and requests (the requests given are all its requests).
+
+    A manager's change within the correction window is a correction: it needs a `reason`,
+    kept in the journal with the changes. A new day in the past follows the late-entry rule."""
+    visit, right, reason = _locked_for_change(actor, visit, reason)
     errors = Errors()
+    zone = site_timezone(visit.site)
     valid = validate_visit(
-        data, zone=site_timezone(visit.site), default_moment=visit.occurred_at, errors=errors
+        data,
+        zone=zone,
+        default_moment=visit.occurred_at,
+        errors=errors,
+        defaults=_defaults_needed(visit.site, data),
     )
+    if not errors.messages and valid.fields["day"] != visit.day:
+        _check_late_entry(user=actor, site=visit.site, valid=valid, zone=zone, errors=errors)
     errors.raise_if_any()
     rows = valid.requests
+    old_rows = list(visit.requests.all())
+    before = _journal_values(visit, old_rows)
     delta = Delta()
-    delta.visit(visit, list(visit.requests.all()), sign=-1)
+    delta.visit(visit, old_rows, sign=-1)
     for name, value in valid.fields.items():
         setattr(visit, name, value)
     visit.qpv_resident = data.qpv_resident
@@ -225,22 +345,39 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput) -> Visit:
     Request.objects.bulk_create(rows)
     delta.visit(visit, rows)
     delta.apply()
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=visit,
+        changes=diff(before, _journal_values(visit, rows)),
+        note=reason,
+    )
     _cache_requests(visit, rows)
     return visit
 
 
 @transaction.atomic
-def visit_delete(*, actor: User, visit: Visit) -> None:
-    visit = (
-        Visit.objects.select_for_update(of=("self",))
-        .select_related("site__commune__region")
-        .get(pk=visit.pk)
-    )
-    visit_require_change(user=actor, visit=visit)
+def visit_delete(*, actor: User, visit: Visit, reason: str = "") -> None:
+    """Delete a visit and its requests: their contribution leaves the rollups, the journal
+    keeps its last values (and the reason of a manager's correction, required then)."""
+    visit, right, reason = _locked_for_change(actor, visit, reason)
+    rows = list(visit.requests.all())
     delta = Delta()
-    delta.visit(visit, list(visit.requests.all()), sign=-1)
+    delta.visit(visit, rows, sign=-1)
+    journal_record(
+        actor=actor,
+        action=JournalAction.DELETE,
+        obj=visit,
+        changes={name: [value, None] for name, value in _journal_values(visit, rows).items()},
+        note=reason,
+    )
     visit.delete()
     delta.apply()
+
+
+def visit_can_correct_on(*, user: User, site: Site) -> bool:
+    """Whether `user` corrects the visits of `site` (a manager): the desk shows their links."""
+    return manages_site(user, site)
 
 
 @transaction.atomic
@@ -261,8 +398,9 @@ def visit_repeat_last(
         RequestInput(
             theme=vocab["theme"].by_id[r.theme_id].code,
             partner=vocab["partner"].by_id[r.partner_id].code if r.partner_id else None,
-            help_kind=vocab["help_kind"].by_id[r.help_kind_id].code,
-            outcome=vocab["outcome"].by_id[r.outcome_id].code,
+            # a default stays a default (today's policy's), not an observation
+            help_kind=None if r.help_defaulted else vocab["help_kind"].by_id[r.help_kind_id].code,
+            outcome=None if r.outcome_defaulted else vocab["outcome"].by_id[r.outcome_id].code,
             follow_up=r.follow_up,
         )
         for r in last.requests.order_by("position", "pk")

@@ -32,7 +32,16 @@ LABELS = {
     "place": gettext_lazy("Lieu"),
 }
 
-DayProblem = Literal["future", "before_opening"]
+DayProblem = Literal["future", "before_opening", "late"]
+
+
+@dataclass(frozen=True)
+class RequestDefaults:
+    """The help and the outcome a request gets when none is typed: the site's policy
+    (`activity.policy.request_defaults`). None: the value is required."""
+
+    help_kind_id: int | None = None
+    outcome_id: int | None = None
 
 
 class Errors:
@@ -49,12 +58,21 @@ class Errors:
             raise ValidationError(self.messages)
 
 
-def day_problem(day: datetime.date, *, today: datetime.date) -> DayProblem | None:
-    """Why `day` cannot be a day of activity (in the future, or before EARLIEST_DAY)."""
+def day_problem(
+    day: datetime.date, *, today: datetime.date, late_entry_days: int | None = None
+) -> DayProblem | None:
+    """Why `day` cannot be a day of activity: in the future, before EARLIEST_DAY, or (when a
+    late-entry window is given) more than `late_entry_days` days before `today`.
+
+    The late-entry rule of the desk and the API (`activity.policy.late_entry_allowed`: an agent
+    within the policy's window, a manager beyond it) and of the import (run by an operator:
+    no window) is this one function."""
     if day > today:
         return "future"
     if day < bounds.EARLIEST_DAY:
         return "before_opening"
+    if late_entry_days is not None and (today - day).days > late_entry_days:
+        return "late"
     return None
 
 
@@ -70,7 +88,22 @@ def term_problem(term: Any, day: datetime.date | None) -> Literal["unknown", "ex
 def _day_message(problem: DayProblem) -> str:
     if problem == "future":
         return _("La date est dans le futur.")
+    if problem == "late":
+        return late_entry_message()
     return _("La date est antérieure à l'ouverture du point d'accueil.")
+
+
+def late_entry_message(days: int | None = None) -> str:
+    """Why a date is too far in the past for this user (the policy's window in days)."""
+    if days is None:
+        return _(
+            "La date dépasse le délai de saisie a posteriori : demandez à un responsable du "
+            "point d'accueil de saisir ce passage."
+        )
+    return _(
+        "La date dépasse le délai de saisie a posteriori (%(days)d jours) : demandez à un "
+        "responsable du point d'accueil de saisir ce passage."
+    ) % {"days": days}
 
 
 def term(name: str, code: str | None, *, day, errors: Errors, path: str | None = None):
@@ -140,7 +173,19 @@ class ValidVisit:
     requests: list[Request]
 
 
-def _request_row(i: int, item, *, day, errors: Errors) -> Request | None:
+def _defaulted(
+    code: str | None, found, default_id: int | None, message: str, *, path: str, errors: Errors
+) -> tuple[int | None, bool]:
+    """(term id, defaulted): the typed term's, or the policy's default when nothing is typed
+    (`message` at `path` when there is no default either)."""
+    if code:
+        return (found.id if found else None), False
+    if default_id is None:
+        errors.add(path, message)
+    return default_id, True
+
+
+def _request_row(i: int, item, *, day, errors: Errors, defaults: RequestDefaults) -> Request | None:
     prefix = f"requests.{i}."
     partner = term("partner", item.partner, day=day, path=prefix + "partner", errors=errors)
     theme = required_term(
@@ -153,27 +198,48 @@ def _request_row(i: int, item, *, day, errors: Errors) -> Request | None:
     )
     help_kind = term("help_kind", item.help_kind, day=day, path=prefix + "help_kind", errors=errors)
     outcome = term("outcome", item.outcome, day=day, path=prefix + "outcome", errors=errors)
-    if not item.help_kind:
-        errors.add(prefix + "help_kind", _("L'aide apportée est obligatoire."))
-    if not item.outcome:
-        errors.add(prefix + "outcome", _("L'issue est obligatoire."))
-    if not (theme and help_kind and outcome):
+    help_kind_id, help_defaulted = _defaulted(
+        item.help_kind,
+        help_kind,
+        defaults.help_kind_id,
+        _("L'aide apportée est obligatoire (le réseau n'a pas choisi d'aide par défaut)."),
+        path=prefix + "help_kind",
+        errors=errors,
+    )
+    outcome_id, outcome_defaulted = _defaulted(
+        item.outcome,
+        outcome,
+        defaults.outcome_id,
+        _("L'issue est obligatoire (le réseau n'a pas choisi d'issue par défaut)."),
+        path=prefix + "outcome",
+        errors=errors,
+    )
+    if not (theme and help_kind_id and outcome_id):
         return None
     return Request(
         position=i,
         partner_id=partner.id if partner else None,
         theme_id=theme.id,
-        help_kind_id=help_kind.id,
-        outcome_id=outcome.id,
+        help_kind_id=help_kind_id,
+        outcome_id=outcome_id,
         follow_up=bool(item.follow_up),
+        help_defaulted=help_defaulted,
+        outcome_defaulted=outcome_defaulted,
     )
 
 
 def validate_visit(
-    visit: VisitInput, *, zone: datetime.tzinfo, default_moment: datetime.datetime, errors: Errors
+    visit: VisitInput,
+    *,
+    zone: datetime.tzinfo,
+    default_moment: datetime.datetime,
+    errors: Errors,
+    defaults: RequestDefaults | None = None,
 ) -> ValidVisit:
     """Check a visit on a site of time zone `zone`; its messages go to `errors` (the caller
-    raises them, together with its own, e.g. the site's)."""
+    raises them, together with its own, e.g. the site's). A request without help or outcome
+    gets `defaults` (marked as defaulted), or a message when there is none."""
+    defaults = defaults or RequestDefaults()
     occurred_at = visit.occurred_at or default_moment
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at, zone)
@@ -188,7 +254,10 @@ def validate_visit(
         errors.add("requests", _("Un passage comporte au moins une demande."))
     else:
         check_bound(bounds.REQUESTS, len(visit.requests), path="requests", errors=errors)
-    rows = [_request_row(i, item, day=day, errors=errors) for i, item in enumerate(visit.requests)]
+    rows = [
+        _request_row(i, item, day=day, errors=errors, defaults=defaults)
+        for i, item in enumerate(visit.requests)
+    ]
     fields = {
         "occurred_at": occurred_at,
         "day": day,

@@ -53,8 +53,10 @@ def _required_code(name: str, pk: int) -> str:
 class RequestIn(BaseModel):
     theme: str
     partner: str | None = None
-    help_kind: str = "information"
-    outcome: str = "resolu"
+    # omitted: the site's policy default applies (`help_defaulted`/`outcome_defaulted` in the
+    # answer), or 422 when the network chose none
+    help_kind: str | None = None
+    outcome: str | None = None
     follow_up: bool = False
 
 
@@ -69,6 +71,8 @@ class VisitIn(BaseModel):
     requests: list[RequestIn] = Field(
         ..., json_schema_extra={"minItems": bounds.REQUESTS.low, "maxItems": bounds.REQUESTS.high}
     )
+    # an update by a manager after its author's window (a correction) says why: kept in the journal
+    reason: str | None = Field(None, max_length=services.MAX_REASON)
 
     def to_input(self) -> VisitInput:
         """The visit as the validator takes it (the same as the desk's form and the import)."""
@@ -89,6 +93,8 @@ class RequestOut(BaseModel):
     help_kind: str
     outcome: str
     follow_up: bool
+    help_defaulted: bool
+    outcome_defaulted: bool
 
 
 class VisitOut(BaseModel):
@@ -127,6 +133,8 @@ class VisitOut(BaseModel):
                     help_kind=_required_code("help_kind", r.help_kind_id),
                     outcome=_required_code("outcome", r.outcome_id),
                     follow_up=r.follow_up,
+                    help_defaulted=r.help_defaulted,
+                    outcome_defaulted=r.outcome_defaulted,
                 )
                 for r in visit.requests.all()
             ],
@@ -353,7 +361,8 @@ def get_visit(request, visit_id: Id):
 
 @router.put("/visits/{visit_id}", response=VisitOut)
 def update_visit(request, visit_id: Id, payload: VisitIn):
-    """Replace a visit: its author the same day, or a manager (correction)."""
+    """Replace a visit and all its requests: its author within the network's window, or a
+    manager (a correction, whose `reason` is required and journaled)."""
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     if payload.site_id != visit.site_id:
         raise NinjaValidationError(
@@ -366,7 +375,9 @@ def update_visit(request, visit_id: Id, payload: VisitIn):
             ]
         )
     try:
-        services.visit_input_update(actor=request.auth, visit=visit, data=payload.to_input())
+        services.visit_input_update(
+            actor=request.auth, visit=visit, data=payload.to_input(), reason=payload.reason or ""
+        )
     except DjangoValidationError as error:
         raise _unprocessable(error, sent=type(payload)) from error
     except PermissionDenied as error:
@@ -375,10 +386,15 @@ def update_visit(request, visit_id: Id, payload: VisitIn):
 
 
 @router.delete("/visits/{visit_id}", response={204: None})
-def delete_visit(request, visit_id: Id):
+def delete_visit(
+    request, visit_id: Id, reason: str | None = Query(None, max_length=services.MAX_REASON)
+):
+    """Delete a visit; a manager's (a correction) gives its `reason`, kept in the journal."""
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     try:
-        services.visit_delete(actor=request.auth, visit=visit)
+        services.visit_delete(actor=request.auth, visit=visit, reason=reason or "")
+    except DjangoValidationError as error:
+        raise _unprocessable(error, where="query") from error
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     return Status(204, None)

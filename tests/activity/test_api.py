@@ -103,6 +103,8 @@ def test_a_visit_reads_the_same_when_created_listed_fetched_and_changed(client):
                 "help_kind": "accompagnement",
                 "outcome": "resolu",
                 "follow_up": False,
+                "help_defaulted": False,
+                "outcome_defaulted": True,
             },
             {
                 "partner": "cpam",
@@ -110,6 +112,8 @@ def test_a_visit_reads_the_same_when_created_listed_fetched_and_changed(client):
                 "help_kind": "information",
                 "outcome": "a-revoir",
                 "follow_up": True,
+                "help_defaulted": True,
+                "outcome_defaulted": False,
             },
         ],
     }
@@ -131,6 +135,8 @@ def test_a_visit_reads_the_same_when_created_listed_fetched_and_changed(client):
                 "help_kind": "information",
                 "outcome": "resolu",
                 "follow_up": False,
+                "help_defaulted": True,
+                "outcome_defaulted": True,
             }
         ],
     }
@@ -244,12 +250,13 @@ def test_permission_matrix(client, actor):
         assert created.json()["detail"][0]["loc"] == ["body", "payload", "site_id"]
     changed = client.put(
         f"/api/v1/visits/{visit.pk}",
-        visit_payload(site, channel="telephone"),
+        visit_payload(site, channel="telephone", reason="Canal corrigé"),
         content_type="application/json",
         headers=headers,
     )
     assert changed.status_code == put
-    assert client.delete(f"/api/v1/visits/{visit.pk}", headers=headers).status_code == delete
+    deleted = client.delete(f"/api/v1/visits/{visit.pk}?reason=Doublon", headers=headers)
+    assert deleted.status_code == delete
 
 
 @time_machine.travel(NOON, tick=False)

@@ -19,9 +19,9 @@ def test_quick_entry_reads_partner_prefixes_and_theme_numbers():
     requests, errors = parse_quick("caf2 cp3/ar 13", day=datetime.date(2026, 3, 10))
     assert errors == []
     assert [(r.partner, r.theme, r.help_kind, r.outcome) for r in requests] == [
-        ("caf", "famille", "information", "resolu"),
+        ("caf", "famille", None, None),  # nothing typed: the site's defaults, at save
         ("cpam", "social-sante", "accompagnement", "resolu"),
-        (None, "numerique", "information", "resolu"),
+        (None, "numerique", None, None),
     ]
     _, errors = parse_quick("fr2 zz4 99", day=datetime.date(2026, 3, 10))
     assert len(errors) == 3

@@ -25,6 +25,8 @@ from maillon.activity.services import (
     visit_update,
     workshop_record,
 )
+from maillon.journal.enums import JournalAction
+from maillon.journal.models import JournalEntry
 from maillon.network.models import Site
 from tests.activity.factories import record_visit, two_requests
 from tests.factories import PartnerFactory, SiteFactory, agent_of, manager_of
@@ -141,8 +143,19 @@ def test_author_edits_the_same_day_then_only_a_manager_corrects():
         with pytest.raises(PermissionDenied):
             visit_update(actor=agent, visit=visit, requests=two_requests())
         manager = manager_of(site.organisation)
-        corrected = visit_update(actor=manager, visit=visit, requests=two_requests())
+        with pytest.raises(ValidationError) as missing:
+            visit_update(actor=manager, visit=visit, requests=two_requests())
+        assert "motif" in missing.value.message_dict["reason"][0]
+        corrected = visit_update(
+            actor=manager, visit=visit, requests=two_requests(), reason="CAF, pas CPAM"
+        )
         assert corrected.corrected_by == manager
+    entry = JournalEntry.objects.for_object(visit).get(action=JournalAction.UPDATE, actor=manager)
+    assert entry.note == "CAF, pas CPAM"
+    assert entry.changes["requests"][1] == [
+        "caf famille accompagnement resolu*",
+        "cpam social-sante information* a-revoir suite",
+    ]
     _, differences, total = rollups_compare()
     assert total == 0, differences
 

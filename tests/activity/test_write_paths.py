@@ -243,10 +243,11 @@ EXPECTED = {
         ("site", "agent", NOON, DAY, "telephone", None, None, None, None, NOON, NOON, None),
     ],
     "Request": [
-        (0, 0, "caf", "famille", "information", "resolu", False),
-        (0, 1, "caf", "famille", "information", "resolu", True),
-        (0, 2, None, "numerique", "accompagnement", "a-revoir", False),
-        (1, 0, None, "numerique", "accompagnement", "a-revoir", False),
+        # help and outcome typed by nobody: the policy's defaults, recorded as such
+        (0, 0, "caf", "famille", "information", "resolu", False, True, True),
+        (0, 1, "caf", "famille", "information", "resolu", True, True, True),
+        (0, 2, None, "numerique", "accompagnement", "a-revoir", False, False, False),
+        (1, 0, None, "numerique", "accompagnement", "a-revoir", False, False, False),
     ],
     "IdempotencyKey": [
         ("agent", "k0", "visit", "sha-256", 0, NOON),
@@ -258,18 +259,18 @@ EXPECTED = {
         ("site", DAY, "telephone", None, 1, 0, 0, 0),
     ],
     "RequestDailyRollup": [
-        ("site", DAY, "caf", "famille", "sur-site", "information", "resolu", 2, 1),
-        ("site", DAY, None, "numerique", "sur-site", "accompagnement", "a-revoir", 1, 0),
-        ("site", DAY, None, "numerique", "telephone", "accompagnement", "a-revoir", 1, 0),
+        ("site", DAY, "caf", "famille", "sur-site", "information", "resolu", 2, 1, 2),
+        ("site", DAY, None, "numerique", "sur-site", "accompagnement", "a-revoir", 1, 0, 0),
+        ("site", DAY, None, "numerique", "telephone", "accompagnement", "a-revoir", 1, 0, 0),
     ],
     "VisitMonthlyRollup": [
         ("site", MONTH, "sur-site", 1, 3, 0, 1, 25),
         ("site", MONTH, "telephone", 1, 1, 0, 0, 0),
     ],
     "RequestMonthlyRollup": [
-        ("site", MONTH, "caf", "famille", "sur-site", 2, 1),
-        ("site", MONTH, None, "numerique", "sur-site", 1, 0),
-        ("site", MONTH, None, "numerique", "telephone", 1, 0),
+        ("site", MONTH, "caf", "famille", "sur-site", 2, 1, 2),
+        ("site", MONTH, None, "numerique", "sur-site", 1, 0, 0),
+        ("site", MONTH, None, "numerique", "telephone", 1, 0, 0),
     ],
     "OutreachDailyRollup": [],
     "OutreachMonthlyRollup": [],

@@ -173,6 +173,7 @@ NAMESPACES: dict[str, Access] = {
 VISIT_BODY = {
     "site_id": "{site}",
     "requests": [{"theme": "famille", "partner": "caf"}],
+    "reason": "Contrôle",  # a manager's change is a correction: it says why (a create ignores it)
 }
 OPERATIONS: dict[str, Access] = {
     "maillon_api_geo_list_communes": Access(Rule.PUBLIC),

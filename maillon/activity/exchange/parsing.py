@@ -21,6 +21,7 @@ NOON = datetime.time(12, 0)  # the time of a visit whose hour is not given
 _DAY_REASONS = {
     "future": "la date est dans le futur",
     "before_opening": "la date est antérieure à l'ouverture du point d'accueil",
+    "late": "la date dépasse le délai de saisie a posteriori",  # no window: an operator imports
 }
 _TERM_REASONS = {
     "unknown": lambda day: "valeur inconnue",

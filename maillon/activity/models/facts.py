@@ -150,6 +150,11 @@ class Request(models.Model):
         Outcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("issue"), db_index=False
     )
     follow_up = models.BooleanField(_("suite à donner"), default=False)
+    # True when the agent typed no help (no outcome) and the site's policy default was applied:
+    # reports state the share of outcomes that are a default, not an observation. A database
+    # default too, so that the bulk writers that do not name the columns store False.
+    help_defaulted = models.BooleanField(_("aide par défaut"), default=False, db_default=False)
+    outcome_defaulted = models.BooleanField(_("issue par défaut"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("demande")

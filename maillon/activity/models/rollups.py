@@ -33,6 +33,7 @@ class RequestDailyRollup(Rollup):
     outcome_id = models.IntegerField()
     requests = models.BigIntegerField(default=0)
     follow_ups = models.BigIntegerField(default=0)
+    defaulted_outcomes = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("cumul quotidien des demandes")
@@ -175,6 +176,7 @@ class RequestMonthlyRollup(Rollup):
     channel_id = models.IntegerField()
     requests = models.BigIntegerField(default=0)
     follow_ups = models.BigIntegerField(default=0)
+    defaulted_outcomes = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("cumul mensuel des demandes")

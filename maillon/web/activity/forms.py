@@ -1,7 +1,6 @@
 """Forms of the desk. They only shape input: the services validate and write."""
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -11,6 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from maillon.activity import bounds, counted, taxonomy
 from maillon.activity.inputs import OutreachInput, RequestInput, VisitInput, WorkshopInput
+from maillon.activity.quick import parse_quick, quick_text
+from maillon.activity.validation import RequestDefaults
 from maillon.web.forms import choice_field
 
 REQUEST_ROWS = 3
@@ -19,9 +20,6 @@ TRISTATE = [
     ("oui", gettext_lazy("Oui")),
     ("non", gettext_lazy("Non")),
 ]
-QUICK_TOKEN = re.compile(
-    r"^(?P<partner>[a-zà-ÿ][a-zà-ÿ'-]*?)?(?P<theme>\d{1,2})(?:/(?P<help>[a-z])?(?P<outcome>[a-z])?)?$"
-)
 REPEAT = "="
 
 
@@ -53,88 +51,45 @@ def tristate_initial(value: bool | None) -> str:
     return "oui" if value else "non"
 
 
-def _by_shortcut(name: str, shortcut: str, day: datetime.date):
-    for term in taxonomy.vocabulary(name).valid_on(day):
-        if term.shortcut == shortcut:
-            return term
-    return None
+DESK_QUICK_HELP = gettext_lazy(
+    "Par demande : début du code du partenaire puis numéro du thème, séparés par des espaces "
+    "(« caf2 cpam3 »). « = » répète le passage précédent."
+)
+EDIT_QUICK_HELP = gettext_lazy(
+    "Toutes les demandes du passage, dans la syntaxe du guichet (« caf2/ar cpam3 ») : "
+    "l'enregistrement les remplace. Effacez une demande pour la retirer."
+)
 
 
-def partner_from_prefix(prefix: str, day: datetime.date) -> tuple[str | None, str | None]:
-    """(code, error): the partner whose code is `prefix` or the only one starting with it."""
-    partners = taxonomy.vocabulary("partner").valid_on(day)
-    exact = [p for p in partners if p.code == prefix]
-    if exact:
-        return exact[0].code, None
-    matches = [p for p in partners if p.code.startswith(prefix)]
-    if len(matches) == 1:
-        return matches[0].code, None
-    if not matches:
-        return None, _("aucun partenaire ne commence par « %(p)s »") % {"p": prefix}
-    return None, _("« %(p)s » est ambigu (%(codes)s)") % {
-        "p": prefix,
-        "codes": ", ".join(p.code for p in matches),
-    }
-
-
-def parse_quick(text: str, *, day: datetime.date) -> tuple[list[RequestInput], list[str]]:
-    """Parse the quick entry: `caf2 cpam3/ar` → CAF × theme 2, CPAM × theme 3 (help « a »,
-    outcome « r »). A token without letters (`13`) has no partner."""
-    requests, errors = [], []
-    for token in re.split(r"[\s,;]+", text.strip().lower()):
-        if not token:
-            continue
-        match = QUICK_TOKEN.match(token)
-        if match is None:
-            errors.append(_("« %(t)s » n'est pas une demande (ex. « caf2 »)") % {"t": token})
-            continue
-        partner = None
-        if match["partner"]:
-            partner, error = partner_from_prefix(match["partner"], day)
-            if error:
-                errors.append(error)
-                continue
-        theme = _by_shortcut("theme", match["theme"], day)
-        if theme is None:
-            errors.append(_("pas de thème numéro %(n)s") % {"n": match["theme"]})
-            continue
-        help_kind = _by_shortcut("help_kind", match["help"], day) if match["help"] else None
-        outcome = _by_shortcut("outcome", match["outcome"], day) if match["outcome"] else None
-        if match["help"] and help_kind is None:
-            errors.append(_("pas d'aide de raccourci « %(s)s »") % {"s": match["help"]})
-            continue
-        if match["outcome"] and outcome is None:
-            errors.append(_("pas d'issue de raccourci « %(s)s »") % {"s": match["outcome"]})
-            continue
-        requests.append(
-            RequestInput(
-                theme=theme.code,
-                partner=partner,
-                help_kind=help_kind.code if help_kind else "information",
-                outcome=outcome.code if outcome else "resolu",
-            )
-        )
-    return requests, errors
+def _default_choice(label: str | None) -> tuple[str, str]:
+    """The blank choice of a detailed row's help or outcome: the policy's default, or none."""
+    if label is None:
+        return ("", _("— à choisir —"))
+    return ("", _("Par défaut : %(label)s") % {"label": label})
 
 
 class VisitForm(forms.Form):
-    """A visit: quick entry of requests, or request rows (r0…r2), and the anonymous profile."""
+    """A visit: quick entry of requests, or request rows (r0…r2), its date and time, and the
+    anonymous profile. On the edit page (`edit=True`) the quick field holds the visit's
+    requests and saving replaces them; a correction (`correction=True`) asks its reason."""
 
     quick = forms.CharField(
         label=gettext_lazy("Demandes (saisie rapide)"),
         required=False,
-        help_text=gettext_lazy(
-            "Par demande : début du code du partenaire puis numéro du thème, séparés par des "
-            "espaces (« caf2 cpam3 »). « = » répète le passage précédent."
-        ),
+        help_text=DESK_QUICK_HELP,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}
         ),
     )
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     time = forms.TimeField(
         label=gettext_lazy("Heure"),
         required=False,
-        help_text=gettext_lazy("Vide : maintenant."),
+        help_text=gettext_lazy("Vide : maintenant. Obligatoire pour un autre jour."),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     channel = forms.ChoiceField(label=gettext_lazy("Canal"))
@@ -147,20 +102,44 @@ class VisitForm(forms.Form):
     )
     duration_minutes = bounded(bounds.VISIT_MINUTES, gettext_lazy("Durée (minutes)"))
 
-    def __init__(self, *args, day: datetime.date, rows: int = REQUEST_ROWS, **kwargs):
+    def __init__(
+        self,
+        *args,
+        day: datetime.date,
+        rows: int = REQUEST_ROWS,
+        today: datetime.date | None = None,
+        defaults: RequestDefaults | None = None,
+        edit: bool = False,
+        correction: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.day = day
+        self.today = today or day
         self.rows = rows
+        self.fields["date"].initial = day
+        self.fields["date"].widget.attrs["max"] = self.today.isoformat()
+        self.default_labels = _default_labels(defaults or RequestDefaults())
+        if edit:
+            self.fields["quick"].label = _("Demandes du passage")
+        quick_help = EDIT_QUICK_HELP if edit else DESK_QUICK_HELP
+        self.fields["quick"].help_text = f"{quick_help} {defaults_sentence(*self.default_labels)}"
+        if correction:
+            self.fields["reason"] = _reason_field()
         choice_field(self, "channel").choices = _choices("channel", day=day)
         self.fields["channel"].initial = "sur-site"
         choice_field(self, "age_band").choices = _choices(
             "age_band", day=day, blank=_("Non renseignée")
         )
+        self._add_rows(day)
+
+    def _add_rows(self, day: datetime.date) -> None:
         partners = _choices("partner", day=day, blank=_("Aucun partenaire"))
         themes = _choices("theme", day=day, blank="—")
-        helps = _choices("help_kind", day=day)
-        outcomes = _choices("outcome", day=day)
-        for i in range(rows):
+        help_label, outcome_label = self.default_labels
+        helps = [_default_choice(help_label), *_choices("help_kind", day=day)]
+        outcomes = [_default_choice(outcome_label), *_choices("outcome", day=day)]
+        for i in range(self.rows):
             self.fields[f"r{i}_partner"] = forms.ChoiceField(
                 label=_("Partenaire"), choices=partners, required=False
             )
@@ -168,10 +147,10 @@ class VisitForm(forms.Form):
                 label=_("Thème"), choices=themes, required=False
             )
             self.fields[f"r{i}_help_kind"] = forms.ChoiceField(
-                label=_("Aide apportée"), choices=helps, required=False, initial="information"
+                label=_("Aide apportée"), choices=helps, required=False
             )
             self.fields[f"r{i}_outcome"] = forms.ChoiceField(
-                label=_("Issue"), choices=outcomes, required=False, initial="resolu"
+                label=_("Issue"), choices=outcomes, required=False
             )
             self.fields[f"r{i}_follow_up"] = forms.BooleanField(
                 label=_("Suite à donner"), required=False
@@ -193,7 +172,7 @@ class VisitForm(forms.Form):
         requests: list[RequestInput] = []
         quick = data.get("quick", "").strip()
         if quick and quick != REPEAT:
-            requests, errors = parse_quick(quick, day=self.day)
+            requests, errors = parse_quick(quick, day=self.entry_day)
             for error in errors:
                 self.add_error("quick", error)
         for i in range(self.rows):
@@ -203,8 +182,8 @@ class VisitForm(forms.Form):
                     RequestInput(
                         theme=theme,
                         partner=data.get(f"r{i}_partner") or None,
-                        help_kind=data.get(f"r{i}_help_kind") or "information",
-                        outcome=data.get(f"r{i}_outcome") or "resolu",
+                        help_kind=data.get(f"r{i}_help_kind") or None,
+                        outcome=data.get(f"r{i}_outcome") or None,
                         follow_up=bool(data.get(f"r{i}_follow_up")),
                     )
                 )
@@ -212,14 +191,22 @@ class VisitForm(forms.Form):
                 self.add_error(f"r{i}_theme", _("Choisissez le thème de cette demande."))
         if not requests and not self.is_repeat and not self.errors:
             self.add_error("quick", _("Saisissez au moins une demande."))
+        if self.entry_day != self.today and data.get("time") is None:
+            self.add_error("time", _("Indiquez l'heure du passage (un autre jour qu'aujourd'hui)."))
         data["requests"] = requests
         return data
+
+    @property
+    def entry_day(self) -> datetime.date:
+        """The day typed in the date field, or the page's day."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return cleaned.get("date") or self.day
 
     def occurred_at(self, zone) -> datetime.datetime | None:
         time = self.cleaned_data.get("time")
         if time is None:
             return None
-        return datetime.datetime.combine(self.day, time, tzinfo=zone)
+        return datetime.datetime.combine(self.entry_day, time, tzinfo=zone)
 
     def visit_input(self, zone) -> VisitInput:
         """The visit as the validator takes it (the same as the API's and the import's)."""
@@ -236,9 +223,15 @@ class VisitForm(forms.Form):
 
     @classmethod
     def initial_from(cls, visit, zone) -> dict:
+        """The edit page's values: the requests the quick syntax can say in the quick field,
+        the others (a follow-up, a term without shortcut) in the detailed rows."""
         vocab = taxonomy.vocabularies()
+        local = timezone.localtime(visit.occurred_at, zone)
+        quick, others = quick_text(visit.requests.all())
         initial = {
-            "time": timezone.localtime(visit.occurred_at, zone).strftime("%H:%M"),
+            "quick": quick,
+            "date": local.date(),
+            "time": local.strftime("%H:%M"),
             "channel": vocab["channel"].by_id[visit.channel_id].code,
             "age_band": vocab["age_band"].by_id[visit.age_band_id].code
             if visit.age_band_id
@@ -247,15 +240,63 @@ class VisitForm(forms.Form):
             "first_visit": tristate_initial(visit.first_visit),
             "duration_minutes": visit.duration_minutes,
         }
-        for i, r in enumerate(visit.requests.all()):
+        for i, r in enumerate(others):
             initial[f"r{i}_partner"] = (
                 vocab["partner"].by_id[r.partner_id].code if r.partner_id else ""
             )
             initial[f"r{i}_theme"] = vocab["theme"].by_id[r.theme_id].code
-            initial[f"r{i}_help_kind"] = vocab["help_kind"].by_id[r.help_kind_id].code
-            initial[f"r{i}_outcome"] = vocab["outcome"].by_id[r.outcome_id].code
+            initial[f"r{i}_help_kind"] = (
+                "" if r.help_defaulted else vocab["help_kind"].by_id[r.help_kind_id].code
+            )
+            initial[f"r{i}_outcome"] = (
+                "" if r.outcome_defaulted else vocab["outcome"].by_id[r.outcome_id].code
+            )
             initial[f"r{i}_follow_up"] = r.follow_up
         return initial
+
+
+def defaults_sentence(help_label: str | None, outcome_label: str | None) -> str:
+    """What a request typed without « /… » gets, said before saving (or that it must be typed)."""
+    if help_label and outcome_label:
+        return _(
+            "Sans « / » après le thème : aide « %(help)s » et issue « %(outcome)s » par défaut."
+        ) % {"help": help_label, "outcome": outcome_label}
+    if help_label:
+        return _(
+            "Sans « / » après le thème : aide « %(help)s » par défaut ; l'issue est à saisir "
+            "(2e lettre, ex. « caf2/ir »)."
+        ) % {"help": help_label}
+    if outcome_label:
+        return _(
+            "Sans « / » après le thème : issue « %(outcome)s » par défaut ; l'aide est à saisir "
+            "(« caf2/a »)."
+        ) % {"outcome": outcome_label}
+    return _("L'aide et l'issue sont à saisir après le thème (ex. « caf2/ar »).")
+
+
+def _default_labels(defaults: RequestDefaults) -> tuple[str | None, str | None]:
+    """The labels of the policy's default help and outcome (None: no default, required)."""
+    vocab = taxonomy.vocabularies()
+    help_kind = vocab["help_kind"].by_id.get(defaults.help_kind_id or 0)
+    outcome = vocab["outcome"].by_id.get(defaults.outcome_id or 0)
+    return (help_kind.label if help_kind else None, outcome.label if outcome else None)
+
+
+class DeleteForm(forms.Form):
+    """The confirmation of a deletion; a manager's (a correction) gives its reason."""
+
+    def __init__(self, *args, correction: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if correction:
+            self.fields["reason"] = _reason_field()
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Motif de la correction"),
+        max_length=300,
+        help_text=_("Obligatoire : il est inscrit au journal avec la correction."),
+    )
 
 
 class CountedForm(forms.Form):
