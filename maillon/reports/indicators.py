@@ -16,6 +16,7 @@ month) unless a partner or theme is asked, when the request rollup is needed.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.utils.functional import Promise
@@ -125,6 +126,18 @@ _REGISTRY = (
     Indicator("first_visits", _("dont première visite"), sources=_summed("first_visits", *VISITS)),
     Indicator("qpv_residents", _("dont habitants QPV"), sources=_summed("qpv_residents", *VISITS)),
     Indicator("follow_ups", _("Demandes à suivre"), sources=_summed("follow_ups", *REQUESTS)),
+    # the desk applies the site's default outcome when the agent types none: not an observation
+    Indicator(
+        "defaulted_outcomes",
+        _("Demandes dont l'issue est la valeur par défaut"),
+        sources=_summed("defaulted_outcomes", *REQUESTS),
+    ),
+    Indicator(
+        "defaulted_outcome_rate",
+        _("Part des demandes dont l'issue n'a pas été saisie (%)"),
+        unit=PERCENT,
+        computed_by="defaulted_outcomes / requests, both from the request rollups",
+    ),
     Indicator(
         "outreach_acts", _("Actes de médiation sortante"), sources=_summed("acts", *OUTREACH)
     ),
@@ -162,6 +175,13 @@ INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in _
 
 def label(code: str) -> str:
     return str(INDICATORS[code].label)
+
+
+def share_percent(part: int, whole: int) -> Decimal | None:
+    """`part` out of `whole` in percent, to one decimal (None when `whole` is 0)."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
 
 
 def sums(

@@ -44,6 +44,7 @@ KEY_FIGURES = (
     "msap_sites",
     "fs_sites",
     "requests",
+    "defaulted_outcome_rate",
     "people_helped",
     "outreach_acts",
     "outreach_people",
@@ -175,6 +176,8 @@ def _computed_activity(scope: Scope, period: Period) -> dict:
     result["outreach_acts:parts"] = _ordered(parts, OutreachPlace)
 
     result |= indicators.sums(scope, period, ("workshops", "workshop_participants"))[()]
+    defaulted = indicators.sums(scope, period, ("defaulted_outcomes",))[()]["defaulted_outcomes"]
+    result["defaulted_outcome_rate"] = indicators.share_percent(defaulted, result["requests"])
     return result
 
 

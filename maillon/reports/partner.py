@@ -19,6 +19,7 @@ site, month and theme from the monthly rollup, help given and outcome from the d
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -100,7 +101,14 @@ class PartnerReport:
     network_sites: int
     network_requests: int
     generated_at: datetime.datetime
+    # requests whose outcome the agent did not type (the site's default applied)
+    defaulted_outcomes: int = 0
     source: str = SOURCE
+
+    @property
+    def defaulted_outcome_rate(self) -> Decimal | None:
+        """The share of the period's requests whose outcome is a default, in percent."""
+        return indicators.share_percent(self.defaulted_outcomes, self.total)
 
     @property
     def previous_period(self) -> Period:
@@ -157,6 +165,10 @@ class PartnerReport:
             "network_sites": self.network_sites,
             "network_requests": self.network_requests,
             "network_average_per_site": self.network_average,
+            "defaulted_outcomes": self.defaulted_outcomes,
+            "defaulted_outcome_rate": (
+                None if self.defaulted_outcome_rate is None else float(self.defaulted_outcome_rate)
+            ),
             "generated_at": self.generated_at,
             "source": self.source,
             "breakdowns": [
@@ -349,6 +361,9 @@ def partner_report(*, user: User | None, partner_code: str, period: Period) -> P
     network_sites = _network_sites(partner, period, scope)
     network_scope = Scope("partner", partner.code, partner.name, network_sites)
     network = indicators.sums(network_scope, period, ("requests",), where={"partner": partner.pk})
+    defaulted = indicators.sums(
+        scope, period, ("defaulted_outcomes",), where={"partner": partner.pk}
+    )
     return PartnerReport(
         partner=partner,
         period=period,
@@ -362,4 +377,5 @@ def partner_report(*, user: User | None, partner_code: str, period: Period) -> P
         network_sites=network_sites.count(),
         network_requests=network[()]["requests"],
         generated_at=timezone.localtime(),
+        defaulted_outcomes=defaulted[()]["defaulted_outcomes"],
     )

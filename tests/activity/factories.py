@@ -3,7 +3,9 @@
 import datetime
 import importlib
 
+import time_machine
 from django.apps import apps
+from django.utils import timezone
 
 from maillon.accounts.services import api_token_create
 from maillon.activity import taxonomy
@@ -25,8 +27,13 @@ def two_requests() -> list[RequestInput]:
 
 
 def record_visit(agent, site, *, occurred_at: datetime.datetime | None = None, **kwargs):
+    """Record a visit as the agent did at the desk at `occurred_at` (now by default): on that
+    day, so that a visit of the past is not a late entry beyond the policy's window."""
     kwargs.setdefault("requests", two_requests())
-    return visit_record(agent=agent, site_id=site.pk, occurred_at=occurred_at, **kwargs).object
+    if occurred_at is None or occurred_at.tzinfo is None or occurred_at >= timezone.now():
+        return visit_record(agent=agent, site_id=site.pk, occurred_at=occurred_at, **kwargs).object
+    with time_machine.travel(occurred_at, tick=False):
+        return visit_record(agent=agent, site_id=site.pk, occurred_at=occurred_at, **kwargs).object
 
 
 def bearer(user) -> dict:

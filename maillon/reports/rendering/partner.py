@@ -30,6 +30,10 @@ def report_facts(report: PartnerReport) -> list[tuple[str, object]]:
         (_("Points d'accueil sous convention"), len(report.sites)),
         (_("Demandes"), report.total),
         (_("Demandes de la période précédente"), report.previous_total),
+        (
+            _("Part des demandes dont l'issue n'a pas été saisie (valeur par défaut, %)"),
+            report.defaulted_outcome_rate,
+        ),
         (_("Moyenne par point d'accueil"), _rounded(report.average_per_site)),
         (
             _("Moyenne du réseau par point d'accueil"),
