@@ -116,7 +116,8 @@ def desk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     day = _asked_day(request, today)
     defaults = request_defaults(site)
     recorded = None
-    form = VisitForm(request.POST or None, day=day, today=today, defaults=defaults)
+    data = request.POST if request.method == "POST" else None
+    form = VisitForm(data, day=day, today=today, defaults=defaults)
     if request.method == "POST" and form.is_valid():
         try:
             result = _record(request, form, site, zone)
@@ -218,7 +219,8 @@ def visit_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if right is ChangeRight.NONE:
         return _locked(request, visit)
     today = timezone.localdate(timezone=site_timezone(visit.site))
-    form = DeleteForm(request.POST or None, correction=right is ChangeRight.CORRECTION)
+    data = request.POST if request.method == "POST" else None
+    form = DeleteForm(data, correction=right is ChangeRight.CORRECTION)
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_delete(
