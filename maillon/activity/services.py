@@ -197,8 +197,14 @@ def visit_input_record(
 
 
 def visit_change_right(*, user: User, visit: Visit) -> ChangeRight:
-    """What `user` may do to `visit` under its site's policy (`policy.change_right`)."""
-    return change_right(user=user, site=visit.site, day=visit.day, author_id=visit.agent_id)
+    """What `user` may do to `visit` under its site's policy (`policy.change_right`).
+
+    The windows run from the visit's day, or from the day it was recorded when later (a late
+    entry): the agent who enters yesterday's visit this morning may still fix it today."""
+    zone = site_timezone(visit.site)
+    recorded = timezone.localdate(visit.created_at, timezone=zone) if visit.created_at else None
+    day = max(visit.day, recorded) if recorded else visit.day
+    return change_right(user=user, site=visit.site, day=day, author_id=visit.agent_id)
 
 
 def visit_can_change(*, user: User, visit: Visit) -> bool:

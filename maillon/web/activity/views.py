@@ -5,6 +5,7 @@ Every page works as plain forms (post, redirect, get); with htmx the desk form s
 """
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -173,7 +174,7 @@ def visit_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _locked(request, visit)
     zone = site_timezone(visit.site)
     today = timezone.localdate(timezone=zone)
-    options = {
+    options: dict[str, Any] = {
         "day": visit.day,
         "today": today,
         "rows": max(len(visit.requests.all()) + 1, 3),
