@@ -57,12 +57,15 @@ def fallback_policy() -> ActivityPolicy:
     )
 
 
-def request_defaults(site: Site, *, on: datetime.date | None = None) -> RequestDefaults:
-    """The help and outcome a request of `site` gets when the agent types none (None: required)."""
-    policy = policy_for_site(site, on=on)
+def defaults_of(policy: ActivityPolicy) -> RequestDefaults:
     return RequestDefaults(
         help_kind_id=policy.default_help_kind_id, outcome_id=policy.default_outcome_id
     )
+
+
+def request_defaults(site: Site, *, on: datetime.date | None = None) -> RequestDefaults:
+    """The help and outcome a request of `site` gets when the agent types none (None: required)."""
+    return defaults_of(policy_for_site(site, on=on))
 
 
 class ChangeRight(enum.Enum):

@@ -12,34 +12,56 @@ from maillon.access.rules import sites_visible_to, sites_writable_by
 from maillon.access.sql import writable_site_ids_sql
 from maillon.accounts.models import User
 from maillon.activity import pg_writes
-from maillon.activity.models import OutreachAct, Visit, VisitQuerySet, Workshop
+from maillon.activity.models import ActivityPolicy, OutreachAct, Visit, VisitQuerySet, Workshop
 from maillon.core.errors import NotFound
 from maillon.core.ids import id_in_range
 from maillon.geo.models import Commune, Region
 from maillon.network import hours
-from maillon.network.models import Site
+from maillon.network.models import NetworkMembership, Site
 
 
 @dataclass(frozen=True)
 class WritableSite:
-    """A site the user may record on, with the time zone that makes its local day."""
+    """A site the user may record on, with the time zone that makes its local day, and the
+    default help and outcome of its network's activity policy (`policy_id` None: the network
+    saved none, the fallback policy applies)."""
 
     id: int
     zone: ZoneInfo
+    policy_id: int | None = None
+    default_help_kind_id: int | None = None
+    default_outcome_id: int | None = None
+
+
+def _policy_sql(column: str) -> str:
+    """A column of the site's policy, as `activity.policy.policy_for_site` picks it: the first
+    network (by membership start) of the site's organisation on the day that has a policy."""
+    membership, policy = NetworkMembership._meta.db_table, ActivityPolicy._meta.db_table
+    return (
+        f"(SELECT p.{column} FROM {membership} nm JOIN {policy} p ON p.network_id = nm.network_id"  # noqa: S608
+        " WHERE nm.organisation_id = s.organisation_id"
+        " AND (nm.start_date IS NULL OR nm.start_date <= %s)"
+        " AND (nm.end_date IS NULL OR nm.end_date >= %s)"
+        " ORDER BY nm.start_date, nm.id LIMIT 1)"
+    )
 
 
 def writable_site(*, user: User, site_id: int) -> WritableSite | None:
-    """The site `site_id` if the user may record on it, in one flat query (the write path)."""
+    """The site `site_id` if the user may record on it, with its policy's defaults, in one
+    flat query (the write path)."""
     if not id_in_range(site_id):
         return None
     site, commune, region = Site._meta.db_table, Commune._meta.db_table, Region._meta.db_table
     region_pk = Region._meta.pk.column
+    policy_columns = ("id", "default_help_kind_id", "default_outcome_id")
     sql = (
-        f"SELECT s.id, r.timezone FROM {site} s"  # noqa: S608 - table names, no input
+        f"SELECT s.id, r.timezone, {', '.join(_policy_sql(c) for c in policy_columns)}"  # noqa: S608
+        f" FROM {site} s"
         f" LEFT JOIN {commune} c ON c.id = s.commune_id"
         f" LEFT JOIN {region} r ON r.{region_pk} = c.region_id WHERE s.id = %s"
     )
-    params: list = [site_id]
+    today = timezone.localdate()
+    params: list = [today, today] * len(policy_columns) + [site_id]
     scope = writable_site_ids_sql(user)
     if scope is not None:
         sql += f" AND s.id IN ({scope[0]})"
@@ -49,7 +71,7 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return WritableSite(row[0], hours.site_zone(row[1]))
+    return WritableSite(row[0], hours.site_zone(row[1]), *row[2:5])
 
 
 _Q = TypeVar("_Q", bound=QuerySet)

@@ -40,6 +40,8 @@ from maillon.activity.models import Request, Visit
 from maillon.activity.policy import (
     ChangeRight,
     change_right,
+    defaults_of,
+    fallback_policy,
     late_entry_allowed,
     manages_site,
     policy_for_site,
@@ -47,6 +49,7 @@ from maillon.activity.policy import (
 )
 from maillon.activity.quick import journal_text
 from maillon.activity.rollups import Delta
+from maillon.activity.selectors import WritableSite
 from maillon.activity.validation import (
     Errors,
     RequestDefaults,
@@ -119,13 +122,18 @@ def _first_visit(pk: int | None) -> Recorded[Visit]:
 MAX_REASON = 300  # characters of a correction's reason (the journal's note)
 
 
-def _defaults_needed(site: Site | int, data: VisitInput) -> RequestDefaults | None:
-    """The site's default help and outcome, read only when a request leaves one out."""
+def _defaults_needed(site: Site | WritableSite, data: VisitInput) -> RequestDefaults | None:
+    """The site's default help and outcome, when a request leaves one out: read with the
+    writable site on a create (no query), from the policy on an update."""
     if all(r.help_kind and r.outcome for r in data.requests):
         return None
-    if not isinstance(site, Site):
-        site = Site.objects.only("organisation_id").get(pk=site)
-    return request_defaults(site)
+    if isinstance(site, Site):
+        return request_defaults(site)
+    if site.policy_id is None:
+        return defaults_of(fallback_policy())
+    return RequestDefaults(
+        help_kind_id=site.default_help_kind_id, outcome_id=site.default_outcome_id
+    )
 
 
 def _check_late_entry(
@@ -169,7 +177,7 @@ def visit_input_record(
         zone=zone,
         default_moment=now,
         errors=errors,
-        defaults=_defaults_needed(site.id, data) if site else None,
+        defaults=_defaults_needed(site, data) if site else None,
     )
     if site and data.occurred_at is not None and not errors.messages:
         _check_late_entry(user=agent, site=site.id, valid=valid, zone=zone, errors=errors)
