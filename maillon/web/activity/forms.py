@@ -122,6 +122,7 @@ class VisitForm(forms.Form):
         self.default_labels = _default_labels(defaults or RequestDefaults())
         if edit:
             self.fields["quick"].label = _("Demandes du passage")
+            self.fields["time"].help_text = _("L'heure du passage, dans le fuseau du site.")
         quick_help = EDIT_QUICK_HELP if edit else DESK_QUICK_HELP
         self.fields["quick"].help_text = f"{quick_help} {defaults_sentence(*self.default_labels)}"
         if correction:
