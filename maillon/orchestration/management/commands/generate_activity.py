@@ -36,6 +36,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-copy", action="store_true", help="Never use COPY.")
         parser.add_argument(
+            "--sequential",
+            action="store_true",
+            help="PostgreSQL: generate and write one site after the other (no writing thread).",
+        )
+        parser.add_argument(
             "--regenerate", action="store_true", help="Also fill sites that already have activity."
         )
 
@@ -83,6 +88,7 @@ class Command(BaseCommand):
                     skip_filled=not options["regenerate"],
                     use_copy=False if options["no_copy"] else None,
                     on_site=on_site,
+                    pipeline=not options["sequential"],
                 )
                 for group, scale in (
                     ([s for s in chosen if s.pk in full], 1.0),
