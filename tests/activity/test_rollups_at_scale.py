@@ -148,6 +148,12 @@ def test_the_pipelined_generator_writes_the_same_rows_as_the_sequential_one():
 
     pipelined = generate(True)
     assert seen == [site.pk for site in sites]  # reported in order, once written
+    with connection.cursor() as cursor:  # the writing thread closed its connection
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
     for model in (Request, Visit, OutreachAct, Workshop):
         model.objects.all().delete()
     rollups_recompute()
