@@ -56,6 +56,8 @@ class RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
+        if speed is None and task.finished and task.elapsed:  # finished by a new total
+            speed = task.completed / task.elapsed
         return Text("" if speed is None else f"{speed:,.0f} {self.unit}/s".replace(",", " "))
 
 
