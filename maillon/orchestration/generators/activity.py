@@ -243,15 +243,16 @@ def activity_generate(
 
     Each site is one transaction. With `pipeline` (PostgreSQL; the CLI's default), a thread
     with its own connection writes a site while the next one is generated: Python and
-    PostgreSQL then work at the same time, on two cores (not in a test's transaction: that
-    thread cannot see it)."""
+    PostgreSQL then work at the same time, on two cores (not inside a transaction, e.g. a
+    test's: that thread could not see its rows)."""
     start, end = period(months, end=end)
     report = GenerationReport()
     mix = _Mix(agent_id=agent.pk, per_day=_expected_visits_per_day(scale), scale=scale)
     copy = copy_available() if use_copy is None else use_copy
     statistics = _Statistics()
     pending: deque[tuple[_SiteRows, Future | None]] = deque()
-    pipeline = pipeline and connection.vendor == "postgresql"  # SQLite: one writer at a time
+    # SQLite has one writer at a time; inside a transaction the thread would not see its rows
+    pipeline = pipeline and connection.vendor == "postgresql" and not connection.in_atomic_block
     writing = ThreadPoolExecutor(1, thread_name_prefix="generator") if pipeline else None
 
     def done(rows: _SiteRows, future: Future | None) -> None:
