@@ -16,13 +16,14 @@ are what key figures and dashboards read (see `maillon.reports`).
 lists every difference: that is `maillon rollups verify`.
 """
 
+import datetime
 import functools
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from maillon.activity.models import (
     OutreachDailyRollup,
@@ -43,6 +44,20 @@ def month_sql(column: str) -> str:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """Some visits to aggregate: `visits` selects them on the alias `v` of activity_visit and
+    `requests` selects their requests on the alias `r` of activity_request, each predicate with
+    its own parameters. Both sides are restricted explicitly so that the plan reads the batch by
+    index on both fact tables, whatever their size (an equivalence through the join is not
+    enough: PostgreSQL does not carry a range from v.id to r.visit_id)."""
+
+    visits: str
+    visit_params: Sequence
+    requests: str
+    request_params: Sequence
+
+
+@dataclass(frozen=True)
 class RollupSpec:
     table: str
     keys: tuple[str, ...]
@@ -51,19 +66,30 @@ class RollupSpec:
     select_sql: str
     group_sql: str
     visit_alias: str = ""  # alias of activity_visit in select_sql, when it is there
+    joins_requests: bool = False  # select_sql joins activity_request r to activity_visit v
 
-    # select_sql and group_sql may contain {month}: the month of v.day on the current database
+    # select_sql and group_sql may contain {month}: the month of v.day on the current database,
+    # and {requests}: where a subquery on activity_request r restricts itself to a batch
 
     @property
     def source_sql(self) -> str:
         return self._sql(f"{self.select_sql} GROUP BY {self.group_sql}")
 
-    def source_sql_where(self, where: str) -> str:
-        return self._sql(f"{self.select_sql} WHERE {where} GROUP BY {self.group_sql}")
+    def source_sql_batch(self, batch: Batch) -> tuple[str, list]:
+        """The aggregation of the visits of `batch` only, and its parameters."""
+        if self.joins_requests:
+            where = f"{batch.visits} AND {batch.requests}"
+            params = [*batch.visit_params, *batch.request_params]
+        else:
+            where, params = batch.visits, list(batch.visit_params)
+        if "{requests}" in self.select_sql:  # the subquery comes first in the statement
+            params = [*batch.request_params, *params]
+        sql = f"{self.select_sql} WHERE {where} GROUP BY {self.group_sql}"
+        return self._sql(sql, requests=f" WHERE {batch.requests}"), params
 
     @staticmethod
-    def _sql(sql: str) -> str:
-        return sql.replace("{month}", month_sql("v.day"))
+    def _sql(sql: str, *, requests: str = "") -> str:
+        return sql.replace("{month}", month_sql("v.day")).replace("{requests}", requests)
 
 
 REQUESTS = RollupSpec(
@@ -81,6 +107,7 @@ REQUESTS = RollupSpec(
         " r.help_kind_id, r.outcome_id"
     ),
     visit_alias="v",
+    joins_requests=True,
 )
 VISITS = RollupSpec(
     table=VisitDailyRollup._meta.db_table,
@@ -116,12 +143,14 @@ VISITS_MONTHLY = RollupSpec(
     table=VisitMonthlyRollup._meta.db_table,
     keys=("site_id", "month", "channel_id"),
     measures=("visits", "requests", "first_visits", "qpv_residents", "minutes"),
+    # the requests per visit are counted once by a GROUP BY joined to the visits (never a
+    # subquery per visit); {requests} restricts that count to the same visits as the outer WHERE
     select_sql=(
-        "SELECT v.site_id, {month}, v.channel_id, COUNT(*),"
-        " SUM((SELECT COUNT(*) FROM activity_request r WHERE r.visit_id = v.id)),"
+        "SELECT v.site_id, {month}, v.channel_id, COUNT(*), SUM(COALESCE(rc.n, 0)),"
         " SUM(CASE WHEN v.first_visit THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN v.qpv_resident THEN 1 ELSE 0 END), SUM(COALESCE(v.duration_minutes, 0))"
-        " FROM activity_visit v"
+        " FROM activity_visit v LEFT JOIN (SELECT r.visit_id, COUNT(*) AS n"
+        " FROM activity_request r{requests} GROUP BY r.visit_id) rc ON rc.visit_id = v.id"
     ),
     group_sql="v.site_id, {month}, v.channel_id",
     visit_alias="v",
@@ -138,6 +167,7 @@ REQUESTS_MONTHLY = RollupSpec(
     ),
     group_sql="v.site_id, {month}, COALESCE(r.partner_id, 0), r.theme_id, v.channel_id",
     visit_alias="v",
+    joins_requests=True,
 )
 OUTREACH_MONTHLY = RollupSpec(
     table=OutreachMonthlyRollup._meta.db_table,
@@ -331,28 +361,48 @@ def _upsert(cursor, spec: RollupSpec, items: list[tuple[tuple, list[int]]]) -> N
 
 def rollups_add_visits(ids: list[int]) -> None:
     """Add the contribution of the visits `ids` (just bulk-inserted, with their requests) to
-    the rollups, aggregated by the database itself: one statement per rollup table."""
+    the rollups, aggregated by the database itself: one statement per rollup table, reading
+    only these visits and their requests by index (its cost is that of the batch, not of the
+    tables already stored)."""
     if not ids:
         return
     low, high = min(ids), max(ids)
-    if high - low + 1 == len(ids):  # contiguous: a range scan of the primary key
-        rollups_add_visits_where("v.id BETWEEN %s AND %s", [low, high])
+    if high - low + 1 == len(ids):  # contiguous: a range scan of both indexes
+        batch = Batch(
+            "v.id BETWEEN %s AND %s", [low, high], "r.visit_id BETWEEN %s AND %s", [low, high]
+        )
     else:  # ids interleaved with a concurrent writer's (PostgreSQL sequence)
-        rollups_add_visits_where("v.id = ANY(%s)", [list(ids)])
+        batch = Batch("v.id = ANY(%s)", [list(ids)], "r.visit_id = ANY(%s)", [list(ids)])
+    rollups_add_batch(batch)
 
 
 def rollups_add_visits_where(where: str, params: list) -> None:
     """Same, for the visits `where` selects (on the alias `v`), e.g. every visit of an import
-    listed in a temporary table: one aggregation for the whole import, not one per batch."""
+    listed in a temporary table: one aggregation for the whole import, not one per batch.
+    Their requests are those whose visit `where` selects (a semi-join on the same predicate)."""
+    requests = f"r.visit_id IN (SELECT v.id FROM activity_visit v WHERE {where})"  # noqa: S608
+    rollups_add_batch(Batch(where, params, requests, params))
+
+
+def rollups_add_batch(batch: Batch) -> None:
+    """Add the contribution of the visits of `batch` to the four visit rollups."""
     with connection.cursor() as cursor:
         for spec in VISIT_SPECS:
-            columns = ", ".join(spec.keys + spec.measures)
-            updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
-            cursor.execute(
-                f"INSERT INTO {spec.table} ({columns}) {spec.source_sql_where(where)} "  # noqa: S608
-                f"ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates}",
-                params,
-            )
+            sql, params = batch_upsert_sql(spec, batch)
+            cursor.execute(sql, params)
+
+
+def batch_upsert_sql(spec: RollupSpec, batch: Batch) -> tuple[str, list]:
+    """The upsert adding the aggregation of `batch` to the rollup `spec`, and its parameters
+    (what `rollups_add_batch` runs; the plan tests EXPLAIN it)."""
+    source, params = spec.source_sql_batch(batch)
+    columns = ", ".join(spec.keys + spec.measures)
+    updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
+    return (
+        f"INSERT INTO {spec.table} ({columns}) {source} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates}",
+        params,
+    )
 
 
 def rollups_recompute() -> None:
@@ -372,32 +422,33 @@ class Difference:
     stored: tuple
 
 
-def rollups_compare(*, limit: int = 50) -> tuple[dict[str, int], list[Difference], int]:
+def rollups_compare(
+    *, limit: int = 50, chunk_size: int = 20_000
+) -> tuple[dict[str, int], list[Difference], int]:
     """Recompute each rollup with GROUP BY on the facts and compare with the stored rows.
 
-    Returns the rows compared per table, up to `limit` differences and their total."""
+    Returns the rows compared per table, up to `limit` differences and their total. Both sides
+    come sorted by key from the database (the GROUP BY runs on the server) and are merged
+    `chunk_size` rows at a time, so memory stays flat whatever the size of the tables; one
+    transaction gives both sides the same snapshot (and PostgreSQL server-side cursors)."""
     counts: dict[str, int] = {}
     differences: list[Difference] = []
     total = 0
-    with connection.cursor() as cursor:
+    with transaction.atomic():
         for spec in ALL_SPECS:
             n_keys = len(spec.keys)
-            cursor.execute(spec.source_sql)
-            expected = {
-                _norm_key(row[:n_keys]): tuple(int(v or 0) for v in row[n_keys:])
-                for row in cursor.fetchall()
-            }
+            order = ", ".join(str(i) for i in range(1, n_keys + 1))
             columns = ", ".join(spec.keys + spec.measures)
-            cursor.execute(f"SELECT {columns} FROM {spec.table}")  # noqa: S608
-            stored = {
-                _norm_key(row[:n_keys]): tuple(int(v) for v in row[n_keys:])
-                for row in cursor.fetchall()
-                if any(row[n_keys:])
-            }
-            counts[spec.table] = len(expected)
+            expected = _sorted_rows(f"{spec.source_sql} ORDER BY {order}", n_keys, chunk_size)
+            stored = _sorted_rows(
+                f"SELECT {columns} FROM {spec.table} ORDER BY {order}",  # noqa: S608
+                n_keys,
+                chunk_size,
+            )
             zero = (0,) * len(spec.measures)
-            for key in sorted(expected.keys() | stored.keys(), key=str):
-                e, s = expected.get(key, zero), stored.get(key, zero)
+            counts[spec.table] = 0
+            for key, e, s in _merge(expected, stored, zero):
+                counts[spec.table] += e is not zero
                 if e != s:
                     total += 1
                     if len(differences) < limit:
@@ -405,8 +456,41 @@ def rollups_compare(*, limit: int = 50) -> tuple[dict[str, int], list[Difference
     return counts, differences, total
 
 
+def _sorted_rows(sql: str, n_keys: int, chunk_size: int) -> Iterator[tuple[tuple, tuple]]:
+    """(key, measures) of the rows of `sql` (sorted by key), fetched `chunk_size` at a time
+    through a server-side cursor on PostgreSQL. All-zero rows are skipped: a rollup row whose
+    contributions were all subtracted counts as absent."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(chunk_size):
+            for row in rows:
+                measures = tuple(int(v or 0) for v in row[n_keys:])
+                if any(measures):
+                    yield _norm_key(row[:n_keys]), measures
+
+
+def _merge(
+    expected: Iterator[tuple[tuple, tuple]], stored: Iterator[tuple[tuple, tuple]], zero: tuple
+) -> Iterator[tuple[tuple, tuple, tuple]]:
+    """Merge two key-sorted streams: (key, expected, stored), `zero` for the missing side."""
+    e, s = next(expected, None), next(stored, None)
+    while e is not None or s is not None:
+        if s is None or (e is not None and e[0] < s[0]):
+            assert e is not None  # noqa: S101 — for mypy: s is None or e comes first
+            yield e[0], e[1], zero
+            e = next(expected, None)
+        elif e is None or s[0] < e[0]:
+            yield s[0], zero, s[1]
+            s = next(stored, None)
+        else:
+            yield e[0], e[1], s[1]
+            e, s = next(expected, None), next(stored, None)
+
+
 def _norm_key(key: Sequence) -> tuple:
-    return tuple(str(v) for v in key)
+    """A key comparable across both sides and sorted as the database sorts it: integers stay
+    integers, dates become ISO text (SQLite gives text, PostgreSQL dates)."""
+    return tuple(v.isoformat() if isinstance(v, datetime.date) else v for v in key)
 
 
 def total_visits_and_requests() -> Counter:

@@ -18,6 +18,7 @@ from django.core.wsgi import get_wsgi_application
 from django.test.utils import override_settings
 from rich.table import Table
 
+from maillon.bench.memory import memory_summary
 from maillon.core.progress import command_console, track
 from maillon.network.models import Site
 
@@ -156,6 +157,7 @@ class Command(BaseCommand):
         p95 = self._percentile(sorted(overall), 95)
         verdict = "atteint" if p95 < target else "NON atteint"
         console.print(f"Objectif p95 < {target:.0f} ms : {verdict} (p95 = {p95:.1f} ms).")
+        console.print(f"Commande entière (un seul processus) : {memory_summary()}.")
 
     @staticmethod
     def _percentile(values: list[float], percent: float) -> float:

@@ -1,6 +1,5 @@
 import os
 import random
-import resource
 import sys
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from django.db import connection
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
 from maillon.activity.rollups import rollups_compare, total_visits_and_requests
 from maillon.bench import desk as bench
+from maillon.bench.memory import children_peak_rss_mb, memory_summary, peak_rss_mb
 from maillon.core.progress import command_console
 from maillon.network.enums import OrganisationKind
 from maillon.network.models import Organisation, Site
@@ -73,7 +73,10 @@ class Command(BaseCommand):
             argv.append(f"--batch={options['batch']}")
             if options["no_copy"]:
                 argv.append("--no-copy")
-            sys.exit(bench.run_inner("bench_import", options["database_url"], argv))
+            code = bench.run_inner("bench_import", options["database_url"], argv)
+            # the import, its parsing process and the verification all ran in that child
+            console.print(f"maillon bench import, commande entière : {memory_summary()}")
+            sys.exit(code)
         call_command("migrate", interactive=False, verbosity=0)
         organisation = Organisation.objects.create(
             name="Banc d'import", kind=OrganisationKind.ASSOCIATION
@@ -83,7 +86,7 @@ class Command(BaseCommand):
             for i in range(options["sites"])
         )
         agent = import_agent()
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss_before = peak_rss_mb()
         started = time.perf_counter()
         report = activity_import(
             options["file"],
@@ -92,9 +95,9 @@ class Command(BaseCommand):
             batch_visits=options["batch"],
         )
         elapsed = time.perf_counter() - started
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss = peak_rss_mb()
         # the file is read in a forked process (COPY): its peak counts as well
-        rss_parser = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rss_parser = children_peak_rss_mb()
         totals = total_visits_and_requests()
         _, _, differences = rollups_compare()
         console.print(
@@ -102,7 +105,8 @@ class Command(BaseCommand):
             f"{'COPY' if not options['no_copy'] else 'executemany'}) : "
             f"{report.rows:,} lignes, {report.visits:,} passages en {elapsed:.1f} s → "
             f"[bold]{report.rows / elapsed:,.0f} lignes/s[/] ; mémoire max {rss:.0f} Mo "
-            f"(avant import {rss_before:.0f} Mo ; processus de lecture {rss_parser:.0f} Mo) ; "
+            f"(avant import {rss_before:.0f} Mo ; processus de lecture {rss_parser:.0f} Mo ; "
+            f"vérification comprise {peak_rss_mb():.0f} Mo) ; "
             f"charge {os.getloadavg()[0]:.2f} ; problèmes {len(report.problems)} ; "
             f"en base {totals['visits']:,} passages / {totals['requests']:,} demandes ; "
             f"différences cumuls/détail {differences}"

@@ -23,7 +23,8 @@ from rich.table import Table
 from maillon.accounts.models import User
 from maillon.accounts.services import api_token_create
 from maillon.activity.models import Request, Visit, VisitMonthlyRollup
-from maillon.bench.desk import free_port, percentile, wait_for_port
+from maillon.bench.desk import free_port, percentile, run_inner, wait_for_port
+from maillon.bench.memory import memory_summary
 from maillon.bench.reports import COMPARED, raw_key_figures
 from maillon.core.progress import command_console
 from maillon.network.models import Network, Site
@@ -62,9 +63,10 @@ class Command(BaseCommand):
             f"--{k.replace('_', '-')}={options[k]}"
             for k in ("database_url", "requests", "repeat", "raw_repeat", "workers")
         ]
-        env = {**os.environ, "DATABASE_URL": url, "DB_CONN_MAX_AGE": "60"}
-        maillon = os.path.join(os.path.dirname(sys.executable), "maillon")
-        sys.exit(subprocess.call([maillon, "bench_reports", "--inner", *argv], env=env))  # noqa: S603
+        code = run_inner("bench_reports", url, argv)
+        # generation, gunicorn's workers and the comparisons all ran under that child
+        command_console(self).print(f"maillon bench reports, commande entière : {memory_summary()}")
+        sys.exit(code)
 
     def run(self, options):
         console = command_console(self, width=130)
@@ -159,7 +161,8 @@ class Command(BaseCommand):
             f"p95 le plus lent : {max(all_p95) * 1000:.1f} ms (cible < 300 ms) ; rapport le plus "
             f"faible : ×{min(r[6] for r in rows):.1f} (cible ≥ 10) ; "
             f"{len(rows) - mismatches}/{len(rows)} requêtes identiques au GROUP BY ; "
-            f"{Request.objects.count():,} demandes en base, charge {os.getloadavg()[0]:.1f}"
+            f"{Request.objects.count():,} demandes en base, charge {os.getloadavg()[0]:.1f} ; "
+            f"{memory_summary()}"
         )
         console.print(
             "Tableaux de bord (page entière, 12 mois comparés aux 12 précédents) : p95 le plus "

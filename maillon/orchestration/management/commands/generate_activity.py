@@ -7,7 +7,12 @@ from maillon.core.ids import parse_id
 from maillon.core.progress import command_console, progress_bar
 from maillon.network.models import Network, Site
 from maillon.orchestration.demo import PIMMS_NETWORK_SLUG
-from maillon.orchestration.generators.activity import GenerationReport, activity_generate, period
+from maillon.orchestration.generators.activity import (
+    REQUESTS_PER_YEAR,
+    GenerationReport,
+    activity_generate,
+    period,
+)
 
 
 class Command(BaseCommand):
@@ -30,6 +35,11 @@ class Command(BaseCommand):
             help="Sites (ids or fs:<id>) generated at scale 1 whatever --scale (the demo's desk).",
         )
         parser.add_argument("--no-copy", action="store_true", help="Never use COPY.")
+        parser.add_argument(
+            "--sequential",
+            action="store_true",
+            help="PostgreSQL: generate and write one site after the other (no writing thread).",
+        )
         parser.add_argument(
             "--regenerate", action="store_true", help="Also fill sites that already have activity."
         )
@@ -54,9 +64,20 @@ class Command(BaseCommand):
             f"Génération de l'activité : {len(chosen)} point(s) d'accueil, du {start:%d/%m/%Y} "
             f"au {end:%d/%m/%Y}, échelle {options['scale']}."
         )
-        started = time.perf_counter()
-        with progress_bar(console) as progress:
-            task = progress.add_task("points d'accueil", total=len(chosen))
+        expected = round(
+            sum(1.0 if s.pk in full else options["scale"] for s in chosen)
+            * REQUESTS_PER_YEAR
+            * options["months"]
+            / 12
+        )
+        pace = Pace()
+        with progress_bar(console, unit="demandes") as progress:
+            task = progress.add_task("demandes", total=expected)
+
+            def on_site(site, requests: int) -> None:
+                pace.advance(requests)
+                progress.advance(task, requests)
+
             reports = [
                 activity_generate(
                     sites=group,
@@ -66,7 +87,8 @@ class Command(BaseCommand):
                     seed=options["seed"],
                     skip_filled=not options["regenerate"],
                     use_copy=False if options["no_copy"] else None,
-                    on_site=lambda site, n: progress.advance(task),
+                    on_site=on_site,
+                    pipeline=not options["sequential"],
                 )
                 for group, scale in (
                     ([s for s in chosen if s.pk in full], 1.0),
@@ -74,11 +96,12 @@ class Command(BaseCommand):
                 )
                 if group
             ]
+            progress.update(task, total=pace.done)
         report = GenerationReport()
         for part in reports:
             for name in vars(report):
                 setattr(report, name, getattr(report, name) + getattr(part, name))
-        elapsed = time.perf_counter() - started
+        elapsed = pace.elapsed()
         console.print(
             f"{report.visits:,} passages, {report.requests:,} demandes, "
             f"{report.outreach_acts:,} actes de médiation sortante, {report.workshops:,} ateliers "
@@ -88,6 +111,37 @@ class Command(BaseCommand):
                 if report.skipped_sites
                 else "."
             )
+        )
+        console.print(pace.summary())
+
+
+class Pace:
+    """The rate of the run: over its first minute and to the end (it should stay flat)."""
+
+    FIRST = 60.0  # seconds
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.done = 0
+        self.first_minute: float | None = None  # requests/s at the first site after 60 s
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def advance(self, requests: int) -> None:
+        self.done += requests
+        elapsed = self.elapsed()
+        if self.first_minute is None and elapsed >= self.FIRST:
+            self.first_minute = self.done / elapsed
+
+    def summary(self) -> str:
+        final = self.done / max(self.elapsed(), 1e-9)
+        if self.first_minute is None:
+            return f"Débit : {final:,.0f} demandes/s (moins d'une minute : pas de comparaison)."
+        change = (final - self.first_minute) / self.first_minute
+        return (
+            f"Débit : {self.first_minute:,.0f} demandes/s sur la première minute, "
+            f"{final:,.0f} demandes/s sur toute la génération ({change:+.0%})."
         )
 
 
