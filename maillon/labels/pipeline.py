@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 from django.db.models import DateField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
-from maillon.access.rules import is_network_admin, organisations_managed_by
+from maillon.access.rules import (
+    is_network_admin,
+    networks_administered_by,
+    organisations_managed_by,
+    sees_every_site,
+)
 from maillon.access.selectors import network_get_for_admin
 from maillon.accounts.models import User
 from maillon.core.errors import NotFound
@@ -73,6 +78,26 @@ def pipeline_scope(*, user: User, network: str | None = None) -> PipelineScope:
     memberships = NetworkMembership.objects.filter(organisation__in=organisations)
     first = Network.objects.filter(pk__in=memberships.values("network_id")).order_by("name")
     return PipelineScope(first.first(), sites, may_act=False)
+
+
+def sites_headed_by(user: User) -> QuerySet[Site]:
+    """Sites on which `user` takes label steps: those of the networks he heads."""
+    if sees_every_site(user):
+        return Site.objects.all()
+    memberships = NetworkMembership.objects.filter(network__in=networks_administered_by(user))
+    return Site.objects.filter(organisation__in=memberships.values("organisation_id"))
+
+
+def site_get_for_label(*, user: User, pk: int, act: bool = False) -> Site:
+    """A site whose label file the user reads (its managers, its network head) or, with
+    `act`, on which he takes label steps (its network head); NotFound otherwise."""
+    sites = sites_headed_by(user)
+    if not act:
+        sites = sites | Site.objects.filter(organisation__in=organisations_managed_by(user))
+    site = sites.with_geography().filter(pk=pk).first()
+    if site is None:
+        raise NotFound
+    return site
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from maillon.core.periods import PeriodQuerySet
 from maillon.labels.enums import (
     ApplicationKind,
-    AuditOutcome,
     ApplicationStatus,
+    AuditOutcome,
     CriterionCheck,
     CriterionStatus,
     DatePrecision,
