@@ -171,3 +171,13 @@ def test_settings_waves_and_certifications(head_client, pimms):
         },
     )
     assert Certification.objects.filter(standard="MSAP", certifier="Préfecture de l'Aude").exists()
+
+
+def test_coverage_by_department_and_the_difference_between_two_dates(head_client):
+    response = head_client.get("/label/couverture/?on=2020-10-14&since=2020-02-01")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Depuis le 1er février 2020 : 13 nouveaux points d'accueil labellisés" in html
+    assert "Loire (42)" in html
+    nav = head_client.get("/label/parcours/").content.decode()
+    assert 'href="/label/couverture/"' in nav

@@ -44,6 +44,20 @@ class PublicationForm(forms.Form):
 
 class CoverageForm(forms.Form):
     on = forms.DateField(label=_("Couverture au"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("Comparer avec la situation au"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        super().clean()
+        on, since = self.cleaned_data.get("on"), self.cleaned_data.get("since")
+        if on and since and since > on:
+            self.add_error(
+                "since", _("La date de comparaison doit précéder la date de la couverture.")
+            )
+        return self.cleaned_data
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
