@@ -2,6 +2,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 FRANCE_SERVICES = "france-services"
+# the standard of the AFNOR social-mediation certification, and the MSAP recognition
+AFNOR_SOCIAL_MEDIATION = "XP X60-600"
+MSAP = "MSAP"
 
 
 class DatePrecision(models.TextChoices):

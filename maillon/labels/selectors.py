@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from maillon.labels.enums import LABEL_HOLDING_OUTCOMES
-from maillon.labels.models import LabelDecision, Wave
+from maillon.labels.models import Certification, LabelDecision, Wave
 from maillon.network.models import Site
 
 
@@ -26,6 +26,17 @@ def sites_labelled_on(
     return base.annotate(label_outcome=Subquery(latest)).filter(
         label_outcome__in=LABEL_HOLDING_OUTCOMES
     )
+
+
+def organisations_certified_on(
+    *, standard: str, day: datetime.date, sites: QuerySet[Site] | None = None
+) -> int:
+    """Organisations (carrying `sites`, or all) holding a valid `standard` certification on
+    `day` — « 68 PIMMS certifiés »."""
+    certifications = Certification.objects.valid_on(day).filter(standard=standard)
+    if sites is not None:
+        certifications = certifications.filter(organisation__in=sites.values("organisation_id"))
+    return certifications.values("organisation_id").distinct().count()
 
 
 def label_history(*, site: Site, programme: str | None = None) -> QuerySet[LabelDecision]:

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from maillon.labels.coverage import coverage_table
 from maillon.labels.enums import PipelineState
 from maillon.labels.models import LabelSettings, Wave
 from maillon.labels.pipeline import add_months, label_pipeline
@@ -71,3 +72,17 @@ def test_one_query_plan_whatever_the_number_of_sites(pimms, django_assert_num_qu
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
+
+
+def test_coverage_of_each_seed_date(pimms):
+    sites = Site.objects.in_network(pimms)
+    jan = coverage_table(programme="france-services", day=D(2020, 1, 1), sites=sites)
+    assert jan.total.sites == 33
+    assert sum(len(r.departments) for r in jan.regions) == 20
+    autumn = coverage_table(
+        programme="france-services", day=D(2020, 10, 14), since=D(2020, 2, 1), sites=sites
+    )
+    assert (autumn.total.sites, autumn.total.new) == (53, 13)
+    # official cantons (COG) of the sites' communes; a big city's cantons count once each
+    assert (jan.total.cantons_covered, jan.total.cantons_total) == (30, 443)
+    assert (autumn.total.cantons_covered, autumn.total.cantons_new) == (39, 5)

@@ -126,6 +126,16 @@ def key_figures_block(figures: KeyFigures) -> Block:
             ngettext(" labellisé « France Services »", " labellisés « France Services »", _count(n))
             + when,
         )
+    if f["certified_organisations"].value:  # said only when there is one
+        n = f["certified_organisations"]
+        add(
+            bold(_amount(n, capitalise=True)),
+            ngettext(
+                " structure certifiée « médiation sociale » (norme AFNOR XP X60-600)",
+                " structures certifiées « médiation sociale » (norme AFNOR XP X60-600)",
+                _count(n),
+            ),
+        )
     if f["requests"].available:
         n = f["requests"]
         add(
