@@ -64,7 +64,7 @@ def test_network_head_labels_three_sites_in_a_committee(page):
     # the pipeline on the wave date, filtered by that wave
     page.get_by_label("Situation au", exact=True).fill("2026-04-01")
     page.get_by_label("Vague de labellisation").select_option(
-        label="Comité de labellisation du 2 mars 2026 (02/03/2026)"
+        label="Comité de labellisation du 2 mars 2026 (2 mars 2026)"
     )
     page.get_by_role("button", name="Afficher").click()
     rows = page.locator("tr.state-labelled")

@@ -87,7 +87,7 @@ def test_manual_criterion_takes_the_latest_audit_result():
     )
     result = _result(site, "confidentialite")
     assert result.status == CriterionStatus.NOT_MET
-    assert "01/02/2024 par Cabinet : pas de bureau fermé" in result.why
+    assert "1er février 2024 par Cabinet : pas de bureau fermé" in result.why
 
 
 @pytest.mark.django_db

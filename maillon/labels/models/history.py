@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.dates import french_date
 from maillon.core.periods import PeriodQuerySet
 from maillon.labels.enums import (
     ApplicationKind,
@@ -55,7 +56,7 @@ class Wave(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.date:%d/%m/%Y})"
+        return f"{self.name} ({french_date(self.date)})"
 
 
 class CriterionQuerySet(PeriodQuerySet):
@@ -191,7 +192,7 @@ class Audit(models.Model):
         ordering = ["application", "date", "id"]
 
     def __str__(self) -> str:
-        return f"{self.application.site} — {self.auditor} ({self.date:%d/%m/%Y})"
+        return f"{self.application.site} — {self.auditor} ({french_date(self.date)})"
 
 
 class AuditResult(models.Model):
@@ -324,7 +325,7 @@ class LabelDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.site} — {self.get_outcome_display()} ({self.effective_date:%d/%m/%Y})"
+        return f"{self.site} — {self.get_outcome_display()} ({french_date(self.effective_date)})"
 
     def delete(self, *args, **kwargs):
         raise DecisionIsPermanent("a label decision is corrected by a newer one, never deleted")
