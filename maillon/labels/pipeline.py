@@ -16,7 +16,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import DateField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from maillon.access.rules import (
@@ -44,7 +44,7 @@ from maillon.labels.models import (
     LabelSettings,
     Wave,
 )
-from maillon.network.models import Network, NetworkMembership, Site
+from maillon.network.models import Network, NetworkMembership, Site, SiteQuerySet
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -80,7 +80,7 @@ def pipeline_scope(*, user: User, network: str | None = None) -> PipelineScope:
     return PipelineScope(first.first(), sites, may_act=False)
 
 
-def sites_headed_by(user: User) -> QuerySet[Site]:
+def sites_headed_by(user: User) -> SiteQuerySet:
     """Sites on which `user` takes label steps: those of the networks he heads."""
     if sees_every_site(user):
         return Site.objects.all()
@@ -278,7 +278,7 @@ def label_pipeline(
         selected = selected.filter(commune__department_id=department)
     annotated = _annotated(selected, programme, day)
     if wave is not None:
-        annotated = annotated.filter(granted_wave_id=wave)
+        annotated = annotated.filter(Q(granted_wave_id=wave))  # an annotation
     rows: list[PipelineRow] = []
     for site in annotated:
         site_state, state_date, due = state_of(

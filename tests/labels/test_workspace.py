@@ -181,3 +181,20 @@ def test_coverage_by_department_and_the_difference_between_two_dates(head_client
     assert "Loire (42)" in html
     nav = head_client.get("/label/parcours/").content.decode()
     assert 'href="/label/couverture/"' in nav
+
+
+def test_press_kit_is_the_list_with_new_ones_marked_and_the_key_figures(head_client):
+    from docx import Document
+
+    url = "/label/dossier-de-presse/?reseau=pimms"
+    assert head_client.get(url).status_code == 200
+    response = head_client.get(url + "&on=2020-10-14&new_since=2020-02-01&year=2019")
+    assert response["Content-Disposition"].endswith('dossier-de-presse-pimms-2020-10-14.docx"')
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "au 14 octobre 2020" in text
+    assert "Dont 13 nouveaux depuis le 1er février 2020." in text
+    assert "Chiffres clés" in text
+    assert "labellisés « France Services »" in text
+    cells = [row.cells[2].text for row in document.tables[0].rows]
+    assert sum(cell.endswith(" *") for cell in cells) == 13

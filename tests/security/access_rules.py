@@ -165,6 +165,7 @@ PAGES: dict[str, Access] = {
     "labels:pipeline": Access(Rule.LABEL_PIPELINE),
     "labels:committee": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     "labels:settings": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
+    "labels:press_kit": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     "labels:site_label": Access(Rule.SITE_MANAGE, "site"),
     "labels:application_file": Access(Rule.SITE_NETWORK, "site"),
     "labels:audit_plan": Access(Rule.SITE_NETWORK, "site"),

@@ -187,3 +187,9 @@ class CertificationForm(forms.Form):
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         choice_field(self, "organisation").choices = [(str(o.pk), o.name) for o in organisations]
+
+
+class PressKitForm(forms.Form):
+    on = forms.DateField(label=_("Liste des points d'accueil labellisés au"), widget=DATE)
+    new_since = forms.DateField(label=_("Nouveaux depuis le"), required=False, widget=DATE)
+    year = forms.IntegerField(label=_("Chiffres clés de l'année"), min_value=2000, max_value=2100)

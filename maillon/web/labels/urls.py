@@ -11,6 +11,7 @@ urlpatterns = [
     path("parcours/", workspace.pipeline_view, name="pipeline"),
     path("comite/", workspace.committee_view, name="committee"),
     path("parametres/", workspace.settings_view, name="settings"),
+    path("dossier-de-presse/", workspace.press_kit_view, name="press_kit"),
     path(
         "points-d-accueil/<int:pk>/autodiagnostic/",
         views.self_check_view,

@@ -22,6 +22,7 @@ from maillon.labels.pipeline import (
     site_get_for_label,
     sites_headed_by,
 )
+from maillon.labels.publications import labelled_sites_list
 from maillon.labels.selectors import label_history
 from maillon.labels.services import (
     LabelError,
@@ -36,6 +37,10 @@ from maillon.labels.services import (
     wave_create,
 )
 from maillon.network.models import Organisation, Site
+from maillon.reports.keyfigures import key_figures
+from maillon.reports.periods import Period
+from maillon.reports.rendering.block import key_figures_block
+from maillon.reports.scopes import scope_get
 from maillon.web.labels.exports import describe, pipeline_csv, pipeline_xlsx
 from maillon.web.labels.forms import (
     ApplicationFileForm,
@@ -45,10 +50,12 @@ from maillon.web.labels.forms import (
     CommitteeForm,
     CorrectionForm,
     PipelineForm,
+    PressKitForm,
     SettingsForm,
     WaveForm,
     WithdrawForm,
 )
+from maillon.web.labels.presskit import press_kit_docx
 
 
 def pipeline_view(request):
@@ -140,9 +147,9 @@ def _site_page(request, site: Site, *, status: int = 200, **bound):
             "history": history,
             "application": application,
             "may_act": may_act,
-            "certifications": Certification.objects.filter(
-                organisation_id=site.organisation_id
-            ).order_by("-granted_on"),
+            "certifications": Certification.objects.filter(organisation__sites=site).order_by(
+                "-granted_on"
+            ),
             **forms,
         },
         status=status,
@@ -354,3 +361,35 @@ def settings_view(request):
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+def press_kit_view(request):
+    """The press kit draft (DOCX) of the network: list at a date, new ones marked, key figures
+    of a year."""
+    network = network_get_for_admin(user=request.user, slug=request.GET.get("reseau"))
+    today = timezone.localdate()
+    form = PressKitForm(
+        request.GET if "on" in request.GET else None,
+        initial={"on": today, "year": today.year - 1},
+    )
+    if not form.is_bound or not form.is_valid():
+        return render(
+            request,
+            "labels/press_kit.html",
+            {"network": network, "form": form},
+            status=400 if form.errors else 200,
+        )
+    data = form.cleaned_data
+    listing = labelled_sites_list(network=network, on=data["on"], new_since=data["new_since"])
+    figures = key_figures(
+        scope=scope_get(user=request.user, key=f"network:{network.slug}"),
+        period=Period.year(data["year"]),
+        labelled_on=data["on"],
+    )
+    response = HttpResponse(
+        press_kit_docx(listing=listing, block=key_figures_block(figures)),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = f"dossier-de-presse-{network.slug}-{data['on']:%Y-%m-%d}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
