@@ -46,6 +46,7 @@ def site_labels(*, site: Site, day: datetime.date) -> list[LabelBadge]:
         first = (
             LabelDecision.objects.filter(site=site, outcome__in=LABEL_HOLDING_OUTCOMES)
             .of_programme(FRANCE_SERVICES)
+            .current()
             .effective_by(day)
             .select_related("programme")
             .order_by("effective_date")

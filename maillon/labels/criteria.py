@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core.dates import french_date
 from maillon.labels.enums import FRANCE_SERVICES, CriterionCheck, CriterionStatus
 from maillon.labels.models import AuditResult, Criterion
 from maillon.network import hours
@@ -45,7 +46,7 @@ def _from_audit(site: Site, criterion: Criterion, missing: str) -> CriterionResu
     if result is None:
         return CriterionResult(criterion, CriterionStatus.UNKNOWN, missing)
     why = _("constaté lors de l'audit du %(date)s par %(auditor)s") % {
-        "date": f"{result.audit.date:%d/%m/%Y}",
+        "date": french_date(result.audit.date),
         "auditor": result.audit.auditor,
     }
     if result.comment:

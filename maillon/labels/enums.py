@@ -2,6 +2,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 FRANCE_SERVICES = "france-services"
+# the standard of the AFNOR social-mediation certification, and the MSAP recognition
+AFNOR_SOCIAL_MEDIATION = "XP X60-600"
+MSAP = "MSAP"
 
 
 class DatePrecision(models.TextChoices):
@@ -65,3 +68,36 @@ class Severity(models.TextChoices):
     ERROR = "error", _("erreur")
     WARNING = "warning", _("avertissement")
     INFO = "info", _("information")
+
+
+class AuditOutcome(models.TextChoices):
+    """The auditor's overall conclusion, which the committee reads."""
+
+    FAVOURABLE = "favourable", _("favorable")
+    RESERVED = "reserved", _("favorable avec réserves")
+    UNFAVOURABLE = "unfavourable", _("défavorable")
+
+
+class PipelineState(models.TextChoices):
+    """Where a site stands in the labelling pipeline on a date (`labels.pipeline`)."""
+
+    NOT_CANDIDATE = "not_candidate", _("non candidat")
+    PREPARING = "preparing", _("en préparation")
+    FILED = "filed", _("candidature déposée")
+    AUDIT_PLANNED = "audit_planned", _("audit prévu")
+    AUDIT_DONE = "audit_done", _("audit réalisé")
+    COMMITTEE = "committee", _("en attente du comité")
+    LABELLED = "labelled", _("labellisé")
+    RENEWAL_DUE = "renewal_due", _("renouvellement à prévoir")
+    SUSPENDED = "suspended", _("label suspendu")
+    WITHDRAWN = "withdrawn", _("label retiré")
+    REFUSED = "refused", _("refusé")
+
+
+class CommitteeVerdict(models.TextChoices):
+    """What a committee says of an application; the decision's outcome follows from its kind
+    (a first labelling is granted or refused, a renewal renewed or withdrawn)."""
+
+    FAVOURABLE = "favourable", _("favorable")
+    UNFAVOURABLE = "unfavourable", _("défavorable")
+    POSTPONED = "postponed", _("ajourné (pas de décision)")

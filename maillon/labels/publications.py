@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from maillon.core.dates import french_date
 from maillon.core.spreadsheets import csv_writer
 from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.models import LabelProgramme
@@ -107,7 +107,7 @@ class LabelledSitesList:
         return _("%(network)s : points d'accueil labellisés %(programme)s au %(date)s") % {
             "network": self.network,
             "programme": self.programme,
-            "date": formats.date_format(self.on, "j F Y"),
+            "date": french_date(self.on),
         }
 
     @property
@@ -116,7 +116,7 @@ class LabelledSitesList:
             return ""
         return _("%(mark)s nouvelle labellisation depuis le %(date)s") % {
             "mark": NEW_MARK,
-            "date": formats.date_format(self.new_since, "j F Y"),
+            "date": french_date(self.new_since),
         }
 
     def rows(self) -> list[tuple[RegionGroup, DepartmentGroup, Row]]:
@@ -218,8 +218,10 @@ CSV_HEADER = (
 
 
 def render_csv(listing: LabelledSitesList) -> str:
+    """CSV for French spreadsheets: a byte order mark, `;` between cells."""
     out = io.StringIO()
-    writer = csv_writer(out, lineterminator="\n")
+    out.write("\ufeff")
+    writer = csv_writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for region, department, row in listing.rows():
         writer.writerow(
@@ -294,7 +296,7 @@ def render_docx(listing: LabelledSitesList) -> bytes:
     if listing.new_since is not None:
         summary += " " + _("Dont %(new)s nouveaux depuis le %(date)s.") % {
             "new": listing.new,
-            "date": formats.date_format(listing.new_since, "j F Y"),
+            "date": french_date(listing.new_since),
         }
     document.add_paragraph(summary)
     table = document.add_table(rows=1, cols=3)

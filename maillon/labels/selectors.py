@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from maillon.labels.enums import LABEL_HOLDING_OUTCOMES
-from maillon.labels.models import LabelDecision, Wave
+from maillon.labels.models import Certification, LabelDecision, Wave
 from maillon.network.models import Site
 
 
@@ -16,6 +16,7 @@ def sites_labelled_on(
     """Sites whose latest decision surely in force on `day` grants (or renews) the label."""
     latest = (
         LabelDecision.objects.of_programme(programme)
+        .current()
         .effective_by(day)
         .filter(site=OuterRef("pk"))
         .order_by("-effective_latest", "-id")
@@ -27,8 +28,22 @@ def sites_labelled_on(
     )
 
 
+def organisations_certified_on(
+    *, standard: str, day: datetime.date, sites: QuerySet[Site] | None = None
+) -> int:
+    """Organisations (carrying `sites`, or all) holding a valid `standard` certification on
+    `day` — « 68 PIMMS certifiés »."""
+    certifications = Certification.objects.valid_on(day).filter(standard=standard)
+    if sites is not None:
+        certifications = certifications.filter(organisation__in=sites.values("organisation_id"))
+    return certifications.values("organisation_id").distinct().count()
+
+
 def label_history(*, site: Site, programme: str | None = None) -> QuerySet[LabelDecision]:
-    decisions = LabelDecision.objects.filter(site=site).select_related("programme", "wave")
+    """Every decision on `site`, corrected ones included (with what corrects them)."""
+    decisions = LabelDecision.objects.filter(site=site).select_related(
+        "programme", "wave", "supersedes", "superseded_by"
+    )
     if programme:
         decisions = decisions.of_programme(programme)
     return decisions.order_by("effective_date", "id")
@@ -47,7 +62,7 @@ def sites_new_between(
 
 
 def sites_decided_in_wave(*, wave: Wave, outcome: str | None = None) -> QuerySet[Site]:
-    decisions = LabelDecision.objects.filter(wave=wave)
+    decisions = LabelDecision.objects.filter(wave=wave).current()
     if outcome:
         decisions = decisions.filter(outcome=outcome)
     return Site.objects.filter(pk__in=decisions.values("site_id"))
@@ -57,6 +72,7 @@ def label_status_on(*, site: Site, programme: str, day: datetime.date) -> str | 
     """The outcome of the latest decision surely in force on `day`, None if none."""
     decision = (
         LabelDecision.objects.of_programme(programme)
+        .current()
         .effective_by(day)
         .filter(site=site)
         .order_by("-effective_latest", "-id")

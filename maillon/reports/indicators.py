@@ -118,6 +118,11 @@ _REGISTRY = (
         _("Labellisés France Services"),
         computed_by="the label history (labels.selectors.sites_labelled_on)",
     ),
+    Indicator(
+        "certified_organisations",
+        _("Structures certifiées médiation sociale (AFNOR XP X60-600)"),
+        computed_by="the certifications (labels.selectors.organisations_certified_on)",
+    ),
     # the visit rollup holds every request of a visit: the cheapest source without a partner
     Indicator(
         "requests", _("Demandes accompagnées"), sources=_summed("requests", *VISITS[:1], *REQUESTS)

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.activity.models import Channel, OutreachPlace
-from maillon.labels.enums import FRANCE_SERVICES
-from maillon.labels.selectors import sites_labelled_on
+from maillon.labels.enums import AFNOR_SOCIAL_MEDIATION, FRANCE_SERVICES
+from maillon.labels.selectors import organisations_certified_on, sites_labelled_on
 from maillon.people.enums import POSITIVE_OUTCOMES, EmployeeRole, ExitOutcome
 from maillon.people.models import Employee, Exit
 from maillon.people.selectors import ExitRate, employees_in_scope
@@ -53,9 +53,10 @@ KEY_FIGURES = (
     "employees",
     "mediator_exits",
     "positive_exit_rate",
+    "certified_organisations",  # last: the API lists figures in this order
 )
 # Computed on any period (history), whether or not Maillon covers it
-ALWAYS_COMPUTED = ("fs_sites",)
+ALWAYS_COMPUTED = ("fs_sites", "certified_organisations")
 # Not held as detailed data: declared only
 DECLARED_ONLY = ("msap_sites",)
 
@@ -126,6 +127,11 @@ def key_figures(
     covered = any(computed[code] for code in ("people_helped", "outreach_acts", "workshops"))
     computed.update(_computed_staff(scope, period) if covered else {})
     computed["fs_sites"] = _labelled(scope, labelled_on)
+    computed["certified_organisations"] = organisations_certified_on(
+        standard=AFNOR_SOCIAL_MEDIATION,
+        day=labelled_on,
+        sites=None if scope.unrestricted else scope.sites,
+    )
     if covered:
         computed["reception_points"] = scope.sites.count()
 

@@ -78,5 +78,5 @@ def test_publish_command_regenerates_a_printed_list_with_its_differences(pimms):
         stdout=out,
         stderr=err,
     )
-    assert out.getvalue().count(",oui\n") == 13
+    assert out.getvalue().count(";oui\n") == 13
     assert "« Isère » → « Loire (42) »" in err.getvalue()

@@ -76,9 +76,10 @@ def test_operators_criterion_names_the_missing_operators():
 @pytest.mark.django_db
 def test_manual_criterion_takes_the_latest_audit_result():
     site = SiteFactory()
-    application = application_create(site=site)
-    application_submit(application=application, submitted_on=datetime.date(2024, 1, 1))
+    application = application_create(actor=None, site=site)
+    application_submit(actor=None, application=application, submitted_on=datetime.date(2024, 1, 1))
     audit_record(
+        actor=None,
         application=application,
         auditor="Cabinet",
         date=datetime.date(2024, 2, 1),
@@ -86,7 +87,7 @@ def test_manual_criterion_takes_the_latest_audit_result():
     )
     result = _result(site, "confidentialite")
     assert result.status == CriterionStatus.NOT_MET
-    assert "01/02/2024 par Cabinet : pas de bureau fermé" in result.why
+    assert "1er février 2024 par Cabinet : pas de bureau fermé" in result.why
 
 
 @pytest.mark.django_db

@@ -80,7 +80,9 @@ def test_new_since_january_counts_february_wave_too(pimms):
 
 def test_csv_and_json_formats(pimms):
     listing = labelled_sites_list(network=pimms, on=AUTUMN_2020, new_since=FEB_2020)
-    rows = list(csv.DictReader(io.StringIO(render_csv(listing))))
+    text = render_csv(listing)
+    assert text.startswith("\ufeffrégion;")  # for French spreadsheets
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     assert len(rows) == 53
     assert sum(r["nouveau"] == "oui" for r in rows) == 13
     assert {r["département"] for r in rows if "Stéphanoise" in r["point d'accueil"]} == {"Loire"}
@@ -94,7 +96,7 @@ def test_html_marks_new_sites_with_an_asterisk_and_legend(pimms):
     listing = labelled_sites_list(network=pimms, on=AUTUMN_2020, new_since=FEB_2020)
     html = render_html(listing)
     assert html.count('class="new-mark"') == 13
-    assert "* nouvelle labellisation depuis le 1 février 2020" in html
+    assert "* nouvelle labellisation depuis le 1er février 2020" in html
     assert "Total Auvergne-Rhône-Alpes" in html
 
 
@@ -111,7 +113,7 @@ def test_docx_reads_back_with_groups_marks_and_totals(pimms):
     assert ["Total Île-de-France", "", "14 points d'accueil"] in rows
     text = "\n".join(p.text for p in document.paragraphs)
     assert "53 points d'accueil labellisés dans 22 départements" in text
-    assert "* nouvelle labellisation depuis le 1 février 2020" in text
+    assert "* nouvelle labellisation depuis le 1er février 2020" in text
 
 
 def test_the_list_is_built_in_a_fixed_number_of_queries(pimms, django_assert_max_num_queries):

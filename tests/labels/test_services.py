@@ -58,10 +58,11 @@ JUNE_2020 = D(2020, 6, 1)
 
 
 def _audited(site, submitted=JUNE_2020):
-    application = application_create(site=site)
-    application_submit(application=application, submitted_on=submitted)
-    audit_start(application=application)
+    application = application_create(actor=None, site=site)
+    application_submit(actor=None, application=application, submitted_on=submitted)
+    audit_start(actor=None, application=application)
     audit_record(
+        actor=None,
         application=application,
         auditor="Cabinet d'audit",
         date=D(2020, 7, 1),
@@ -73,7 +74,11 @@ def _audited(site, submitted=JUNE_2020):
 def test_full_lifecycle_grants_in_a_wave(site, wave):
     application = _audited(site)
     decision = label_decide(
-        application=application, outcome=DecisionOutcome.GRANTED, wave=wave, source="comité"
+        actor=None,
+        application=application,
+        outcome=DecisionOutcome.GRANTED,
+        wave=wave,
+        source="comité",
     )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DECIDED
@@ -88,11 +93,15 @@ def test_full_lifecycle_grants_in_a_wave(site, wave):
 
 
 def test_deciding_an_application_never_audited_is_refused_and_changes_nothing(site, wave):
-    application = application_create(site=site)
-    application_submit(application=application, submitted_on=D(2020, 6, 1))
+    application = application_create(actor=None, site=site)
+    application_submit(actor=None, application=application, submitted_on=D(2020, 6, 1))
     with pytest.raises(LabelError, match="n'a pas été auditée"):
         label_decide(
-            application=application, outcome=DecisionOutcome.GRANTED, wave=wave, source="x"
+            actor=None,
+            application=application,
+            outcome=DecisionOutcome.GRANTED,
+            wave=wave,
+            source="x",
         )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
@@ -101,7 +110,7 @@ def test_deciding_an_application_never_audited_is_refused_and_changes_nothing(si
 
 def test_withdrawing_a_label_never_granted_is_refused(site):
     with pytest.raises(LabelError, match="Impossible de retirer le label"):
-        label_withdraw(site=site, effective_date=D(2021, 1, 1), source="x")
+        label_withdraw(actor=None, site=site, effective_date=D(2021, 1, 1), source="x", reason="x")
     assert not LabelDecision.objects.filter(site=site).exists()
 
 
@@ -109,6 +118,7 @@ def test_a_decision_dated_before_its_application_is_refused(site):
     application = _audited(site, submitted=D(2020, 6, 1))
     with pytest.raises(LabelError, match="précède le dépôt de la candidature"):
         label_decide(
+            actor=None,
             application=application,
             outcome=DecisionOutcome.GRANTED,
             effective_date=D(2020, 5, 15),
@@ -120,11 +130,15 @@ def test_a_decision_dated_before_its_application_is_refused(site):
 
 
 def test_audit_before_submission_is_refused(site):
-    application = application_create(site=site)
-    application_submit(application=application, submitted_on=D(2020, 6, 1))
+    application = application_create(actor=None, site=site)
+    application_submit(actor=None, application=application, submitted_on=D(2020, 6, 1))
     with pytest.raises(LabelError, match="précède le dépôt"):
         audit_record(
-            application=application, auditor="A", date=D(2020, 5, 1), results={"horaires": MET}
+            actor=None,
+            application=application,
+            auditor="A",
+            date=D(2020, 5, 1),
+            results={"horaires": MET},
         )
     assert not application.audits.exists()
 
@@ -132,6 +146,7 @@ def test_audit_before_submission_is_refused(site):
 def test_an_uncertain_date_keeps_its_precision(site):
     application = _audited(site)
     decision = label_decide(
+        actor=None,
         application=application,
         outcome=DecisionOutcome.GRANTED,
         effective_date=D(2020, 9, 1),
@@ -149,6 +164,7 @@ def test_a_range_needs_both_bounds(site):
     application = _audited(site)
     with pytest.raises(LabelError, match="deux bornes"):
         label_decide(
+            actor=None,
             application=application,
             outcome=DecisionOutcome.GRANTED,
             effective_date=D(2020, 9, 1),
@@ -158,32 +174,44 @@ def test_a_range_needs_both_bounds(site):
 
 
 def test_suspend_reinstate_withdraw_and_renew(site, wave):
-    label_decide(application=_audited(site), outcome=DecisionOutcome.GRANTED, wave=wave, source="c")
-    label_suspend(site=site, effective_date=D(2021, 1, 1), source="préfecture")
+    label_decide(
+        actor=None,
+        application=_audited(site),
+        outcome=DecisionOutcome.GRANTED,
+        wave=wave,
+        source="c",
+    )
+    label_suspend(actor=None, site=site, effective_date=D(2021, 1, 1), source="préfecture")
     assert label_status_on(site=site, programme="france-services", day=D(2021, 2, 1)) == "suspended"
     assert site not in sites_labelled_on(programme="france-services", day=D(2021, 2, 1))
     with pytest.raises(LabelError, match="Impossible de suspendre"):
-        label_suspend(site=site, effective_date=D(2021, 2, 1), source="x")
-    label_reinstate(site=site, effective_date=D(2021, 3, 1), source="préfecture")
+        label_suspend(actor=None, site=site, effective_date=D(2021, 2, 1), source="x")
+    label_reinstate(actor=None, site=site, effective_date=D(2021, 3, 1), source="préfecture")
     assert site in sites_labelled_on(programme="france-services", day=D(2021, 3, 1))
 
-    renewal = application_create(site=site, kind=ApplicationKind.RENEWAL)
-    application_submit(application=renewal, submitted_on=D(2022, 6, 1))
-    audit_record(application=renewal, auditor="A", date=D(2022, 7, 1), results={"horaires": MET})
+    renewal = application_create(actor=None, site=site, kind=ApplicationKind.RENEWAL)
+    application_submit(actor=None, application=renewal, submitted_on=D(2022, 6, 1))
+    audit_record(
+        actor=None, application=renewal, auditor="A", date=D(2022, 7, 1), results={"horaires": MET}
+    )
     with pytest.raises(LabelError, match="impossible pour une candidature"):
         label_decide(
+            actor=None,
             application=renewal,
             outcome=DecisionOutcome.GRANTED,
             source="x",
             effective_date=D(2022, 9, 1),
         )
     label_decide(
+        actor=None,
         application=renewal,
         outcome=DecisionOutcome.RENEWED,
         source="c",
         effective_date=D(2022, 9, 1),
     )
-    label_withdraw(site=site, effective_date=D(2023, 1, 1), source="comité")
+    label_withdraw(
+        actor=None, site=site, effective_date=D(2023, 1, 1), source="comité", reason="fermeture"
+    )
     assert site not in sites_labelled_on(programme="france-services", day=D(2023, 1, 2))
     assert [d.outcome for d in label_history(site=site)] == [
         "granted",
@@ -195,9 +223,9 @@ def test_suspend_reinstate_withdraw_and_renew(site, wave):
 
 
 def test_only_one_open_application_per_site(site):
-    application_create(site=site)
+    application_create(actor=None, site=site)
     with pytest.raises(LabelError, match="candidature en cours"):
-        application_create(site=site)
+        application_create(actor=None, site=site)
     assert LabelApplication.objects.filter(site=site).count() == 1
 
 

@@ -11,7 +11,7 @@ of that scope (a site, an organisation, a partner, a network)."""
 import enum
 from dataclasses import dataclass, field
 
-from tests.security.world import TOKEN_OWNERS, Persona
+from tests.security.world import ORG_NETWORK, SITE_ORG, TOKEN_OWNERS, Persona
 
 
 class Rule(enum.Enum):
@@ -29,6 +29,8 @@ class Rule(enum.Enum):
     ORG_MANAGE = "a manager of the object's organisation (or its network admin)"
     PARTNER_REPORT = "the partner's viewers, and managers of sites under agreement with it"
     TOKEN_OWNER = "the user the object (an API token) belongs to, and nobody else"
+    LABEL_PIPELINE = "a network admin (his network's sites) or a manager (his own, read-only)"
+    SITE_NETWORK = "an admin of the network of the object's site (label steps)"
 
     def allows(self, persona: Persona, scope: str | None) -> bool:
         if self is Rule.PUBLIC:
@@ -53,6 +55,10 @@ class Rule(enum.Enum):
             Rule.ORG_READ: lambda: scope in persona.orgs_read,
             Rule.ORG_MANAGE: lambda: scope in persona.orgs_manage,
             Rule.PARTNER_REPORT: lambda: scope in persona.partners,
+            Rule.LABEL_PIPELINE: lambda: persona.network_admin or bool(persona.orgs_manage),
+            Rule.SITE_NETWORK: lambda: (
+                ORG_NETWORK.get(SITE_ORG.get(scope or "", "")) in persona.networks
+            ),
         }
         return checks[self]()
 
@@ -155,6 +161,17 @@ PAGES: dict[str, Access] = {
     "labels:quality": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     "labels:coverage": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     "labels:self_check": Access(Rule.SITE_READ, "site"),
+    # the labelling workspace (issue 16): the network head acts, a manager reads his sites
+    "labels:pipeline": Access(Rule.LABEL_PIPELINE),
+    "labels:committee": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
+    "labels:settings": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
+    "labels:press_kit": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
+    "labels:site_label": Access(Rule.SITE_MANAGE, "site"),
+    "labels:application_file": Access(Rule.SITE_NETWORK, "site"),
+    "labels:audit_plan": Access(Rule.SITE_NETWORK, "site"),
+    "labels:audit_record": Access(Rule.SITE_NETWORK, "site"),
+    "labels:withdraw": Access(Rule.SITE_NETWORK, "site"),
+    "labels:decision_correct": Access(Rule.SITE_NETWORK, "site"),
     # the API's own documents: the OpenAPI document is public (integrators, the public
     # directory), its Swagger UI page is behind the login like every page
     "api:openapi-json": Access(Rule.PUBLIC),

@@ -58,6 +58,24 @@ class Block:
         return mark_safe(f'<ul class="key-figures">{items}</ul>')  # noqa: S308 — escaped above
 
 
+def _certified_lines(n: Figure) -> list[list[Segment]]:
+    """« 27 structures certifiées « médiation sociale » », said only when there is one."""
+    if not n.value:
+        return []
+    return [
+        [
+            Segment(_amount(n, capitalise=True), bold=True),
+            Segment(
+                ngettext(
+                    " structure certifiée « médiation sociale » (norme AFNOR XP X60-600)",
+                    " structures certifiées « médiation sociale » (norme AFNOR XP X60-600)",
+                    _count(n),
+                )
+            ),
+        ]
+    ]
+
+
 def french_date(day) -> str:
     """« 1er janvier 2020 », « 30 septembre 2020 »."""
     text = date_format(day, "j F Y")
@@ -126,6 +144,7 @@ def key_figures_block(figures: KeyFigures) -> Block:
             ngettext(" labellisé « France Services »", " labellisés « France Services »", _count(n))
             + when,
         )
+    lines.extend(_certified_lines(f["certified_organisations"]))
     if f["requests"].available:
         n = f["requests"]
         add(

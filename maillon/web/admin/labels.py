@@ -8,6 +8,7 @@ from maillon.labels.models import (
     LabelApplication,
     LabelDecision,
     LabelProgramme,
+    LabelSettings,
     Publication,
     PublicationEntry,
     Wave,
@@ -37,8 +38,16 @@ class LabelDecisionAdmin(JournalledAdminMixin, admin.ModelAdmin):
     list_display = ["site", "programme", "outcome", "effective_date", "precision", "wave", "source"]
     list_filter = ["programme", "outcome", "precision", "wave"]
     search_fields = ["site__name", "source"]
-    raw_id_fields = ["site", "application"]
+    raw_id_fields = ["site", "application", "supersedes"]
     list_select_related = ["site", "programme", "wave"]
+
+    # A decision is history: never deleted nor edited, even here; a wrong one is corrected by
+    # a newer decision (the site's label page, `labels.services.decision_correct`).
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class AuditResultInline(admin.TabularInline):
@@ -63,7 +72,14 @@ class AuditAdmin(JournalledAdminMixin, admin.ModelAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(JournalledAdminMixin, admin.ModelAdmin):
-    list_display = ["organisation", "standard", "granted_on", "precision", "valid_until"]
+    list_display = [
+        "organisation",
+        "standard",
+        "certifier",
+        "granted_on",
+        "precision",
+        "valid_until",
+    ]
     list_filter = ["standard"]
 
 
@@ -71,6 +87,11 @@ class PublicationEntryInline(admin.TabularInline):
     model = PublicationEntry
     extra = 0
     raw_id_fields = ["site"]
+
+
+@admin.register(LabelSettings)
+class LabelSettingsAdmin(JournalledAdminMixin, admin.ModelAdmin):
+    list_display = ["network", "programme", "renewal_months", "warning_days"]
 
 
 @admin.register(Publication)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from maillon.access.rules import networks_administered_by, sites_visible_to
 from maillon.access.selectors import network_get_for_admin
+from maillon.labels.coverage import coverage_table
 from maillon.labels.criteria import site_self_check
 from maillon.labels.differences import publication_differences
 from maillon.labels.enums import FRANCE_SERVICES, Severity
@@ -97,17 +98,19 @@ def quality_view(request):
 def coverage_view(request):
     network = network_get_for_admin(user=request.user, slug=request.GET.get("reseau"))
     form = CoverageForm(request.GET or {"on": timezone.localdate().isoformat()})
-    day = form.cleaned_data["on"] if form.is_valid() else timezone.localdate()
+    valid = form.is_valid()
+    day = form.cleaned_data["on"] if valid else timezone.localdate()
+    since = form.cleaned_data.get("since") if valid else None
+    sites = Site.objects.in_network(network)
     return render(
         request,
         "labels/coverage.html",
         {
             "network": network,
             "form": form,
-            "network_coverage": coverage_on(
-                programme=FRANCE_SERVICES, day=day, sites=Site.objects.in_network(network)
-            ),
+            "network_coverage": coverage_on(programme=FRANCE_SERVICES, day=day, sites=sites),
             "programme_coverage": coverage_on(programme=FRANCE_SERVICES, day=day),
+            "table": coverage_table(programme=FRANCE_SERVICES, day=day, since=since, sites=sites),
         },
     )
 

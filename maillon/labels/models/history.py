@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.dates import french_date
 from maillon.core.periods import PeriodQuerySet
 from maillon.labels.enums import (
     ApplicationKind,
     ApplicationStatus,
+    AuditOutcome,
     CriterionCheck,
     CriterionStatus,
     DatePrecision,
@@ -54,7 +56,7 @@ class Wave(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.date:%d/%m/%Y})"
+        return f"{self.name} ({french_date(self.date)})"
 
 
 class CriterionQuerySet(PeriodQuerySet):
@@ -133,6 +135,17 @@ class LabelApplication(models.Model):
     )
     submitted_on = models.DateField(_("déposée le"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # the criteria self-check as it stood on the filing day: [{"code", "title", "status", "why"}]
+    self_check = models.JSONField(_("autodiagnostic au dépôt"), default=list, blank=True)
+    audit_planned_on = models.DateField(_("audit prévu le"), null=True, blank=True)
+    committee = models.ForeignKey(
+        Wave,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("examinée au comité"),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -167,6 +180,9 @@ class Audit(models.Model):
     )
     auditor = models.CharField(_("auditeur"), max_length=200)
     date = models.DateField(_("date de l'audit"))
+    outcome = models.CharField(
+        _("résultat"), max_length=12, choices=AuditOutcome.choices, blank=True
+    )
     conclusion = models.TextField(_("conclusion"), blank=True)
     created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
 
@@ -176,7 +192,7 @@ class Audit(models.Model):
         ordering = ["application", "date", "id"]
 
     def __str__(self) -> str:
-        return f"{self.application.site} — {self.auditor} ({self.date:%d/%m/%Y})"
+        return f"{self.application.site} — {self.auditor} ({french_date(self.date)})"
 
 
 class AuditResult(models.Model):
@@ -205,9 +221,17 @@ class AuditResult(models.Model):
         return f"{self.criterion} : {self.get_status_display()}"
 
 
+class DecisionIsPermanent(Exception):
+    """Raised when code tries to delete a label decision."""
+
+
 class LabelDecisionQuerySet(models.QuerySet["LabelDecision"]):
     def of_programme(self, slug: str) -> Self:
         return self.filter(programme__slug=slug)
+
+    def current(self) -> Self:
+        """Decisions no later decision corrects: the ones the label history reads."""
+        return self.filter(superseded_by__isnull=True)
 
     def effective_by(self, day: datetime.date, *, certain: bool = True) -> Self:
         """Decisions in force by `day`: surely (latest possible date ≤ day) or possibly."""
@@ -262,6 +286,17 @@ class LabelDecision(models.Model):
         verbose_name=_("candidature"),
     )
     source = models.CharField(_("source"), max_length=300)
+    # a decision is never deleted nor edited: a wrong one is corrected by a newer decision that
+    # names it here; both stay in the history and the label reads the newer
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrige la décision"),
+    )
+    reason = models.TextField(_("motif"), blank=True)
     created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
 
     objects = LabelDecisionQuerySet.as_manager()
@@ -290,119 +325,7 @@ class LabelDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.site} — {self.get_outcome_display()} ({self.effective_date:%d/%m/%Y})"
+        return f"{self.site} — {self.get_outcome_display()} ({french_date(self.effective_date)})"
 
-
-class Certification(models.Model):
-    """A certification of an organisation (e.g. AFNOR XP X60-600 social mediation), dated with
-    the precision its source gives."""
-
-    organisation = models.ForeignKey(
-        "network.Organisation",
-        on_delete=models.CASCADE,
-        related_name="certifications",
-        verbose_name=_("structure"),
-    )
-    standard = models.CharField(_("référentiel"), max_length=100)
-    name = models.CharField(_("intitulé"), max_length=200)
-    granted_on = models.DateField(_("obtenue (au plus tôt)"))
-    granted_latest = models.DateField(_("obtenue (au plus tard)"))
-    precision = models.CharField(
-        _("précision de la date"), max_length=10, choices=DatePrecision.choices
-    )
-    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300)
-
-    class Meta:
-        verbose_name = _("certification")
-        verbose_name_plural = _("certifications")
-        ordering = ["organisation", "granted_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(granted_latest__gte=models.F("granted_on")),
-                name="labels_certification_dates_ordered",
-            ),
-            models.UniqueConstraint(
-                fields=["organisation", "standard", "granted_on"],
-                name="labels_certification_unique",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} — {self.standard}"
-
-
-class Publication(models.Model):
-    """A list of labelled sites as it was printed in a document (e.g. a press release).
-
-    The printed rows are kept verbatim in PublicationEntry, mistakes included: Maillon
-    regenerates the list from its data and reports every difference with the printed one.
-    """
-
-    network = models.ForeignKey(
-        "network.Network",
-        on_delete=models.CASCADE,
-        related_name="label_publications",
-        verbose_name=_("réseau"),
-    )
-    programme = models.ForeignKey(
-        LabelProgramme,
-        on_delete=models.PROTECT,
-        related_name="publications",
-        verbose_name=_("programme"),
-    )
-    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
-    title = models.CharField(_("titre"), max_length=300)
-    published_on = models.DateField(_("publiée le"))
-    labelled_on = models.DateField(_("situation au"))
-    new_since = models.DateField(_("nouveaux depuis le"), null=True, blank=True)
-    declared_total = models.PositiveIntegerField(_("total annoncé"), null=True, blank=True)
-    declared_new = models.PositiveIntegerField(_("nouveaux annoncés"), null=True, blank=True)
-    declared_departments = models.PositiveIntegerField(
-        _("départements annoncés"), null=True, blank=True
-    )
-    source = models.CharField(_("document source"), max_length=300)
-
-    class Meta:
-        verbose_name = _("liste publiée")
-        verbose_name_plural = _("listes publiées")
-        ordering = ["published_on"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class PublicationEntry(models.Model):
-    """One printed row of a published list, verbatim, and the site it designates."""
-
-    publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="entries", verbose_name=_("liste")
-    )
-    position = models.PositiveSmallIntegerField(_("rang"))
-    printed_region = models.CharField(_("région imprimée"), max_length=100, blank=True)
-    printed_department = models.CharField(_("département imprimé"), max_length=100)
-    printed_commune = models.CharField(_("commune imprimée"), max_length=200, blank=True)
-    printed_name = models.CharField(_("nom imprimé"), max_length=300)
-    marked_new = models.BooleanField(_("marqué nouveau"), default=False)
-    site = models.ForeignKey(
-        "network.Site",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("point d'accueil désigné"),
-    )
-    match_note = models.CharField(_("rapprochement"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("ligne d'une liste publiée")
-        verbose_name_plural = _("lignes d'une liste publiée")
-        ordering = ["publication", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["publication", "position"], name="labels_entry_unique_position"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.printed_department} — {self.printed_name}"
+    def delete(self, *args, **kwargs):
+        raise DecisionIsPermanent("a label decision is corrected by a newer one, never deleted")

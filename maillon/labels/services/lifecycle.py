@@ -2,7 +2,8 @@
 
 An application goes draft → submitted → under audit → audited → decided (in a committee
 wave); a label can then be suspended, reinstated, withdrawn or renewed after a periodic audit.
-Each service validates first and raises LabelError (French message) before writing anything.
+Each service validates first and raises LabelError (French message) before writing anything,
+then writes its change and its journal entry (who, what) in the same transaction.
 """
 
 import calendar
@@ -10,15 +11,21 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillon.core.dates import french_date
+from maillon.journal.enums import JournalAction
+from maillon.journal.services import Actor, created, journal_created, journal_record, snapshot
+from maillon.labels.criteria import site_self_check
 from maillon.labels.enums import (
     FRANCE_SERVICES,
     LABEL_HOLDING_OUTCOMES,
     ApplicationKind,
     ApplicationStatus,
+    AuditOutcome,
     CriterionStatus,
     DatePrecision,
     DecisionOutcome,
@@ -48,7 +55,44 @@ def _submitted_on(application: LabelApplication) -> datetime.date:
 
 
 def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return french_date(day)
+
+
+DECISION_FIELDS = (
+    "site",
+    "programme",
+    "outcome",
+    "effective_date",
+    "effective_latest",
+    "precision",
+    "wave",
+    "source",
+    "supersedes",
+    "reason",
+)
+
+
+def _status_changed(actor: Actor, application: LabelApplication, before: str, note: str = ""):
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=application,
+        changes={"status": [before, application.status]},
+        note=note,
+    )
+
+
+def self_check_snapshot(*, site: Site, programme: str, day: datetime.date) -> list[dict]:
+    """The criteria self-check of `site` on `day`, as plain data kept with an application."""
+    return [
+        {
+            "code": r.criterion.code,
+            "title": r.criterion.title,
+            "status": r.status,
+            "why": r.why,
+        }
+        for r in site_self_check(site=site, programme=programme, on=day)
+    ]
 
 
 def date_bounds(
@@ -83,20 +127,55 @@ def date_bounds(
 @transaction.atomic
 def application_create(
     *,
+    actor: Actor,
     site: Site,
     programme: str = FRANCE_SERVICES,
     kind: str = ApplicationKind.INITIAL,
     source: str = "",
+    on: datetime.date | None = None,
 ) -> LabelApplication:
+    """A draft application (the site prepares): its self-check of `on` (today) is kept."""
     programme_obj = LabelProgramme.objects.get(slug=programme)
+    Site.objects.select_for_update().filter(pk=site.pk).first()
     if LabelApplication.objects.filter(site=site, programme=programme_obj).open().exists():
         raise LabelError(
             _("%(site)s a déjà une candidature en cours au label %(programme)s.")
             % {"site": site, "programme": programme_obj}
         )
-    return LabelApplication.objects.create(
-        site=site, programme=programme_obj, kind=kind, source=source
+    day = on or timezone.localdate()
+    application = LabelApplication.objects.create(
+        site=site,
+        programme=programme_obj,
+        kind=kind,
+        source=source,
+        self_check=self_check_snapshot(site=site, programme=programme, day=day),
     )
+    journal_created(actor=actor, obj=application, fields=("site", "programme", "kind", "source"))
+    return application
+
+
+@transaction.atomic
+def application_file(
+    *,
+    actor: Actor,
+    site: Site,
+    filed_on: datetime.date,
+    programme: str = FRANCE_SERVICES,
+    kind: str = ApplicationKind.INITIAL,
+    source: str = "",
+) -> LabelApplication:
+    """File an application for `site` on `filed_on` (its draft if it has one), with the
+    criteria self-check as it stood that day attached."""
+    draft = (
+        LabelApplication.objects.of_programme(programme)
+        .filter(site=site, status=ApplicationStatus.DRAFT)
+        .first()
+    )
+    if draft is None:
+        draft = application_create(
+            actor=actor, site=site, programme=programme, kind=kind, source=source, on=filed_on
+        )
+    return application_submit(actor=actor, application=draft, submitted_on=filed_on)
 
 
 def _locked(application: LabelApplication) -> LabelApplication:
@@ -109,7 +188,7 @@ def _locked(application: LabelApplication) -> LabelApplication:
 
 @transaction.atomic
 def application_submit(
-    *, application: LabelApplication, submitted_on: datetime.date
+    *, actor: Actor, application: LabelApplication, submitted_on: datetime.date
 ) -> LabelApplication:
     application = _locked(application)
     if application.status != ApplicationStatus.DRAFT:
@@ -117,22 +196,40 @@ def application_submit(
             _("Seule une candidature en brouillon peut être déposée (état actuel : %(status)s).")
             % {"status": application.get_status_display()}
         )
+    if submitted_on > timezone.localdate():
+        raise LabelError(_("Une candidature ne peut pas être déposée à une date future."))
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_on = submitted_on
-    application.save(update_fields=["status", "submitted_on", "updated_at"])
+    application.self_check = self_check_snapshot(
+        site=application.site, programme=application.programme.slug, day=submitted_on
+    )
+    application.save(update_fields=["status", "submitted_on", "self_check", "updated_at"])
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=application,
+        changes={
+            "status": [ApplicationStatus.DRAFT, application.status],
+            "submitted_on": [None, submitted_on],
+        },
+    )
     return application
 
 
 @transaction.atomic
 def audit_record(
     *,
+    actor: Actor,
     application: LabelApplication,
     auditor: str,
     date: datetime.date,
-    results: dict[str, tuple[str, str]],
+    results: dict[str, tuple[str, str]] | None = None,
+    outcome: str = "",
     conclusion: str = "",
 ) -> Audit:
-    """Record an audit: `results` maps a criterion code to (status, comment)."""
+    """Record an audit: its overall `outcome` and remarks (`conclusion`); `results` maps a
+    criterion code to (status, comment)."""
+    results = results or {}
     application = _locked(application)
     if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_AUDIT):
         raise LabelError(
@@ -154,6 +251,8 @@ def audit_record(
             _("Critères inconnus du programme %(programme)s : %(codes)s.")
             % {"programme": application.programme, "codes": ", ".join(unknown)}
         )
+    if outcome and outcome not in AuditOutcome.values:
+        raise LabelError(_("Résultat d'audit « %(outcome)s » inconnu.") % {"outcome": outcome})
     for code, (status, _comment) in results.items():
         if status not in CriterionStatus.values:
             raise LabelError(
@@ -161,33 +260,66 @@ def audit_record(
                 % {"status": status, "code": code}
             )
     audit = Audit.objects.create(
-        application=application, auditor=auditor.strip(), date=date, conclusion=conclusion
+        application=application,
+        auditor=auditor.strip(),
+        date=date,
+        outcome=outcome,
+        conclusion=conclusion,
     )
     AuditResult.objects.bulk_create(
         AuditResult(audit=audit, criterion=criteria[code], status=status, comment=comment)
         for code, (status, comment) in results.items()
     )
+    before = application.status
     application.status = ApplicationStatus.AUDITED
     application.save(update_fields=["status", "updated_at"])
+    journal_record(
+        actor=actor,
+        action=JournalAction.CREATE,
+        obj=audit,
+        changes=created(snapshot(audit, ("auditor", "date", "outcome", "conclusion"))),
+        organisation_id=application.site.organisation_id,
+        site_id=application.site_id,
+    )
+    _status_changed(actor, application, before)
     return audit
 
 
 @transaction.atomic
-def audit_start(*, application: LabelApplication) -> LabelApplication:
+def audit_start(
+    *, actor: Actor, application: LabelApplication, planned_on: datetime.date | None = None
+) -> LabelApplication:
+    """The application goes under audit, on a planned date if known."""
     application = _locked(application)
     if application.status != ApplicationStatus.SUBMITTED:
         raise LabelError(
             _("Seule une candidature déposée peut passer en audit (état actuel : %(status)s).")
             % {"status": application.get_status_display()}
         )
+    if planned_on is not None and planned_on < _submitted_on(application):
+        raise LabelError(
+            _("L'audit prévu le %(date)s précède le dépôt de la candidature (%(submitted)s).")
+            % {"date": _fmt(planned_on), "submitted": _fmt(_submitted_on(application))}
+        )
     application.status = ApplicationStatus.UNDER_AUDIT
-    application.save(update_fields=["status", "updated_at"])
+    application.audit_planned_on = planned_on
+    application.save(update_fields=["status", "audit_planned_on", "updated_at"])
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=application,
+        changes={
+            "status": [ApplicationStatus.SUBMITTED, application.status],
+            "audit_planned_on": [None, planned_on],
+        },
+    )
     return application
 
 
 @transaction.atomic
 def label_decide(
     *,
+    actor: Actor,
     application: LabelApplication,
     outcome: str,
     source: str,
@@ -258,7 +390,10 @@ def label_decide(
         source=source,
     )
     application.status = ApplicationStatus.DECIDED
-    application.save(update_fields=["status", "updated_at"])
+    application.committee = wave
+    application.save(update_fields=["status", "committee", "updated_at"])
+    journal_created(actor=actor, obj=decision, fields=DECISION_FIELDS)
+    _status_changed(actor, application, ApplicationStatus.AUDITED)
     return decision
 
 
@@ -283,6 +418,7 @@ _CHANGE_RULES: dict[str, tuple[tuple[str, ...], Promise]] = {
 @transaction.atomic
 def label_change(
     *,
+    actor: Actor,
     site: Site,
     outcome: str,
     source: str,
@@ -290,8 +426,9 @@ def label_change(
     effective_latest: datetime.date | None = None,
     precision: str = DatePrecision.DAY,
     programme: str = FRANCE_SERVICES,
+    reason: str = "",
 ) -> LabelDecision:
-    """Suspend, reinstate or withdraw a label held by `site`."""
+    """Suspend, reinstate or withdraw a label held by `site` (with the reason why)."""
     if outcome not in _CHANGE_RULES:
         raise LabelError(_("Décision « %(outcome)s » inconnue ici.") % {"outcome": outcome})
     Site.objects.select_for_update().filter(pk=site.pk).first()
@@ -300,7 +437,7 @@ def label_change(
     status = label_status_on(site=site, programme=programme, day=start)
     if status not in required:
         raise LabelError(str(message) % {"site": site, "date": _fmt(start)})
-    return LabelDecision.objects.create(
+    decision = LabelDecision.objects.create(
         site=site,
         programme=LabelProgramme.objects.get(slug=programme),
         outcome=outcome,
@@ -308,7 +445,10 @@ def label_change(
         effective_latest=end,
         precision=precision,
         source=source,
+        reason=reason.strip(),
     )
+    journal_created(actor=actor, obj=decision, fields=DECISION_FIELDS)
+    return decision
 
 
 def label_suspend(**kwargs) -> LabelDecision:
@@ -319,5 +459,8 @@ def label_reinstate(**kwargs) -> LabelDecision:
     return label_change(outcome=DecisionOutcome.REINSTATED, **kwargs)
 
 
-def label_withdraw(**kwargs) -> LabelDecision:
-    return label_change(outcome=DecisionOutcome.WITHDRAWN, **kwargs)
+def label_withdraw(*, reason: str, **kwargs) -> LabelDecision:
+    """Withdraw a label: the reason is required (it is printed in the site's history)."""
+    if not reason.strip():
+        raise LabelError(_("Indiquez le motif du retrait du label."))
+    return label_change(outcome=DecisionOutcome.WITHDRAWN, reason=reason, **kwargs)
