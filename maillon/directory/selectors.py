@@ -12,8 +12,9 @@ from maillon.labels.enums import FRANCE_SERVICES, LABEL_HOLDING_OUTCOMES
 from maillon.labels.models import LabelDecision
 from maillon.labels.selectors import sites_labelled_on
 from maillon.network import hours
+from maillon.network.holidays import holiday_name
 from maillon.network.models import Agreement, Partner, Site, Stop
-from maillon.network.selectors import site_timezone
+from maillon.network.selectors import site_department, site_timezone
 
 CLOSURE_HORIZON_DAYS = 21
 STOP_HORIZON_DAYS = 60
@@ -84,6 +85,7 @@ def site_partners(*, site: Site, day: datetime.date, labelled: bool) -> list[Ser
 class Closure:
     day: datetime.date
     usual: str
+    holiday: str = ""  # « Noël »: the public holiday that closes it
 
 
 def upcoming_closures(
@@ -95,9 +97,9 @@ def upcoming_closures(
     if not expression or not hours.is_valid(expression):
         return []
     week = hours.weekly_ranges(expression)
-    timezone = site_timezone(site)
+    timezone, department = site_timezone(site), site_department(site)
     today = at.astimezone(timezone).date()
-    parsed = hours.parse(expression)
+    parsed = hours.local_parse(expression, department, today.year)
     closures = []
     for offset in range(days):
         day = today + datetime.timedelta(days=offset)
@@ -106,7 +108,8 @@ def upcoming_closures(
             continue
         start = datetime.datetime.combine(day, datetime.time())
         if not any(parsed.is_open(start + datetime.timedelta(minutes=r.start + 1)) for r in usual):
-            closures.append(Closure(day, hours.day_ranges_french(usual)))
+            holiday = holiday_name(department, day)
+            closures.append(Closure(day, hours.day_ranges_french(usual), holiday))
     return closures
 
 

@@ -108,6 +108,12 @@ class Commune(models.Model):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     is_current = models.BooleanField(_("en vigueur"), default=True)
+    timezone = models.CharField(
+        _("fuseau horaire"),
+        max_length=50,
+        blank=True,
+        help_text=_("Vide : celui de la région (renseigné aux Marquises et aux Gambier)."),
+    )
 
     objects = CommuneQuerySet.as_manager()
 

@@ -8,14 +8,24 @@ from django.db.models import Count, Q, QuerySet
 
 from maillon.core.errors import NotFound
 from maillon.network import hours
+from maillon.network.holidays import holiday_name
 from maillon.network.models import Agreement, Partner, Site, Stop
 
 
 def site_timezone(site: Site) -> ZoneInfo:
-    """The site's time zone (`hours.site_zone` of its commune's region)."""
+    """The site's time zone (`hours.site_zone` of its commune and its commune's region)."""
     commune = site.commune
     region = commune.region if commune is not None and commune.region_id else None
-    return hours.site_zone(region.timezone if region is not None else None)
+    return hours.site_zone(
+        region.timezone if region is not None else None,
+        commune.timezone if commune is not None else None,
+    )
+
+
+def site_department(site: Site) -> str:
+    """The INSEE code of the site's département ("" without a commune): its public holidays."""
+    commune = site.commune
+    return commune.department_id if commune is not None else ""
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,7 @@ class HoursStatus:
     weekly_minutes: int = 0
     today_index: int = 0
     upcoming: tuple = ()  # dated exceptions (closures, special hours) not yet over
+    holiday: str = ""  # today's public holiday where the site is (« Noël »)
 
     @property
     def weekly_text(self) -> str:
@@ -39,21 +50,28 @@ class HoursStatus:
 
 def site_hours_status(site: Site, *, at: datetime.datetime) -> HoursStatus:
     timezone = site_timezone(site)
-    today = at.astimezone(timezone).weekday()
+    local_day = at.astimezone(timezone).date()
+    today = local_day.weekday()
     if not site.opening_hours or not hours.is_valid(site.opening_hours):
         return HoursStatus(known=False, today_index=today)
     expression = site.opening_hours
-    open_now = hours.is_open(expression, at, timezone=timezone)
+    department = site_department(site)
+    open_now = hours.is_open(expression, at, timezone=timezone, department=department)
     return HoursStatus(
         known=True,
         is_open=open_now,
-        next_opening=None if open_now else hours.next_opening(expression, at, timezone=timezone),
-        closes_at=hours.next_change(expression, at, timezone=timezone) if open_now else None,
+        next_opening=None
+        if open_now
+        else hours.next_opening(expression, at, timezone=timezone, department=department),
+        closes_at=hours.next_change(expression, at, timezone=timezone, department=department)
+        if open_now
+        else None,
         lines=tuple(hours.render_french_lines(expression)),
         summary=hours.render_french(expression),
         weekly_minutes=hours.weekly_minutes(expression),
         today_index=today,
-        upcoming=_upcoming_exceptions(expression, at.astimezone(timezone).date()),
+        upcoming=_upcoming_exceptions(expression, local_day),
+        holiday=holiday_name(site_department(site), local_day),
     )
 
 

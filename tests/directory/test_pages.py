@@ -31,7 +31,7 @@ class TestSearchPage:
     def test_home_without_account(self, client):
         response = client.get(reverse("directory:home"))
         assert response.status_code == 200
-        assert "2 843 points d'accueil dans l'annuaire" in text_of(response).replace("\u202f", " ")
+        assert "2 845 points d'accueil dans l'annuaire" in text_of(response).replace("\u202f", " ")
 
     @time_machine.travel(TUESDAY_MORNING, tick=False)
     def test_saint_etienne_results_with_distance_and_open_now(self, client):

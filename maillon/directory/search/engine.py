@@ -180,7 +180,9 @@ def _hits(chunk: list[Candidate], at: datetime.datetime, labelled: frozenset[int
             continue
         expression = candidate.expression
         known = hours_ok(expression)
-        open_now = known and hours.is_open(expression, at, timezone=candidate.timezone)
+        open_now = known and hours.is_open(
+            expression, at, timezone=candidate.timezone, department=candidate.department
+        )
         hits.append(
             SiteHit(
                 site=sites[candidate.pk],
@@ -189,12 +191,16 @@ def _hits(chunk: list[Candidate], at: datetime.datetime, labelled: frozenset[int
                 hours_known=known,
                 is_open=open_now,
                 next_opening=(
-                    hours.next_opening(expression, at, timezone=candidate.timezone)
+                    hours.next_opening(
+                        expression, at, timezone=candidate.timezone, department=candidate.department
+                    )
                     if known and not open_now
                     else None
                 ),
                 closes_at=(
-                    hours.next_change(expression, at, timezone=candidate.timezone)
+                    hours.next_change(
+                        expression, at, timezone=candidate.timezone, department=candidate.department
+                    )
                     if open_now
                     else None
                 ),
