@@ -51,6 +51,11 @@ class PublicSiteOut(Schema):
     email: str
     appointment_url: str
     france_services: bool | None = None
+    stop: str | None = Field(
+        None,
+        description="Bus trouvé à un arrêt de la commune cherchée : le lieu et ses passages "
+        "(ses horaires et sa prochaine ouverture sont alors ceux de l'arrêt).",
+    )
     url: str
 
 
@@ -99,6 +104,11 @@ def _site_out(site, *, hit: SiteHit | None = None, status=None) -> dict:
         "email": site.email,
         "appointment_url": site.appointment_url,
         "france_services": hit.france_services if hit else None,
+        "stop": (
+            f"{hit.stop.place}, {hit.stop.commune_name} — {hit.stop.schedule_text}"
+            if hit and hit.stop
+            else None
+        ),
         "url": reverse("directory:site", args=[site.pk]),
     }
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from maillon.accounts.enums import Role
 from maillon.accounts.services import superuser_create, user_create_with_membership
-from maillon.network.enums import OrganisationKind, PartnerKind
+from maillon.network.enums import PIMMS_NETWORK_SLUG, OrganisationKind, PartnerKind
 from maillon.network.models import (
     Agreement,
     Network,
@@ -21,8 +21,6 @@ from maillon.network.models import (
     Partner,
     Site,
 )
-
-PIMMS_NETWORK_SLUG = "pimms"
 
 
 @dataclass(frozen=True)
