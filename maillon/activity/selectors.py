@@ -35,7 +35,7 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
     site, commune, region = Site._meta.db_table, Commune._meta.db_table, Region._meta.db_table
     region_pk = Region._meta.pk.column
     sql = (
-        f"SELECT s.id, r.timezone FROM {site} s"  # noqa: S608 - table names, no input
+        f"SELECT s.id, r.timezone, c.timezone FROM {site} s"  # noqa: S608 - table names, no input
         f" LEFT JOIN {commune} c ON c.id = s.commune_id"
         f" LEFT JOIN {region} r ON r.{region_pk} = c.region_id WHERE s.id = %s"
     )
@@ -49,7 +49,7 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return WritableSite(row[0], hours.site_zone(row[1]))
+    return WritableSite(row[0], hours.site_zone(row[1], row[2]))
 
 
 _Q = TypeVar("_Q", bound=QuerySet)

@@ -45,6 +45,11 @@ class PublicSiteOut(Schema):
     distance_km: float | None = None
     is_open: bool | None = None
     next_opening: datetime.datetime | None = None
+    public_holiday: str | None = Field(
+        None,
+        description="Fiche d'un point d'accueil : le jour férié du jour là où il se trouve "
+        "(« Noël »), qui le ferme sauf horaires particuliers.",
+    )
     opening_hours: str
     opening_hours_text: str
     phone: str
@@ -98,6 +103,7 @@ def _site_out(site, *, hit: SiteHit | None = None, status=None) -> dict:
         if hit
         else (status.is_open if status and status.known else None),
         "next_opening": hit.next_opening if hit else (status.next_opening if status else None),
+        "public_holiday": (status.holiday or None) if status else None,
         "opening_hours": expression,
         "opening_hours_text": hours.render_french(expression) if readable else "",
         "phone": site.phone,

@@ -42,7 +42,7 @@ def test_a_site_whose_hours_say_nothing_of_holidays_is_closed_on_christmas(clien
     assert "Fermé (jour férié : Noël)" in page
     assert "ouvre lundi 28 décembre à 9 h" in page
     api = client.get(f"/api/v1/public/sites/{site.pk}").json()
-    assert api["is_open"] is False
+    assert api["is_open"] is False and api["public_holiday"] == "Noël"
     result = directory_search(text="Maison de Paris", at=CHRISTMAS_10)
     assert [(h.site.pk, h.is_open) for h in result.hits] == [(site.pk, False)]
     # The day before, an ordinary Thursday, it is open.
