@@ -41,9 +41,7 @@ def test_sites_are_mapped_with_kind_commune_hours_and_label(imported):
     assert narbonne.commune.code == "11262"
     assert narbonne.kind == SiteKind.FIXED
     # The list says nothing of public holidays: « fermé les jours fériés », written out.
-    assert narbonne.opening_hours == (
-        "Mo,We,Fr 08:30-11:30,14:00-17:00; Tu,Th 14:00-17:00; PH off"
-    )
+    assert narbonne.opening_hours == "Mo,We,Fr 08:30-11:30,14:00-17:00; Tu,Th 14:00-17:00; PH off"
     assert "lundi : 08:30 - 11:30 / 14:00 - 17:00" in narbonne.opening_hours_source
     assert narbonne.appointment_required is True
     decision = LabelDecision.objects.get(site=narbonne)
