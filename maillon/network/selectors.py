@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from maillon.core.errors import NotFound
 from maillon.network import hours
@@ -42,6 +43,7 @@ class HoursStatus:
     today_index: int = 0
     upcoming: tuple = ()  # dated exceptions (closures, special hours) not yet over
     holiday: str = ""  # today's public holiday where the site is (« Noël »)
+    holidays_text: str = ""  # what the hours say of public holidays: « fermé », « 9 h–12 h »…
 
     @property
     def weekly_text(self) -> str:
@@ -72,6 +74,7 @@ def site_hours_status(site: Site, *, at: datetime.datetime) -> HoursStatus:
         today_index=today,
         upcoming=_upcoming_exceptions(expression, local_day),
         holiday=holiday_name(site_department(site), local_day),
+        holidays_text=_holidays_text(expression),
     )
 
 
@@ -85,6 +88,18 @@ def _upcoming_exceptions(expression: str, today: datetime.date, *, days: int = 1
         for e in editor_from_osm(expression).exceptions
         if (e.end or e.start) >= today and e.start <= horizon
     )
+
+
+def _holidays_text(expression: str) -> str:
+    """What the hours say of public holidays, as the hours editor reads them."""
+    from maillon.network.hours_editor import PublicHolidays, editor_from_osm
+
+    editor = editor_from_osm(expression)
+    if editor.public_holidays == PublicHolidays.HOURS:
+        return hours.day_ranges_french(editor.holiday_ranges)
+    if editor.public_holidays == PublicHolidays.AS_USUAL:
+        return _("comme un jour ordinaire")
+    return _("fermé")
 
 
 # --- back-office: what a manager may change -------------------------------------------------

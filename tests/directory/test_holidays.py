@@ -41,6 +41,7 @@ def test_a_site_whose_hours_say_nothing_of_holidays_is_closed_on_christmas(clien
     page = _text(client.get(reverse("directory:site", args=[site.pk])))
     assert "Fermé (jour férié : Noël)" in page
     assert "ouvre lundi 28 décembre à 9 h" in page
+    assert "Jours fériés : fermé" in page
     api = client.get(f"/api/v1/public/sites/{site.pk}").json()
     assert api["is_open"] is False and api["public_holiday"] == "Noël"
     result = directory_search(text="Maison de Paris", at=CHRISTMAS_10)
