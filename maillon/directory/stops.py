@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from opening_hours import State  # type: ignore[attr-defined]
+from opening_hours import State
 
 from maillon.network import hours
 from maillon.network.models import Site, Stop
