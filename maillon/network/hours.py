@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 # opening-hours-py raises ParserError but its stub file does not declare it.
 from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
 
-from maillon.network.holidays import holiday_dates
+from maillon.network.holidays import holiday_dates, holidays_of
 
 # A week with no public holiday in France, used to read "the usual week" of an expression.
 REFERENCE_MONDAY = datetime.datetime(2025, 3, 10)  # noqa: DTZ001 - local wall-clock time
@@ -126,8 +126,9 @@ def with_local_holidays(expression: str, dates: str) -> str:
         others = [selector for selector in selectors if selector != "PH"]
         if others:
             rules.append(f"{','.join(others)} {tail}".strip())
-        rules.append(f"{dates} {tail}".strip())
-    if not mentioned:
+        if dates:
+            rules.append(f"{dates} {tail}".strip())
+    if not mentioned and dates:
         rules.append(f"{dates} off")
     return "; ".join(rules)
 
@@ -154,6 +155,18 @@ def _build(expression: str) -> OpeningHours:
         auto_timezone=False,
         max_interval_days=400,
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def ordinary_parse(expression: str) -> OpeningHours:
+    """The expression on a day that is not a public holiday: its `PH` rules left out. Faster
+    to evaluate than `local_parse` (no list of dates), so "open at" uses it on ordinary days."""
+    parsed = parse(expression)
+    plain = with_local_holidays(expression, "")
+    try:
+        return _build(plain) if plain else parsed
+    except (SyntaxError, ParserError):
+        return parsed
 
 
 def is_valid(expression: str) -> bool:
@@ -239,7 +252,9 @@ def is_open(
 ) -> bool:
     """Open at `at`, public holidays of `department` included (see `with_local_holidays`)."""
     local = _local(at, timezone)
-    return local_parse(expression, department, local.year).is_open(local)
+    if local.date() in holidays_of(department, local.year):
+        return local_parse(expression, department, local.year).is_open(local)
+    return ordinary_parse(expression).is_open(local)
 
 
 def next_opening(
