@@ -55,7 +55,8 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
     region_pk = Region._meta.pk.column
     policy_columns = ("id", "default_help_kind_id", "default_outcome_id")
     sql = (
-        f"SELECT s.id, r.timezone, {', '.join(_policy_sql(c) for c in policy_columns)}"  # noqa: S608
+        f"SELECT s.id, r.timezone, c.timezone,"  # noqa: S608 - table names, no input
+        f" {', '.join(_policy_sql(c) for c in policy_columns)}"
         f" FROM {site} s"
         f" LEFT JOIN {commune} c ON c.id = s.commune_id"
         f" LEFT JOIN {region} r ON r.{region_pk} = c.region_id WHERE s.id = %s"
@@ -71,7 +72,7 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return WritableSite(row[0], hours.site_zone(row[1]), *row[2:5])
+    return WritableSite(row[0], hours.site_zone(row[1], row[2]), *row[3:6])
 
 
 _Q = TypeVar("_Q", bound=QuerySet)

@@ -45,12 +45,22 @@ class PublicSiteOut(Schema):
     distance_km: float | None = None
     is_open: bool | None = None
     next_opening: datetime.datetime | None = None
+    public_holiday: str | None = Field(
+        None,
+        description="Fiche d'un point d'accueil : le jour férié du jour là où il se trouve "
+        "(« Noël »), qui le ferme sauf horaires particuliers.",
+    )
     opening_hours: str
     opening_hours_text: str
     phone: str
     email: str
     appointment_url: str
     france_services: bool | None = None
+    stop: str | None = Field(
+        None,
+        description="Bus trouvé à un arrêt de la commune cherchée : le lieu et ses passages "
+        "(ses horaires et sa prochaine ouverture sont alors ceux de l'arrêt).",
+    )
     url: str
 
 
@@ -93,12 +103,18 @@ def _site_out(site, *, hit: SiteHit | None = None, status=None) -> dict:
         if hit
         else (status.is_open if status and status.known else None),
         "next_opening": hit.next_opening if hit else (status.next_opening if status else None),
+        "public_holiday": (status.holiday or None) if status else None,
         "opening_hours": expression,
         "opening_hours_text": hours.render_french(expression) if readable else "",
         "phone": site.phone,
         "email": site.email,
         "appointment_url": site.appointment_url,
         "france_services": hit.france_services if hit else None,
+        "stop": (
+            f"{hit.stop.place}, {hit.stop.commune_name} — {hit.stop.schedule_text}"
+            if hit and hit.stop
+            else None
+        ),
         "url": reverse("directory:site", args=[site.pk]),
     }
 

@@ -8,7 +8,14 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.directory.search import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, SearchFilters
+from maillon.core.text import search_key
+from maillon.directory.search import (
+    DEFAULT_RADIUS_KM,
+    MAX_RADIUS_KM,
+    SearchFilters,
+    present_partners,
+    public_sites,
+)
 from maillon.network.models import Partner
 
 RADIUS_CHOICES = [("", gettext_lazy("Automatique (30 km, élargie s'il le faut)"))] + [
@@ -20,18 +27,27 @@ PARTNER_CACHE_SECONDS = 60
 
 
 def partner_choices() -> list[tuple[str, str]]:
-    """The partners of the filter, kept a minute in the cache (they change a few times a year
-    and the form is on every search)."""
+    """The partners of the filter: those some public site serves today (`present_partners`),
+    sorted by the name shown, kept a minute in the cache (they change a few times a year and
+    the form is on every search)."""
     partners = cache.get("directory:partner-choices")
     if partners is None:
-        partners = [
-            (code, str(short or name))
-            for code, short, name in Partner.objects.order_by("kind", "name").values_list(
-                "code", "short_name", "name"
-            )
-        ]
+        partners = sorted(
+            ((p.code, str(p.short_name or p.name)) for p in present_partners()),
+            key=lambda choice: search_key(choice[1]),
+        )
         cache.set("directory:partner-choices", partners, PARTNER_CACHE_SECONDS)
     return [("", gettext_lazy("Tous")), *partners]
+
+
+def accessibility_known() -> bool:
+    """Whether some public site says whether it is wheelchair accessible: the filter is offered
+    only then (else it would find nothing, whatever the search). Cached a minute."""
+    known = cache.get("directory:accessibility-known")
+    if known is None:
+        known = public_sites().filter(wheelchair_accessible__isnull=False).exists()
+        cache.set("directory:accessibility-known", known, PARTNER_CACHE_SECONDS)
+    return bool(known)
 
 
 CHECKBOXES = (
@@ -42,13 +58,20 @@ CHECKBOXES = (
 )
 
 
+def offered_checkboxes() -> tuple[tuple[str, object], ...]:
+    """The filters worth offering: « accessible » only where the data exists."""
+    if accessibility_known():
+        return CHECKBOXES
+    return tuple(box for box in CHECKBOXES if box[0] != "accessible")
+
+
 def form_context(params) -> dict:
     """What the search form shows: its choices and the values of the current search (the form
     is written by hand in the template: it is on the hot path of every search)."""
     return {
         "radius_choices": RADIUS_CHOICES,
         "partner_choices": partner_choices(),
-        "checkboxes": CHECKBOXES,
+        "checkboxes": offered_checkboxes(),
         "values": {
             "rayon": params.get("rayon", ""),
             "partenaire": params.get("partenaire", ""),
@@ -100,12 +123,21 @@ def read_search(params) -> tuple[dict, list[str]]:
                 _("Le partenaire « %(code)s » est inconnu : le filtre est ignoré.")
                 % {"code": code[:50]}
             )
+    accessible = bool(params.get("accessible"))
+    if accessible and not accessibility_known():
+        messages.append(
+            _(
+                "Aucun point d'accueil n'indique encore son accessibilité en fauteuil roulant : "
+                "le filtre est ignoré."
+            )
+        )
+        accessible = False
     filters = SearchFilters(
         partner=partner,
         open_now=bool(params.get("ouvert")),
         open_saturday=bool(params.get("samedi")),
         mobile=bool(params.get("itinerant")),
-        accessible=bool(params.get("accessible")),
+        accessible=accessible,
     )
     try:
         page = max(1, int(params.get("page", "1")))

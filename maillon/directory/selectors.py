@@ -1,6 +1,6 @@
 """Public reads of the directory (no account): a site's page, the partners it serves, its
-label, its upcoming closures and, for a mobile site, its next stops. The search is in
-`maillon.directory.search`."""
+label, its upcoming closures (the next stops of a mobile site are in `maillon.directory.stops`).
+The search is in `maillon.directory.search`."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,11 +12,11 @@ from maillon.labels.enums import FRANCE_SERVICES, LABEL_HOLDING_OUTCOMES
 from maillon.labels.models import LabelDecision
 from maillon.labels.selectors import sites_labelled_on
 from maillon.network import hours
-from maillon.network.models import Agreement, Partner, Site, Stop
-from maillon.network.selectors import site_timezone
+from maillon.network.holidays import holiday_name
+from maillon.network.models import Agreement, Partner, Site
+from maillon.network.selectors import site_department, site_timezone
 
 CLOSURE_HORIZON_DAYS = 21
-STOP_HORIZON_DAYS = 60
 
 
 def public_site_get(*, pk: int) -> Site:
@@ -85,6 +85,7 @@ def site_partners(*, site: Site, day: datetime.date, labelled: bool) -> list[Ser
 class Closure:
     day: datetime.date
     usual: str
+    holiday: str = ""  # « Noël »: the public holiday that closes it
 
 
 def upcoming_closures(
@@ -96,9 +97,9 @@ def upcoming_closures(
     if not expression or not hours.is_valid(expression):
         return []
     week = hours.weekly_ranges(expression)
-    timezone = site_timezone(site)
+    timezone, department = site_timezone(site), site_department(site)
     today = at.astimezone(timezone).date()
-    parsed = hours.parse(expression)
+    parsed = hours.local_parse(expression, department, today.year)
     closures = []
     for offset in range(days):
         day = today + datetime.timedelta(days=offset)
@@ -107,35 +108,9 @@ def upcoming_closures(
             continue
         start = datetime.datetime.combine(day, datetime.time())
         if not any(parsed.is_open(start + datetime.timedelta(minutes=r.start + 1)) for r in usual):
-            closures.append(Closure(day, hours.day_ranges_french(usual)))
+            holiday = holiday_name(department, day)
+            closures.append(Closure(day, hours.day_ranges_french(usual), holiday))
     return closures
-
-
-@dataclass(frozen=True)
-class StopVisit:
-    stop: Stop
-    when: datetime.datetime | None
-    schedule_text: str
-
-
-def upcoming_stops(*, site: Site, at: datetime.datetime) -> list[StopVisit]:
-    """The stops of a mobile site, the next one first (stops with no date to come last)."""
-    timezone = site_timezone(site)
-    horizon = at + datetime.timedelta(days=STOP_HORIZON_DAYS)
-    visits = []
-    for stop in site.stops.select_related("commune"):
-        when, text = None, stop.schedule
-        if hours.is_valid(stop.schedule):
-            if hours.is_open(stop.schedule, at, timezone=timezone):
-                when = at
-            else:
-                when = hours.next_opening(stop.schedule, at, timezone=timezone)
-            if when is not None and when > horizon:
-                when = None
-            text = hours.render_french(stop.schedule)
-        visits.append(StopVisit(stop, when, text))
-    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    return sorted(visits, key=lambda v: (v.when or far, v.stop.place))
 
 
 def directions_url(site: Site) -> str:

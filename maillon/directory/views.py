@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from maillon.directory import opendata
 from maillon.directory.forms import form_context, read_search
+from maillon.directory.networks import pimms_site_ids
 from maillon.directory.search import (
     PAGE_SIZE,
     SearchInputError,
@@ -22,8 +23,8 @@ from maillon.directory.selectors import (
     site_labels,
     site_partners,
     upcoming_closures,
-    upcoming_stops,
 )
+from maillon.directory.stops import upcoming_stops
 from maillon.network.selectors import site_hours_status
 
 
@@ -49,6 +50,7 @@ def home(request):
         "first_rank": (result.page - 1) * PAGE_SIZE + 1,
         "filters_open": arguments["filters"].any or bool(request.GET.get("rayon")),
         "site_total": None if result.searched else public_site_count(),
+        "pimms_ids": pimms_site_ids(day=now.date()) if result.hits else frozenset(),
     }
     return render(request, "directory/home.html", context)
 
@@ -67,6 +69,7 @@ def site_page(request, pk: int):
         "labels": labels,
         "partners": site_partners(site=site, day=now.date(), labelled=bool(labels)),
         "stops": upcoming_stops(site=site, at=now) if site.is_mobile else [],
+        "pimms": site.pk in pimms_site_ids(day=now.date()),
         "directions_url": directions_url(site),
         "now": now,
     }

@@ -11,7 +11,8 @@ from maillon.geo.enums import CURRENT_KINDS, CommuneKind
 
 
 class Region(models.Model):
-    code = models.CharField(_("code INSEE"), max_length=2, primary_key=True)
+    # 2 characters for a région, 3 for an overseas collectivity (975, 988…), as the COG codes them
+    code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     timezone = models.CharField(_("fuseau horaire"), max_length=50, default="Europe/Paris")
 
@@ -108,6 +109,12 @@ class Commune(models.Model):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     is_current = models.BooleanField(_("en vigueur"), default=True)
+    timezone = models.CharField(
+        _("fuseau horaire"),
+        max_length=50,
+        blank=True,
+        help_text=_("Vide : celui de la région (renseigné aux Marquises et aux Gambier)."),
+    )
 
     objects = CommuneQuerySet.as_manager()
 

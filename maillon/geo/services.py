@@ -19,6 +19,11 @@ POSTAL_FILE_KINDS = {
     "commune-associee": CommuneKind.ASSOCIATED,
     "arrondissement-municipal": CommuneKind.MUNICIPAL_ARRONDISSEMENT,
 }
+# The overseas collectivités whose communes Maillon ships (Saint-Pierre-et-Miquelon,
+# Saint-Barthélemy, Saint-Martin, Wallis-et-Futuna, French Polynesia, New Caledonia): the COG
+# lists them in a file of their own, and the postal-codes file holds them with their postal
+# codes; the TAAF and Clipperton have no inhabited commune.
+OVERSEAS_COLLECTIVITIES = ("975", "977", "978", "986", "987", "988")
 COMMUNE_FIELDS = (
     "name",
     "search_name",
@@ -29,6 +34,7 @@ COMMUNE_FIELDS = (
     "longitude",
     "population",
     "is_current",
+    "timezone",
 )
 
 
@@ -53,6 +59,36 @@ def _float(value: str) -> float | None:
     return float(value) if value else None
 
 
+def _shipped(row: dict) -> bool:
+    return row["zone"] != "com" or row["code"] in OVERSEAS_COLLECTIVITIES
+
+
+def _collectivity_communes(
+    postal_rows: dict[tuple[str, str], dict[str, str]], *, skip
+) -> dict[tuple[str, str], Commune]:
+    """The communes of the overseas collectivités, from the postal-codes file (no coordinates
+    are shipped for them: their sites carry their own)."""
+    communes = {}
+    for key, row in postal_rows.items():
+        if row["departement"] not in OVERSEAS_COLLECTIVITIES or key in skip:
+            continue
+        population = row.get("population") or ""
+        communes[key] = Commune(
+            code=row["code_insee"],
+            kind=key[1],
+            name=row["nom"],
+            search_name=search_key(row["nom"]),
+            department_id=row["departement"],
+            region_id=row["region"] or row["departement"],
+            canton_code="",
+            latitude=None,
+            longitude=None,
+            population=int(population) if population else None,
+            is_current=True,
+        )
+    return communes
+
+
 def geo_import(
     *, data_dir: Path = DATA_DIR, on_step: Callable[[str], None] | None = None
 ) -> GeoImportResult:
@@ -62,11 +98,13 @@ def geo_import(
     """
     step = on_step or (lambda _label: None)
     result = GeoImportResult()
-    # Régions and départements of the COG (metropolitan and overseas); the overseas
-    # collectivités ("zone": "com") have no commune in the COG file.
-    regions = [r for r in read_json(data_dir / "regions.json") if r["zone"] != "com"]
+    # Régions and départements of the COG (metropolitan and overseas), and the overseas
+    # collectivités ("zone": "com") whose communes are shipped, each as its own région and
+    # département, as the COG codes them.
+    regions = [r for r in read_json(data_dir / "regions.json") if _shipped(r)]
     timezones = read_json(data_dir / "region-timezones.json")
-    departments = [d for d in read_json(data_dir / "departements.json") if d["zone"] != "com"]
+    commune_timezones = read_json(data_dir / "commune-timezones.json")
+    departments = [d for d in read_json(data_dir / "departements.json") if _shipped(d)]
     cog_rows = _read_csv(data_dir / "cog-communes-2026.csv")
     step("cog")
     postal_rows: dict[tuple[str, str], dict[str, str]] = {
@@ -130,6 +168,9 @@ def geo_import(
             )
             if row["COMPARENT"]:
                 parents[key] = row["COMPARENT"]
+        wanted.update(_collectivity_communes(postal_rows, skip=wanted.keys()))
+        for (code, _kind), commune in wanted.items():
+            commune.timezone = commune_timezones.get(code, "")
         step("communes")
 
         existing = {(c.code, c.kind): c for c in Commune.objects.all()}

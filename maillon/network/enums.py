@@ -30,3 +30,8 @@ class PartnerKind(models.TextChoices):
 # own sites, not places imported from another producer's open data.
 PIMMS_DATASET_SOURCE = "Jeu de données PIMMS (Maillon)"
 OWN_DATASET_SOURCES = (PIMMS_DATASET_SOURCE,)
+
+
+# The Union nationale des PIMMS (DESIGN: a network's slug): its sites carry a PIMMS badge in the
+# public directory.
+PIMMS_NETWORK_SLUG = "pimms"

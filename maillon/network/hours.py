@@ -17,19 +17,25 @@ from django.utils.translation import gettext as _
 # opening-hours-py raises ParserError but its stub file does not declare it.
 from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
 
+from maillon.network.holidays import holiday_dates, holidays_of
+
 # A week with no public holiday in France, used to read "the usual week" of an expression.
 REFERENCE_MONDAY = datetime.datetime(2025, 3, 10)  # noqa: DTZ001 - local wall-clock time
 DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTH_CODES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MINUTES_PER_DAY = 24 * 60
+HOLIDAYS_CLOSED = "PH off"  # « fermé les jours fériés »
 DEFAULT_TIMEZONE = ZoneInfo("Europe/Paris")
 
 
-def site_zone(region_timezone: str | None) -> ZoneInfo:
-    """A site's time zone from its region's (`Region.timezone`, empty or unknown region:
-    metropolitan France): the one rule of the site's local day, for the desk, the API and the
-    directory, whether they hold a model (`selectors.site_timezone`) or a raw row."""
-    return ZoneInfo(region_timezone) if region_timezone else DEFAULT_TIMEZONE
+def site_zone(region_timezone: str | None, commune_timezone: str | None = None) -> ZoneInfo:
+    """A site's time zone: its commune's own (`Commune.timezone`, set where a collectivity
+    spans several zones: the Marquesas and Gambier in French Polynesia), else its region's
+    (`Region.timezone`; empty or unknown region: metropolitan France). The one rule of the
+    site's local day, for the desk, the API and the directory, whether they hold a model
+    (`selectors.site_timezone`) or a raw row."""
+    zone = commune_timezone or region_timezone
+    return ZoneInfo(zone) if zone else DEFAULT_TIMEZONE
 
 
 def day_names() -> tuple[str, ...]:
@@ -91,18 +97,76 @@ def parse(expression: str) -> OpeningHours:
     if not expression or not expression.strip():
         raise HoursError(_("Aucun horaire n'est renseigné."))
     try:
-        return OpeningHours(
-            expression.strip(),
-            country="FR",
-            auto_country=False,
-            auto_timezone=False,
-            max_interval_days=400,
-        )
+        return _build(expression.strip())
     except (SyntaxError, ParserError) as exc:
         raise HoursError(
             _("Horaires illisibles « %(value)s » : %(reason)s")
             % {"value": expression, "reason": str(exc).splitlines()[0][:200]}
         ) from exc
+
+
+# Holidays of the year before to three years after the moment asked: "next opening" looks up
+# to 400 days ahead.
+_HOLIDAY_YEARS = (-1, 3)
+
+
+def with_local_holidays(expression: str, dates: str) -> str:
+    """The expression with `PH` replaced by the given dates (`2026 Dec 25,2026 Dec 26`), the
+    public holidays of the site's département rather than the national ones the parser knows;
+    an expression that says nothing of public holidays gets `<dates> off`: a site is closed on
+    public holidays unless its hours say otherwise (the France Services rule)."""
+    rules, mentioned = [], False
+    for rule in split_rules(expression):
+        head, _space, tail = rule.partition(" ")
+        selectors = head.split(",")
+        if "PH" not in selectors:
+            rules.append(rule)
+            continue
+        mentioned = True
+        others = [selector for selector in selectors if selector != "PH"]
+        if others:
+            rules.append(f"{','.join(others)} {tail}".strip())
+        if dates:
+            rules.append(f"{dates} {tail}".strip())
+    if not mentioned and dates:
+        rules.append(f"{dates} off")
+    return "; ".join(rules)
+
+
+@functools.lru_cache(maxsize=8192)
+def local_parse(expression: str, department: str, year: int) -> OpeningHours:
+    """Parse an expression with the public holidays of `department` (INSEE code; "" for the
+    national days) around `year`; see `with_local_holidays`."""
+    parsed = parse(expression)
+    first, last = _HOLIDAY_YEARS
+    days = holiday_dates(department, range(year + first, year + last + 1))
+    dates = ",".join(f"{d.year} {MONTH_CODES[d.month - 1]} {d.day:02d}" for d in days)
+    try:
+        return _build(with_local_holidays(expression, dates))
+    except (SyntaxError, ParserError):  # a PH inside a rule the rewrite cannot follow
+        return parsed
+
+
+def _build(expression: str) -> OpeningHours:
+    return OpeningHours(
+        expression,
+        country="FR",
+        auto_country=False,
+        auto_timezone=False,
+        max_interval_days=400,
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def ordinary_parse(expression: str) -> OpeningHours:
+    """The expression on a day that is not a public holiday: its `PH` rules left out. Faster
+    to evaluate than `local_parse` (no list of dates), so "open at" uses it on ordinary days."""
+    parsed = parse(expression)
+    plain = with_local_holidays(expression, "")
+    try:
+        return _build(plain) if plain else parsed
+    except (SyntaxError, ParserError):
+        return parsed
 
 
 def is_valid(expression: str) -> bool:
@@ -180,17 +244,31 @@ def _local(at: datetime.datetime, timezone: ZoneInfo) -> datetime.datetime:
 
 
 def is_open(
-    expression: str, at: datetime.datetime, *, timezone: ZoneInfo = DEFAULT_TIMEZONE
+    expression: str,
+    at: datetime.datetime,
+    *,
+    timezone: ZoneInfo = DEFAULT_TIMEZONE,
+    department: str = "",
 ) -> bool:
-    return parse(expression).is_open(_local(at, timezone))
+    """Open at `at`, public holidays of `department` included (see `with_local_holidays`)."""
+    local = _local(at, timezone)
+    if local.date() in holidays_of(department, local.year):
+        return local_parse(expression, department, local.year).is_open(local)
+    return ordinary_parse(expression).is_open(local)
 
 
 def next_opening(
-    expression: str, at: datetime.datetime, *, timezone: ZoneInfo = DEFAULT_TIMEZONE
+    expression: str,
+    at: datetime.datetime,
+    *,
+    timezone: ZoneInfo = DEFAULT_TIMEZONE,
+    department: str = "",
 ) -> datetime.datetime | None:
     """The start of the next open period after `at` (aware, in `timezone`); None if never."""
     local = _local(at, timezone)
-    for start, _end, state, _comment in parse(expression).intervals(local):
+    for start, _end, state, _comment in local_parse(expression, department, local.year).intervals(
+        local
+    ):
         if state == State.OPEN and start > local:
             return start.replace(tzinfo=timezone)
         if start - local > datetime.timedelta(days=400):
@@ -199,10 +277,20 @@ def next_opening(
 
 
 def next_change(
-    expression: str, at: datetime.datetime, *, timezone: ZoneInfo = DEFAULT_TIMEZONE
+    expression: str,
+    at: datetime.datetime,
+    *,
+    timezone: ZoneInfo = DEFAULT_TIMEZONE,
+    department: str = "",
 ) -> datetime.datetime | None:
-    change = parse(expression).next_change(_local(at, timezone))
+    local = _local(at, timezone)
+    change = local_parse(expression, department, local.year).next_change(local)
     return change.replace(tzinfo=timezone) if change else None
+
+
+def time_french(moment: datetime.time | datetime.datetime) -> str:
+    """ "14 h", "9 h 30": the one way Maillon writes a time of day to citizens and users."""
+    return _french_time(moment.hour * 60 + moment.minute)
 
 
 def duration_french(minutes: int) -> str:

@@ -1,7 +1,11 @@
 """The opening-hours editor's model: a usual week, public holidays and dated exceptions,
 converted to and from the OSM `opening_hours` syntax stored on the site.
 
-    week (7 days of ranges) ; PH off | PH <ranges> ; 2026 Aug 03-2026 Aug 21 off "congés d'été"
+    week (7 days of ranges) ; PH off | PH <ranges> | PH <week> ; 2026 Aug 03-2026 Aug 21 off "…"
+
+An expression that says nothing of public holidays is closed on them (`hours.with_local_holidays`),
+so "open as on an ordinary day" is written out: the week's rules again, for public holidays
+(`PH Mo-Fr 09:00-12:00`: a public holiday falling on a weekday, the hours of that weekday).
 
 Later rules override earlier ones in OSM, so exceptions come last.
 """
@@ -16,6 +20,7 @@ from maillon.network import hours
 
 FIRST_YEAR = 1900  # the OSM syntax has no earlier year
 _PH = re.compile(r"^PH (off|closed|[0-9:,\-]+)$")
+_PH_AS_USUAL = re.compile(r"^PH (?:Mo|Tu|We|Th|Fr|Sa|Su)")
 
 
 class PublicHolidays:
@@ -60,6 +65,8 @@ class EditorHours:
             rules.append("PH off")
         elif self.public_holidays == PublicHolidays.HOURS and self.holiday_ranges:
             rules.append("PH " + ",".join(r.osm() for r in self.holiday_ranges))
+        elif self.public_holidays == PublicHolidays.AS_USUAL and rules[0] != "closed":
+            rules.extend(f"PH {rule}" for rule in hours.split_rules(rules[0]))
         rules.extend(e.osm() for e in sorted(self.exceptions, key=lambda e: e.start))
         if rules[0] == "closed" and len(rules) > 1:
             rules[0] = "Mo-Su off"
@@ -87,7 +94,7 @@ def editor_from_osm(expression: str) -> EditorHours:
             week=[() for _day in range(7)], unsupported=[expression] if expression else []
         )
     editor = EditorHours(
-        week=list(hours.weekly_ranges(expression)), public_holidays=PublicHolidays.AS_USUAL
+        week=list(hours.weekly_ranges(expression)), public_holidays=PublicHolidays.CLOSED
     )
     for rule in hours.split_rules(expression):
         try:
@@ -98,7 +105,9 @@ def editor_from_osm(expression: str) -> EditorHours:
 
 
 def _read_rule(editor: EditorHours, rule: str) -> None:
-    if match := _PH.match(rule):
+    if _PH_AS_USUAL.match(rule):
+        editor.public_holidays = PublicHolidays.AS_USUAL
+    elif match := _PH.match(rule):
         ranges = _ranges(match[1])
         editor.public_holidays = PublicHolidays.HOURS if ranges else PublicHolidays.CLOSED
         editor.holiday_ranges = ranges

@@ -50,6 +50,14 @@ class Recurrence:
             when = _("chaque %(days)s") % {"days": days}
         return f"{when}, {hours.day_ranges_french(self.ranges)}"
 
+    def sentence(self) -> str:
+        """For citizens, with its article: « les 2e et 4e mardis du mois, 9 h–12 h »,
+        « le dernier vendredi du mois, 14 h–17 h », « chaque mardi, 9 h–12 h »."""
+        if not self.weeks:
+            return self.french()
+        article = _("les") if len(self.weeks) > 1 else _("le")
+        return f"{article} {self.french()}"
+
 
 def recurrence_parse(schedule: str) -> Recurrence | None:
     """Read back a schedule written by the editor; None for any other expression."""
@@ -69,3 +77,12 @@ def recurrence_parse(schedule: str) -> Recurrence | None:
 def schedule_french(schedule: str) -> str:
     recurrence = recurrence_parse(schedule)
     return recurrence.french() if recurrence else schedule
+
+
+def schedule_sentence(schedule: str) -> str:
+    """The schedule for citizens (`Recurrence.sentence`); another valid expression in the
+    words of `hours.render_french`; anything else as typed."""
+    recurrence = recurrence_parse(schedule)
+    if recurrence is not None:
+        return recurrence.sentence()
+    return hours.render_french(schedule) if hours.is_valid(schedule) else schedule

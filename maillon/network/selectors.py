@@ -5,17 +5,28 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from maillon.core.errors import NotFound
 from maillon.network import hours
+from maillon.network.holidays import holiday_name
 from maillon.network.models import Agreement, Partner, Site, Stop
 
 
 def site_timezone(site: Site) -> ZoneInfo:
-    """The site's time zone (`hours.site_zone` of its commune's region)."""
+    """The site's time zone (`hours.site_zone` of its commune and its commune's region)."""
     commune = site.commune
     region = commune.region if commune is not None and commune.region_id else None
-    return hours.site_zone(region.timezone if region is not None else None)
+    return hours.site_zone(
+        region.timezone if region is not None else None,
+        commune.timezone if commune is not None else None,
+    )
+
+
+def site_department(site: Site) -> str:
+    """The INSEE code of the site's département ("" without a commune): its public holidays."""
+    commune = site.commune
+    return commune.department_id if commune is not None else ""
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,8 @@ class HoursStatus:
     weekly_minutes: int = 0
     today_index: int = 0
     upcoming: tuple = ()  # dated exceptions (closures, special hours) not yet over
+    holiday: str = ""  # today's public holiday where the site is (« Noël »)
+    holidays_text: str = ""  # what the hours say of public holidays: « fermé », « 9 h–12 h »…
 
     @property
     def weekly_text(self) -> str:
@@ -39,21 +52,29 @@ class HoursStatus:
 
 def site_hours_status(site: Site, *, at: datetime.datetime) -> HoursStatus:
     timezone = site_timezone(site)
-    today = at.astimezone(timezone).weekday()
+    local_day = at.astimezone(timezone).date()
+    today = local_day.weekday()
     if not site.opening_hours or not hours.is_valid(site.opening_hours):
         return HoursStatus(known=False, today_index=today)
     expression = site.opening_hours
-    open_now = hours.is_open(expression, at, timezone=timezone)
+    department = site_department(site)
+    open_now = hours.is_open(expression, at, timezone=timezone, department=department)
     return HoursStatus(
         known=True,
         is_open=open_now,
-        next_opening=None if open_now else hours.next_opening(expression, at, timezone=timezone),
-        closes_at=hours.next_change(expression, at, timezone=timezone) if open_now else None,
+        next_opening=None
+        if open_now
+        else hours.next_opening(expression, at, timezone=timezone, department=department),
+        closes_at=hours.next_change(expression, at, timezone=timezone, department=department)
+        if open_now
+        else None,
         lines=tuple(hours.render_french_lines(expression)),
         summary=hours.render_french(expression),
         weekly_minutes=hours.weekly_minutes(expression),
         today_index=today,
-        upcoming=_upcoming_exceptions(expression, at.astimezone(timezone).date()),
+        upcoming=_upcoming_exceptions(expression, local_day),
+        holiday=holiday_name(site_department(site), local_day),
+        holidays_text=_holidays_text(expression),
     )
 
 
@@ -67,6 +88,18 @@ def _upcoming_exceptions(expression: str, today: datetime.date, *, days: int = 1
         for e in editor_from_osm(expression).exceptions
         if (e.end or e.start) >= today and e.start <= horizon
     )
+
+
+def _holidays_text(expression: str) -> str:
+    """What the hours say of public holidays, as the hours editor reads them."""
+    from maillon.network.hours_editor import PublicHolidays, editor_from_osm
+
+    editor = editor_from_osm(expression)
+    if editor.public_holidays == PublicHolidays.HOURS:
+        return hours.day_ranges_french(editor.holiday_ranges)
+    if editor.public_holidays == PublicHolidays.AS_USUAL:
+        return _("comme un jour ordinaire")
+    return _("fermé")
 
 
 # --- back-office: what a manager may change -------------------------------------------------

@@ -12,7 +12,8 @@ from django.utils.translation import gettext
 
 from maillon.accounts.enums import Role
 from maillon.accounts.services import superuser_create, user_create_with_membership
-from maillon.network.enums import OrganisationKind, PartnerKind
+from maillon.geo.models import Commune
+from maillon.network.enums import PIMMS_NETWORK_SLUG, OrganisationKind, PartnerKind
 from maillon.network.models import (
     Agreement,
     Network,
@@ -21,8 +22,7 @@ from maillon.network.models import (
     Partner,
     Site,
 )
-
-PIMMS_NETWORK_SLUG = "pimms"
+from maillon.network.services import stop_create
 
 
 @dataclass(frozen=True)
@@ -116,4 +116,51 @@ def demo_agreements_create() -> int:
         ]
         Agreement.objects.bulk_create(new)
         created += len(new)
+    return created
+
+
+# Plausible stops for the PIMMS network's buses (ANCT ids), in communes of the territory each one
+# serves — demo data, not the buses' real rounds: the place says so.
+DEMO_STOP_PLACE = "{place} (arrêt de démonstration)"
+DEMO_STOPS = {
+    "580": (  # Communauté de communes Roche aux Fées, based in Retiers
+        ("35136", "Place de l'Église", "Tu[2,4] 09:00-12:00"),
+        ("35167", "Parking de la mairie", "Th[1,3] 09:00-12:00,14:00-16:30"),
+        ("35333", "Salle des fêtes", "Fr[-1] 14:00-17:00"),
+    ),
+    "372": (  # Béthune-Bruay agglomeration, based in Béthune
+        ("62014", "Grand-Place", "We 09:00-12:00"),
+        ("62473", "Place de la République", "Tu[1,3] 13:30-16:30"),
+        ("62516", "Parking du marché", "Fr 09:00-12:00"),
+    ),
+    "780": (  # Nîmes and its neighbours
+        ("30156", "Place de la mairie", "Mo[1,3] 09:00-12:00"),
+        ("30060", "Parvis de la médiathèque", "Th[2,4] 14:00-17:00"),
+    ),
+}
+
+
+def demo_stops_create() -> int:
+    """The demo stops of the PIMMS buses (`DEMO_STOPS`), through the back office's service
+    (validated, journaled); a bus that already has stops is left alone. Returns the number
+    created."""
+    created = 0
+    for fs_id, stops in DEMO_STOPS.items():
+        bus = Site.objects.filter(fs_id=fs_id).select_related("commune__region").first()
+        if bus is None or bus.stops.exists():
+            continue
+        for code, place, schedule in stops:
+            commune = Commune.objects.filter(code=code, kind="COM").first()
+            if commune is None:
+                continue
+            stop_create(
+                actor=None,
+                site=bus,
+                data={
+                    "commune": commune,
+                    "place": DEMO_STOP_PLACE.format(place=place),
+                    "schedule": schedule,
+                },
+            )
+            created += 1
     return created

@@ -34,11 +34,11 @@ def test_command_argv(argv, expected):
 def test_demo_loads_everything_and_prints_the_accounts(capsys):
     call_command("demo", no_serve=True)
     out = capsys.readouterr().out
-    assert Site.objects.filter(fs_id__isnull=False).count() == 2843
+    assert Site.objects.filter(fs_id__isnull=False).count() == 2845
     for username in ("reseau", "gestionnaire", "agent", "partenaire"):
         assert username in out
         assert User.objects.get(username=username).memberships.filter(is_active=True).exists()
     assert User.objects.get(username="agent").check_password("agent-demo-2020")
     # Started again on the same database, it changes nothing and duplicates nothing.
     call_command("demo", no_serve=True)
-    assert Site.objects.filter(fs_id__isnull=False).count() == 2843
+    assert Site.objects.filter(fs_id__isnull=False).count() == 2845

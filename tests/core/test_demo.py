@@ -32,3 +32,23 @@ def test_the_demo_administrator_alone_enters_the_admin(client):
         )
         assert client.get("/admin/").status_code == status, username
         client.post("/compte/deconnexion/")
+
+
+@pytest.mark.django_db
+def test_demo_buses_get_plausible_stops_marked_as_demo_data(client):
+    from maillon.network.models import Site
+    from maillon.orchestration.demo import demo_stops_create
+
+    pimms_network_import()
+    assert demo_stops_create() == 8
+    assert demo_stops_create() == 0  # idempotent
+    rennes = Site.objects.get(fs_id="580")
+    stops = list(rennes.stops.select_related("commune"))
+    assert all(stop.place.endswith("(arrêt de démonstration)") for stop in stops)
+    assert {stop.commune.name for stop in stops} == {
+        "Janzé",
+        "Martigné-Ferchaud",
+        "Le Theil-de-Bretagne",
+    }
+    page = client.get(f"/lieux/{rennes.pk}/").content.decode()
+    assert "les 2e et 4e mardis du mois, 9 h–12 h" in page

@@ -233,7 +233,7 @@ class TestExportOfTheRealList:
         import datetime
 
         rows = list(export_rows(day=datetime.date(2026, 11, 24)))
-        assert len(rows) == Site.objects.public().count() == 2843
+        assert len(rows) == Site.objects.public().count() == 2845
         assert table_problems(list(enumerate(rows, start=2))) == []
         csv_path = write_csv(tmp_path, rows)
         assert frictionless_errors(csv_path) == []
@@ -269,6 +269,6 @@ class TestExportOfTheRealList:
         call_command("export_lieux_mediation_numerique", format=fmt, output=str(path), verbosity=0)
         _fmt, rows = read_table(path)
         result = places_import(rows=rows, default_source="retour")
-        assert (result.own, result.created, result.updated, result.rejected) == (2843, 0, 0, [])
+        assert (result.own, result.created, result.updated, result.rejected) == (2845, 0, 0, [])
         assert [model_to_dict(s) for s in Site.objects.order_by("pk")] == snapshot
         assert list(Site.objects.order_by("pk").values_list("updated_at", "version")) == stamps

@@ -23,14 +23,12 @@ def imported():
 def test_the_official_list_loads_with_its_problems_listed(imported):
     result = imported
     assert result.rows == 2845
-    assert result.created == 2843 and Site.objects.count() == 2843
-    # Saint-Martin (97801) is a collectivité d'outre-mer, outside the COG communes.
-    assert [(p.line, p.column, p.value) for p in result.rejected] == [
-        (1322, "insee_com", "97801"),
-        (1323, "insee_com", "97801"),
-    ]
+    assert result.created == 2845 and Site.objects.count() == 2845
+    # Saint-Martin (97801), a collectivité d'outre-mer, is in the shipped geography.
+    assert result.rejected == []
+    assert Site.objects.filter(commune__code="97801").count() == 2
     assert result.hours_rate >= 0.97
-    assert result.day_hours_total == 13944
+    assert result.day_hours_total == 13949
     assert len(result.hours_unconverted) == result.day_hours_total - result.day_hours_converted
     mismatches = {(p.column, p.value): p.reason for p in result.geo_mismatches}
     assert "Narbonne" in mismatches[("code_postal", "11000")]
@@ -42,7 +40,8 @@ def test_sites_are_mapped_with_kind_commune_hours_and_label(imported):
     narbonne = Site.objects.select_related("commune").get(fs_id="62")
     assert narbonne.commune.code == "11262"
     assert narbonne.kind == SiteKind.FIXED
-    assert narbonne.opening_hours == "Mo,We,Fr 08:30-11:30,14:00-17:00; Tu,Th 14:00-17:00"
+    # The list says nothing of public holidays: « fermé les jours fériés », written out.
+    assert narbonne.opening_hours == "Mo,We,Fr 08:30-11:30,14:00-17:00; Tu,Th 14:00-17:00; PH off"
     assert "lundi : 08:30 - 11:30 / 14:00 - 17:00" in narbonne.opening_hours_source
     assert narbonne.appointment_required is True
     decision = LabelDecision.objects.get(site=narbonne)
@@ -58,14 +57,14 @@ def test_sites_are_mapped_with_kind_commune_hours_and_label(imported):
 def test_label_history_answers_by_date(imported):
     labelled_2020 = sites_labelled_on(programme=FRANCE_SERVICES, day=datetime.date(2020, 1, 1))
     labelled_2024 = sites_labelled_on(programme=FRANCE_SERVICES, day=datetime.date(2024, 8, 1))
-    assert 0 < labelled_2020.count() < labelled_2024.count() == 2843
+    assert 0 < labelled_2020.count() < labelled_2024.count() == 2845
 
 
 def test_reimport_updates_in_place_and_never_duplicates(imported, tmp_path):
     again = france_services_import()
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 2843)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2845)
     assert again.decisions_created == 0
-    assert Site.objects.count() == 2843
+    assert Site.objects.count() == 2845
 
     changed = tmp_path / "liste.csv"
     with DATA_FILE.open(encoding="utf-8", newline="") as source:
@@ -76,7 +75,7 @@ def test_reimport_updates_in_place_and_never_duplicates(imported, tmp_path):
         writer.writeheader()
         writer.writerows(rows)
     result = france_services_import(path=changed, source=DATA_FILE.name)
-    assert (result.created, result.updated, result.unchanged) == (0, 1, 2842)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2844)
     assert Site.objects.get(fs_id=rows[0]["id_fs"]).phone == "04 00 00 00 00"
 
 
@@ -153,16 +152,29 @@ def test_the_command_prints_a_summary_and_writes_the_problem_report(tmp_path):
     out = StringIO()
     call_command("import_france_services", report=str(report), stdout=out)
     text = out.getvalue()
-    assert "créés 2843" in text and "rejetés 2" in text
-    assert "Horaires : 13833/13944 (99.2%)" in text
+    assert "créés 2845" in text and "rejetés 0" in text
+    assert "Horaires : 13838/13949 (99.2%)" in text
     with report.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["catégorie"] for row in rows} >= {
-        "Lignes rejetées",
         "Horaires non convertis",
         "Écarts avec la géographie officielle",
     }
-    assert rows[0]["ligne"] == "1322" and rows[0]["colonne"] == "insee_com"
+
+
+def test_an_unknown_code_is_kept_aside_with_a_clear_message(tmp_path):
+    rows = _official_rows(3)
+    rows[1]["insee_com"] = "98999"
+    path = tmp_path / "liste.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = france_services_import(path=path)
+    assert result.created == 2
+    [problem] = result.rejected
+    assert (problem.line, problem.column, problem.value) == (3, "insee_com", "98999")
+    assert "code INSEE inconnu" in problem.reason
 
 
 # --- what a re-import keeps, journals and never duplicates (issue 12) ---------------------------

@@ -20,7 +20,7 @@ def export_rows(
     zones = {
         s.pk: site_timezone(s)
         for s in Site.objects.select_related("commune__region").only(
-            "pk", "commune__region__timezone"
+            "pk", "commune__timezone", "commune__region__timezone"
         )
     }
     requests = Request.objects.all()

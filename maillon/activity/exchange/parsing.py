@@ -43,7 +43,7 @@ class _Lookups:
         self.sites: dict[str, int] = {}
         self.zones: dict[int, datetime.tzinfo] = {}
         for site in Site.objects.select_related("commune__region").only(
-            "pk", "fs_id", "commune__region__timezone"
+            "pk", "fs_id", "commune__timezone", "commune__region__timezone"
         ):
             self.sites[str(site.pk)] = site.pk
             if site.fs_id:

@@ -12,7 +12,9 @@ gets a French explanation. `terms` holds what a search takes and gives back, `en
 
 from maillon.directory.search.candidates import public_sites
 from maillon.directory.search.engine import directory_search
-from maillon.directory.search.places import clear_caches
+from maillon.directory.search.partners import present_partners
+from maillon.directory.search.places import clear_caches as clear_place_caches
+from maillon.directory.search.stops import clear_stop_cache
 from maillon.directory.search.terms import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
@@ -22,6 +24,13 @@ from maillon.directory.search.terms import (
     SearchResult,
     SiteHit,
 )
+
+
+def clear_caches() -> None:
+    """Forget the per-process lists (commune names, stops): after an import, in tests."""
+    clear_place_caches()
+    clear_stop_cache()
+
 
 __all__ = [
     "DEFAULT_RADIUS_KM",
@@ -33,5 +42,6 @@ __all__ = [
     "SiteHit",
     "clear_caches",
     "directory_search",
+    "present_partners",
     "public_sites",
 ]

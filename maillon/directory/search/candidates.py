@@ -86,6 +86,7 @@ _CANDIDATE_FIELDS = ("pk", "latitude", "longitude", "commune_id", "opening_hours
 class _CommuneFacts:
     parent_id: int | None
     timezone: str | None
+    department: str = ""
 
 
 _UNKNOWN_COMMUNE = _CommuneFacts(None, None)
@@ -101,9 +102,11 @@ def _commune_facts(*, needed: set[int] | frozenset = frozenset()) -> dict[int, _
         _communes.clear()
         _children.clear()
     if not _communes:
-        rows = Commune.objects.values_list("pk", "parent_id", "region__timezone")
-        for pk, parent_id, timezone in rows:
-            _communes[pk] = _CommuneFacts(parent_id, timezone)
+        rows = Commune.objects.values_list(
+            "pk", "parent_id", "region__timezone", "timezone", "department_id"
+        )
+        for pk, parent_id, region_timezone, timezone, department in rows:
+            _communes[pk] = _CommuneFacts(parent_id, timezone or region_timezone, department)
             if parent_id:
                 _children.setdefault(parent_id, []).append(pk)
     return _communes
@@ -126,6 +129,7 @@ class Candidate:
     name: str
     expression: str
     timezone: ZoneInfo
+    department: str = ""  # its public holidays
 
 
 def hours_ok(expression: str) -> bool:
@@ -162,7 +166,7 @@ class SearchArea:
         candidates = []
         for pk, lat, lon, commune_id, expression, name in rows:
             in_place = pk in named or commune_id in place_ids
-            tz = facts.get(commune_id, _UNKNOWN_COMMUNE).timezone if commune_id else None
+            fact = facts.get(commune_id, _UNKNOWN_COMMUNE) if commune_id else _UNKNOWN_COMMUNE
             distance = (
                 haversine_km(center[0], center[1], lat, lon)
                 if center is not None and lat is not None and lon is not None
@@ -171,7 +175,15 @@ class SearchArea:
             if not in_place and (distance is None or distance > radius):
                 continue
             candidates.append(
-                Candidate(pk, distance, in_place, name, expression, hours.site_zone(tz))
+                Candidate(
+                    pk,
+                    distance,
+                    in_place,
+                    name,
+                    expression,
+                    hours.site_zone(fact.timezone),
+                    fact.department,
+                )
             )
         return candidates
 
@@ -193,7 +205,8 @@ def hours_filtered(
         candidates = [
             c
             for c in candidates
-            if hours_ok(c.expression) and hours.is_open(c.expression, at, timezone=c.timezone)
+            if hours_ok(c.expression)
+            and hours.is_open(c.expression, at, timezone=c.timezone, department=c.department)
         ]
     if filters.partner is not None and candidates:
         served = sites_serving(

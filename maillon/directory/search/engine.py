@@ -19,6 +19,7 @@ from maillon.directory.search.candidates import (
     with_children,
 )
 from maillon.directory.search.places import center_of, place_of
+from maillon.directory.search.stops import attach_stops, with_stops
 from maillon.directory.search.terms import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
@@ -75,7 +76,8 @@ def directory_search(
         around_center=not (near is not None and text),
     )
     labelled = functools.cache(lambda: france_services_site_ids(day=at.date()))
-    candidates = hours_filtered(area.candidates(result.radius_km), filters, at, labelled)
+    found = with_stops(area.candidates(result.radius_km), base=area.base, place_ids=area.place_ids)
+    candidates = hours_filtered(found, filters, at, labelled)
     if not candidates and area.center is not None and radius_km is None:
         candidates = _widened_until_found(area, result, filters, at, labelled)
     if not candidates:
@@ -84,6 +86,7 @@ def directory_search(
     _by_place_then_distance(candidates, place_first=near is None)
     chunk = _page_of(result, candidates, page=page, page_size=page_size)
     result.hits = _hits(chunk, at, labelled())
+    attach_stops(result.hits, chunk)
     return result
 
 
@@ -180,7 +183,9 @@ def _hits(chunk: list[Candidate], at: datetime.datetime, labelled: frozenset[int
             continue
         expression = candidate.expression
         known = hours_ok(expression)
-        open_now = known and hours.is_open(expression, at, timezone=candidate.timezone)
+        open_now = known and hours.is_open(
+            expression, at, timezone=candidate.timezone, department=candidate.department
+        )
         hits.append(
             SiteHit(
                 site=sites[candidate.pk],
@@ -189,12 +194,16 @@ def _hits(chunk: list[Candidate], at: datetime.datetime, labelled: frozenset[int
                 hours_known=known,
                 is_open=open_now,
                 next_opening=(
-                    hours.next_opening(expression, at, timezone=candidate.timezone)
+                    hours.next_opening(
+                        expression, at, timezone=candidate.timezone, department=candidate.department
+                    )
                     if known and not open_now
                     else None
                 ),
                 closes_at=(
-                    hours.next_change(expression, at, timezone=candidate.timezone)
+                    hours.next_change(
+                        expression, at, timezone=candidate.timezone, department=candidate.department
+                    )
                     if open_now
                     else None
                 ),

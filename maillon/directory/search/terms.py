@@ -31,6 +31,17 @@ class SearchFilters:
         )
 
 
+@dataclass(frozen=True)
+class StopCall:
+    """Where and when a bus found at the searched place stops there."""
+
+    place: str
+    commune_name: str
+    schedule_text: str  # « les 2e et 4e mardis du mois, 9 h–12 h »
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 @dataclass
 class SiteHit:
     """One result: the site, its distance from the centre and its hours at the search moment."""
@@ -43,6 +54,7 @@ class SiteHit:
     next_opening: datetime.datetime | None
     closes_at: datetime.datetime | None
     france_services: bool = False
+    stop: StopCall | None = None  # a bus found at a stop of the place: its hours are the stop's
 
 
 @dataclass

@@ -4,6 +4,8 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from maillon.network import hours
+
 register = template.Library()
 
 
@@ -21,11 +23,11 @@ def distance(km: float | None) -> str:
 
 @register.simple_tag
 def when_text(moment: datetime.datetime | None, now: datetime.datetime) -> str:
-    """ "aujourd'hui à 14h00", "demain à 09h00", "lundi 24 novembre à 09h00"."""
+    """ "aujourd'hui à 14 h", "demain à 9 h 30", "lundi 24 novembre à 9 h"."""
     if moment is None:
         return ""
     local_now = now.astimezone(moment.tzinfo) if moment.tzinfo else now
-    time_text = formats.date_format(moment, "H\\hi")
+    time_text = hours.time_french(moment)
     days = (moment.date() - local_now.date()).days
     if days == 0:
         day_text = _("aujourd'hui")

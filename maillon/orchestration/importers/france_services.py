@@ -259,6 +259,10 @@ def _week_hours(
             unknown_days.append(index)
     week.append(())  # Sunday: the list has no column for it
     expression = hours.week_to_osm(week, unknown_days=tuple(unknown_days)) if source_lines else ""
+    if expression:
+        # The list says nothing of public holidays: closed, as the France Services charter has
+        # it, written in the hours so that the manager sees it and can change it.
+        expression = f"{expression}; {hours.HOLIDAYS_CLOSED}"
     return expression, "\n".join(source_lines)
 
 

@@ -41,7 +41,11 @@
       maxZoom: 15,
       padding: [20, 20],
       marker: function (L, latlng, item) {
-        var marker = L.marker(latlng, { title: item.dataset.name, alt: item.dataset.name });
+        // A bus stop: a round marker, told apart from the sites' pins.
+        var marker = item.dataset.stop
+          ? L.circleMarker(latlng, { radius: 8, color: "#7a3e00", fillOpacity: 0.8 })
+              .bindTooltip(item.dataset.name)
+          : L.marker(latlng, { title: item.dataset.name, alt: item.dataset.name });
         if (item.dataset.url) {
           var link = document.createElement("a");
           link.href = item.dataset.url;

@@ -6,7 +6,11 @@ from django.core.management.base import BaseCommand
 from rich.table import Table
 
 from maillon.core.progress import command_console
-from maillon.orchestration.demo import demo_accounts_create, demo_agreements_create
+from maillon.orchestration.demo import (
+    demo_accounts_create,
+    demo_agreements_create,
+    demo_stops_create,
+)
 
 
 class Command(BaseCommand):
@@ -33,6 +37,9 @@ class Command(BaseCommand):
         agreements = demo_agreements_create()
         if agreements:
             console.print(f"Conventions de démonstration : {agreements} créées.")
+        stops = demo_stops_create()
+        if stops:
+            console.print(f"Arrêts de démonstration des bus : {stops} créés.")
         call_command("generate_activity", network="pimms", scale=0.1, full_scale="fs:62,fs:63")
         call_command("generate_staff", network="pimms", stdout=self.stdout)
 
