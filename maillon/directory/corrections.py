@@ -113,9 +113,7 @@ def error_report_create(
     if topic not in ErrorTopic.values:
         errors["topic"] = _("Choisissez ce qui est erroné.")
     if not 5 <= len(message) <= MESSAGE_MAX:
-        errors["message"] = _("Décrivez l'erreur en 5 à %(max)s caractères.") % {
-            "max": MESSAGE_MAX
-        }
+        errors["message"] = _("Décrivez l'erreur en 5 à %(max)s caractères.") % {"max": MESSAGE_MAX}
     if errors:
         raise ValidationError(errors)
     report = ErrorReport(site=site, topic=topic, message=message, email=email.strip())
@@ -155,7 +153,10 @@ def error_report_handle(*, actor: User, report: ErrorReport, note: str) -> Error
         actor=actor,
         action=JournalAction.UPDATE,
         obj=current,
-        changes={"handled_at": [None, current.handled_at], "handled_note": ["", current.handled_note]},
+        changes={
+            "handled_at": [None, current.handled_at],
+            "handled_note": ["", current.handled_note],
+        },
         note="Signalement d'erreur traité",
     )
     return current

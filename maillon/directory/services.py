@@ -25,7 +25,9 @@ from django.db.models import Q
 
 from maillon.core.importing import Problem
 from maillon.core.text import search_key
+from maillon.directory.enums import ImportKind
 from maillon.directory.geometry import haversine_km
+from maillon.directory.import_records import import_record_save
 from maillon.directory.opendata.export import UNKNOWN_PIVOT, own_source
 from maillon.directory.opendata.phones import to_national
 from maillon.directory.opendata.schema import fields, table_problems
@@ -184,6 +186,9 @@ def places_import(
         result=result,
         overwrite=overwrite,
         note=note or f"Import des lieux de médiation numérique ({default_source})",
+    )
+    import_record_save(
+        kind=ImportKind.PLACES, file_name=default_source, rows=len(rows), rejected=result.rejected
     )
     return result
 

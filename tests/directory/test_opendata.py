@@ -234,7 +234,9 @@ class TestExportOfTheRealList:
 
         rows = list(export_rows(day=datetime.date(2026, 11, 24)))
         # every site the import of the official list (2,845 rows) accepted
-        assert len(rows) == Site.objects.public().count() == Site.objects.exclude(fs_id=None).count()
+        assert (
+            len(rows) == Site.objects.public().count() == Site.objects.exclude(fs_id=None).count()
+        )
         assert len(rows) >= 2843
         assert table_problems(list(enumerate(rows, start=2))) == []
         csv_path = write_csv(tmp_path, rows)

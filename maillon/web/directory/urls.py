@@ -6,7 +6,5 @@ app_name = "corrections"
 urlpatterns = [
     path("signalements/", views.inbox_view, name="inbox"),
     path("signalements/<int:pk>/", views.report_view, name="report"),
-    path(
-        "points-d-accueil/<int:pk>/confirmer/", views.site_confirm_view, name="site_confirm"
-    ),
+    path("points-d-accueil/<int:pk>/confirmer/", views.site_confirm_view, name="site_confirm"),
 ]

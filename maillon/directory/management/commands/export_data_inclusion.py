@@ -56,6 +56,4 @@ class Command(BaseCommand):
                 Path(output).write_text(text, encoding="utf-8")
         elapsed = time.perf_counter() - started
         where = "" if options["check"] or output == "-" else f" : {output}"
-        console.print(
-            f"{summary}, conformes au schéma data·inclusion v1 ({elapsed:.1f} s){where}"
-        )
+        console.print(f"{summary}, conformes au schéma data·inclusion v1 ({elapsed:.1f} s){where}")
