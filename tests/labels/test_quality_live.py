@@ -90,7 +90,7 @@ def test_live_checks_each_with_its_link(network_sites):
     (holiday,) = _by_code(findings, "site.no_holiday_rule")
     assert "Mal placé" in holiday.where and "PH off" in holiday.fix
     (stale,) = _by_code(findings, "site.stale")
-    assert "confirmées le 05/01/2026, il y a plus de 6 mois" == stale.why
+    assert stale.why == "confirmées le 05/01/2026, il y a plus de 6 mois"
     assert stale.link == reverse("network:site_detail", args=[sites["wrong"].pk])
     (geography,) = _by_code(findings, "site.geography_mismatch")
     assert "le code postal 42000 ne dessert pas Lyon 8e Arrondissement" in geography.why
@@ -100,7 +100,7 @@ def test_live_checks_each_with_its_link(network_sites):
     assert outside.link == reverse("network:stop_edit", args=[sites["bus"].pk, stop.pk])
     (rejected,) = _by_code(findings, "import.rejected_row")
     assert "liste.csv" in rejected.where and "ligne 2840" in rejected.where
-    assert "« 97801 » : code INSEE inconnu" == rejected.why
+    assert rejected.why == "« 97801 » : code INSEE inconnu"
     assert not [f for f in findings if "Bien tenu" in f.where]
 
 
