@@ -145,3 +145,18 @@ def test_the_import_command_says_what_was_mapped(tmp_path):
         "quotidien » (1 lignes)" in text
     )
     assert "valeurs de l'ancien vocabulaire traduites 1, inconnues ignorées 0" in text
+
+
+# --- the real list -------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("france_services")
+class TestTheRealList:
+    def test_every_france_services_site_is_valid_for_the_official_package(self):
+        export = export_data_inclusion(day=DAY)
+        # every site the import of the official list (2,845 rows) accepted
+        assert len(export.structures) == Site.objects.exclude(fs_id=None).count() >= 2843
+        assert export_problems(export) == []
+        networks = [s["reseaux_porteurs"] for s in export.structures]
+        assert all(n == ["france-service"] for n in networks)
+        assert export.without_siret == len(export.structures)  # the ANCT list has no SIRET

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pydantic
-from data_inclusion.schema import v1
+from data_inclusion.schema import v1  # type: ignore[import-untyped]  # no py.typed
 from django.db.models import Q, QuerySet
 
 from maillon.core.importing import Problem

@@ -141,8 +141,9 @@ def _geography_problem(site: Site, served: dict[str, set[int]]) -> str | None:
             "commune": commune.name,
             "code": commune.code,
         }
-    if None not in (site.latitude, site.longitude, commune.latitude, commune.longitude):
-        gap = haversine_km(site.latitude, site.longitude, commune.latitude, commune.longitude)
+    points = (site.latitude, site.longitude, commune.latitude, commune.longitude)
+    if all(value is not None for value in points):
+        gap = haversine_km(*(float(value) for value in points if value is not None))
         if gap > FAR_FROM_COMMUNE_KM:
             return _("coordonnées à %(km).0f km du centre de %(commune)s") % {
                 "km": gap,
