@@ -91,6 +91,23 @@ def test_the_command_checks_then_writes(sites, tmp_path):
     assert {len(data["structures"]), len(data["services"])} == {2}
 
 
+def test_the_public_download(sites, client):
+    from django.urls import reverse
+
+    page = client.get(reverse("directory:open_data")).content.decode()
+    url = reverse("directory:open_data_inclusion")
+    assert url in page
+    response = client.get(url)
+    assert response["Content-Type"] == "application/json"
+    assert 'filename="data-inclusion.json"' in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert {s["nom"] for s in data["structures"]} == {
+        "PIMMS Médiation Lyon 8",
+        "Espace France Services de Givors",
+    }
+    assert len(data["services"]) == 2
+
+
 def test_the_command_refuses_an_invalid_row(sites):
     Site.objects.filter(pk=sites[0].pk).update(email="pas-un-courriel")
     with pytest.raises(CommandError, match="refusées par le schéma data·inclusion"):

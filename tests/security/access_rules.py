@@ -82,6 +82,7 @@ PAGES: dict[str, Access] = {
     "directory:site": Access(Rule.PUBLIC, "site"),
     "directory:open_data": Access(Rule.PUBLIC),
     "directory:open_data_file": Access(Rule.PUBLIC),
+    "directory:open_data_inclusion": Access(Rule.PUBLIC),
     "directory:error_report": Access(Rule.PUBLIC, "site"),
     # citizens' error reports: the inbox lists only the user's managed sites' reports
     "corrections:inbox": Access(Rule.AUTHENTICATED),
