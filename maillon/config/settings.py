@@ -238,6 +238,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Public API rate limit per client address, "N/period" (s, min, h, day) or "off", counted in
 # the cache; a malformed value stops the start.
 MAILLON_PUBLIC_API_RATE = env_rate("MAILLON_PUBLIC_API_RATE", "120/min")
+# Citizens' error reports on a site's page, per client address (docs/directory.md).
+MAILLON_ERROR_REPORT_RATE = env_rate("MAILLON_ERROR_REPORT_RATE", "5/h")
+# Address of the installation in e-mails sent by commands (reminders), e.g. https://maillon.example.org
+MAILLON_BASE_URL = env_str("MAILLON_BASE_URL", "")
 # Trust X-Forwarded-For for the client address (only behind a proxy that sets it).
 MAILLON_BEHIND_PROXY = env_bool("MAILLON_BEHIND_PROXY", default=False)
 # Name of the producer written in the open-data export.

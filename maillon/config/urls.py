@@ -17,5 +17,6 @@ urlpatterns = [
     path("rapports/", include("maillon.web.reports.urls")),
     path("journal/", include("maillon.web.journal.urls")),
     path("label/", include("maillon.web.labels.urls")),
+    path("annuaire/", include("maillon.web.directory.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -25,10 +25,13 @@ from django.db.models import Q
 
 from maillon.core.importing import Problem
 from maillon.core.text import search_key
+from maillon.directory.enums import ImportKind
 from maillon.directory.geometry import haversine_km
+from maillon.directory.import_records import import_record_save
 from maillon.directory.opendata.export import UNKNOWN_PIVOT, own_source
 from maillon.directory.opendata.phones import to_national
 from maillon.directory.opendata.schema import fields, table_problems
+from maillon.directory.opendata.vocabulary import VocabularyReport, translate_rows
 from maillon.geo.models import Commune
 from maillon.geo.selectors import commune_get, communes_for_postal_code
 from maillon.network import hours
@@ -52,6 +55,7 @@ IMPORTED_FIELDS = (
     "opening_hours",
     "opening_hours_source",
     "public_note",
+    "services",
     "organisation_id",
 )
 FAR_FROM_COMMUNE_KM = 50
@@ -68,6 +72,7 @@ class PlacesImportResult:
     kept: int = 0
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    vocabulary: VocabularyReport = field(default_factory=VocabularyReport)
 
     @property
     def rejected_lines(self) -> int:
@@ -152,6 +157,8 @@ def places_import(
     already here keeps its organisation and what its managers set unless the field is in
     `overwrite` (`maillon/network/merging.py`); each change is journaled with `note`."""
     result = PlacesImportResult(rows=len(rows))
+    rows, result.vocabulary = translate_rows(rows)  # the previous vocabulary of the standard
+    result.warnings.extend(result.vocabulary.unknown)
     required = {f.name for f in fields() if f.required}
     problems_by_line: dict[int, list[Problem]] = {}
     for problem in table_problems(rows):
@@ -179,6 +186,9 @@ def places_import(
         result=result,
         overwrite=overwrite,
         note=note or f"Import des lieux de médiation numérique ({default_source})",
+    )
+    import_record_save(
+        kind=ImportKind.PLACES, file_name=default_source, rows=len(rows), rejected=result.rejected
     )
     return result
 
@@ -232,6 +242,7 @@ def _place_from_row(
         opening_hours=expression[:500],
         opening_hours_source=source_hours,
         public_note=value("presentation_detail") or value("presentation_resume"),
+        services=value("services")[:1000],
         organisation_id=_organisation_id(row, organisations),
         is_public=True,
     )

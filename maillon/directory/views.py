@@ -93,3 +93,12 @@ def open_data_file(request, fmt: str):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{opendata.FILE_STEM}.{fmt}"'
     return response
+
+
+@login_not_required
+@require_GET
+def open_data_inclusion_file(request):
+    content, content_type = opendata.data_inclusion_cached()
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{opendata.DATA_INCLUSION_STEM}.json"'
+    return response

@@ -204,6 +204,18 @@ class Site(models.Model):
         _("accessible en fauteuil roulant"), null=True, blank=True
     )
     is_public = models.BooleanField(_("visible dans l'annuaire public"), default=True)
+    services = models.CharField(
+        _("services (standard des lieux de médiation numérique)"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Valeurs du standard national séparées par « | »."),
+    )
+    info_confirmed_on = models.DateField(
+        _("informations publiques confirmées le"),
+        null=True,
+        blank=True,
+        help_text=_("Date à laquelle un gestionnaire a confirmé les informations publiques."),
+    )
     fs_id = models.CharField(
         _("identifiant France Services (ANCT)"), max_length=20, null=True, blank=True, unique=True
     )

@@ -156,6 +156,24 @@ def site_hours_set(*, actor: Actor, site: Site, expression: str, expected_versio
     return current
 
 
+@transaction.atomic
+def site_confirm(*, actor: Actor, site: Site) -> Site:
+    """Record that a manager checked the site's public information today (one click, no
+    version: confirming changes none of the information itself)."""
+    current = Site.objects.select_for_update().get(pk=site.pk)
+    before, today = current.info_confirmed_on, timezone.localdate()
+    Site.objects.filter(pk=current.pk).update(info_confirmed_on=today)
+    current.info_confirmed_on = today
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=current,
+        changes={"info_confirmed_on": [before, today]},
+        note="Informations publiques confirmées",
+    )
+    return current
+
+
 def _check_stop(site: Site, commune: Commune, schedule: str) -> None:
     errors = {}
     home = site.commune

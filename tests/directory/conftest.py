@@ -15,6 +15,7 @@ SUNDAY = datetime.datetime(2026, 11, 22, 15, 0, tzinfo=PARIS)
 
 @pytest.fixture(scope="module")
 def france_services(django_db_setup, django_db_blocker):
+    from maillon.directory.models import ImportRecord
     from maillon.labels.models import LabelDecision
     from maillon.network.models import Site
     from maillon.orchestration.importers.france_services import france_services_import
@@ -25,6 +26,7 @@ def france_services(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         LabelDecision.objects.all().delete()
         Site.objects.all().delete()
+        ImportRecord.objects.all().delete()
         _journal_empty()
 
 

@@ -67,7 +67,8 @@ class Rule(enum.Enum):
 class Access:
     rule: Rule
     # the kind of object that fills the URL (kwargs, query, body): site, stop, agreement,
-    # visit, act, workshop, org, employee, membership, invitation, partner, network, commune
+    # visit, act, workshop, report, org, employee, membership, invitation, partner, network,
+    # commune
     obj: str | None = None
     query: dict[str, str] = field(default_factory=dict)  # values formatted with the object
     body: dict | None = None  # JSON body of an API write, formatted likewise
@@ -87,6 +88,12 @@ PAGES: dict[str, Access] = {
     "directory:site": Access(Rule.PUBLIC, "site"),
     "directory:open_data": Access(Rule.PUBLIC),
     "directory:open_data_file": Access(Rule.PUBLIC),
+    "directory:open_data_inclusion": Access(Rule.PUBLIC),
+    "directory:error_report": Access(Rule.PUBLIC, "site"),
+    # citizens' error reports: the inbox lists only the user's managed sites' reports
+    "corrections:inbox": Access(Rule.AUTHENTICATED),
+    "corrections:report": Access(Rule.SITE_MANAGE, "report"),
+    "corrections:site_confirm": Access(Rule.SITE_MANAGE, "site"),
     # accounts
     "accounts:login": Access(Rule.PUBLIC),
     "accounts:logout": Access(Rule.AUTHENTICATED),

@@ -40,6 +40,7 @@ SCOPE_KIND = {
     "visit": "site",
     "act": "site",
     "workshop": "site",
+    "report": "site",
     "org": "org",
     "employee": "org",
     "membership": "org",

@@ -12,6 +12,7 @@ from maillon.accounts import invitations
 from maillon.accounts.enums import Role
 from maillon.accounts.services import api_token_create
 from maillon.activity.services import outreach_record, workshop_record
+from maillon.directory.models import ErrorReport
 from maillon.geo.selectors import commune_get
 from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.models import LabelProgramme, Publication
@@ -159,7 +160,10 @@ def build_world() -> World:
         o[f"agreement_{site}"] = Agreement.objects.create(
             partner=o[SITE_PARTNER[site]], site=o[site], start_date="2025-01-01"
         )
-        for kind in ("visit", "act", "workshop", "stop", "agreement"):
+        o[f"report_{site}"] = ErrorReport.objects.create(
+            site=o[site], topic="hours", message="Fermé le mercredi."
+        )
+        for kind in ("visit", "act", "workshop", "stop", "agreement", "report"):
             OWNER[f"{kind}_{site}"] = site
     for org in ORG_NETWORK:
         site = next(s for s, owner in SITE_ORG.items() if owner == org)

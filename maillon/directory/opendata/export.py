@@ -3,7 +3,8 @@
 Mapping (docs/directory.md): `id` is `fs-<ANCT id>` for a France Services site, `maillon-<pk>`
 for another site of the network (those of the network's own dataset included), and the
 producer's own id for a place imported from another network; `pivot` is the organisation's
-SIRET, or `00000000000000` (the national cartography's "unknown" value) when there is none;
+SIRET, or `00000000000000` (the national cartography's "unknown" value, the schema requires a
+pivot) when there is none — `rows_without_siret` counts those rows;
 `horaires` is the OSM expression; `itinerance` is `Itinérant` for buses and itinerant
 services; `dispositif_programmes_nationaux` is `France Services` for the sites labelled on the
 export day.
@@ -60,7 +61,7 @@ def _access(site: Site) -> str:
     return "|".join(ways)
 
 
-def _postal_code(site: Site) -> str:
+def postal_code(site: Site) -> str:
     if len(site.postal_code) == 5 and site.postal_code.isdigit():
         return site.postal_code
     commune = site.commune
@@ -80,7 +81,7 @@ def site_row(site: Site, *, labelled: bool, day: datetime.date) -> dict[str, str
             "pivot": siret or UNKNOWN_PIVOT,
             "nom": site.name,
             "commune": commune.name if commune is not None else "",
-            "code_postal": _postal_code(site),
+            "code_postal": postal_code(site),
             "code_insee": commune.code if commune is not None else "",
             "adresse": site.address or site.name,
             "complement_adresse": site.address_complement,
@@ -99,7 +100,7 @@ def site_row(site: Site, *, labelled: bool, day: datetime.date) -> dict[str, str
             "itinerance": "Itinérant" if site.is_mobile else "Fixe",
             "structure_parente": organisation.name if organisation else "",
             "date_maj": site.updated_at.date().isoformat(),
-            "services": "" if external else OWN_SERVICES,
+            "services": site.services if external else (site.services or OWN_SERVICES),
             "frais_a_charge": "" if external else "Gratuit",
             "dispositif_programmes_nationaux": "France Services" if labelled else "",
             "modalites_acces": _access(site),
@@ -123,6 +124,11 @@ def export_rows(*, day: datetime.date, sites: QuerySet[Site] | None = None) -> I
             row["id"] = f"{row['source']}-{row['id']}"
         seen.add(row["id"])
         yield row
+
+
+def rows_without_siret(rows: Iterable[dict[str, str]]) -> int:
+    """How many rows carry the "unknown" pivot (no SIRET known for their organisation)."""
+    return sum(row["pivot"] == UNKNOWN_PIVOT for row in rows)
 
 
 def rows_to_csv(rows: Iterable[dict[str, str]]) -> str:

@@ -24,6 +24,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from maillon.core.importing import Problem, read_csv_rows
+from maillon.directory.enums import ImportKind
+from maillon.directory.import_records import import_record_save
 from maillon.geo.enums import CommuneKind
 from maillon.geo.models import Commune, PostalCode
 from maillon.labels.enums import FRANCE_SERVICES, DatePrecision, DecisionOutcome
@@ -379,4 +381,10 @@ def france_services_import(
         ]
         LabelDecision.objects.bulk_create(decisions, batch_size=500)
         result.decisions_created = len(decisions)
+        import_record_save(  # the live quality check shows the last import's rejects
+            kind=ImportKind.FRANCE_SERVICES,
+            file_name=path.name,
+            rows=result.rows,
+            rejected=result.rejected,
+        )
     return result

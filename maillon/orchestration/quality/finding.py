@@ -1,4 +1,5 @@
-"""One finding of the data-quality check: what, where, why, and a suggested fix."""
+"""One finding of the data-quality check: what, where, why, a suggested fix, and the page
+that fixes it (a path of the back office, "" when no page does)."""
 
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ class Finding:
     where: str
     why: str
     fix: str
+    link: str = ""
 
     @property
     def severity_label(self) -> str:

@@ -1,4 +1,12 @@
 """The Django admin: superusers only (see `site`). Importing the package registers every model
 admin; Django's autodiscovery imports it as the `admin` module of the `web` app."""
 
-from maillon.web.admin import accounts, activity, geo, journal, labels, network  # noqa: F401
+from maillon.web.admin import (  # noqa: F401
+    accounts,
+    activity,
+    directory,
+    geo,
+    journal,
+    labels,
+    network,
+)

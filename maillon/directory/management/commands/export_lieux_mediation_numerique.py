@@ -13,6 +13,7 @@ from maillon.directory.opendata.export import (
     exported_sites,
     rows_to_csv,
     rows_to_json,
+    rows_without_siret,
 )
 from maillon.directory.opendata.schema import table_problems
 
@@ -60,4 +61,8 @@ class Command(BaseCommand):
             f"{len(rows)} lieux exportés au format {fmt.upper()} ({len(text.encode()) / 1024:.0f} "
             f"Kio) en {elapsed:.1f} s, conformes au schéma"
             + ("" if output == "-" else f" : {output}")
+        )
+        console.print(
+            f"{rows_without_siret(rows)} lignes sans SIRET connu pour leur structure porteuse "
+            "(pivot 00000000000000) : renseigner le SIRET de la structure dans Maillon."
         )

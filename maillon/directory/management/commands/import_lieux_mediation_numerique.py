@@ -49,11 +49,19 @@ class Command(BaseCommand):
         sections = [("Lignes rejetées", result.rejected), ("Valeurs ignorées", result.warnings)]
         if options["verbosity"] >= 1:
             print_problems(console, file_name=path.name, sections=sections)
+            mapped = result.vocabulary.lines()
+            if mapped:
+                console.print("\n[bold]Ancien vocabulaire du standard, traduit[/]")
+                for line in mapped:
+                    console.print(f"  {line}", markup=False, highlight=False)
         console.print(
             f"\n[bold]Lieux ({fmt.upper()})[/] : {result.rows} lignes — créés {result.created}, "
             f"mis à jour {result.updated}, inchangés {result.unchanged}, lieux du réseau "
             f"reconnus {result.own} (laissés tels quels), rejetés {result.rejected_lines} ; "
-            f"valeurs gardées (structure porteuse, saisies d'un gestionnaire) {result.kept}. "
+            f"valeurs gardées (structure porteuse, saisies d'un gestionnaire) {result.kept} ; "
+            f"valeurs de l'ancien vocabulaire traduites "
+            f"{sum(result.vocabulary.mapped.values())}, inconnues ignorées "
+            f"{len(result.vocabulary.unknown)}. "
             f"Durée {elapsed:.1f} s."
         )
         if options["report"]:

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.table import Table
 
@@ -19,7 +20,9 @@ STYLE: dict[str, str] = {
 class Command(BaseCommand):
     help = (
         "Data-quality check (`maillon check`): printed lists against the data and the official "
-        "geography, declared figures, duplicate sites, INSEE codes, opening hours vs criteria."
+        "geography, declared figures, duplicate sites, INSEE codes, opening hours vs criteria; "
+        "live checks of the public data (hours, holiday rule, freshness, geography, the last "
+        "imports' rejected rows, stops outside their territory), each with its link."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +45,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"Date illisible « {options['on']} ».") from exc
         findings = data_quality_findings(network=network, on=day)
+        base = getattr(settings, "MAILLON_BASE_URL", "").rstrip("/")
 
         table = Table(title="Contrôle de la qualité des données", show_lines=True, expand=True)
         for column in ("gravité", "quoi", "où", "pourquoi", "correction proposée"):
@@ -52,7 +56,7 @@ class Command(BaseCommand):
                 finding.what,
                 finding.where,
                 finding.why,
-                finding.fix,
+                finding.fix + (f"\n→ {base}{finding.link}" if finding.link else ""),
             )
         console.print(table)
         counts = {s: sum(f.severity == s for f in findings) for s in Severity}
@@ -63,8 +67,9 @@ class Command(BaseCommand):
         if options["csv"]:
             with open(options["csv"], "w", encoding="utf-8", newline="") as handle:
                 writer = csv_writer(handle)
-                writer.writerow(["code", "gravité", "quoi", "où", "pourquoi", "correction"])
+                writer.writerow(["code", "gravité", "quoi", "où", "pourquoi", "correction", "lien"])
                 for f in findings:
-                    writer.writerow([f.code, f.severity_label, f.what, f.where, f.why, f.fix])
+                    link = f"{base}{f.link}" if f.link else ""
+                    writer.writerow([f.code, f.severity_label, f.what, f.where, f.why, f.fix, link])
         if options["fail_on_error"] and counts[Severity.ERROR]:
             raise SystemExit(1)
