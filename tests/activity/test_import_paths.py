@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
 from maillon.activity.models import Request, Theme, Visit
@@ -134,6 +135,7 @@ def test_set_based_and_portable_imports_give_the_same_answers(tmp_path, skip_inv
     written = _visits()
     Request.objects.all().delete()
     Visit.objects.all().delete()
+    call_command("rollups_verify", repair=True)
     set_based, set_based_rejects = _import(
         tmp_path, lines, use_copy=True, skip_invalid=skip_invalid, name="set-based"
     )

@@ -165,14 +165,17 @@ class SetBasedImport:
         )
         zones: dict[str, tuple[int, datetime.tzinfo]] = {}
         days: set[datetime.date] = set()
+        records = []  # a column's distinct values: few (no COPY may run beside a query)
+        for column, sql in LOOKED_UP.items():
+            self.cursor.execute(f"SELECT DISTINCT {sql} FROM {ROWS} s")  # noqa: S608
+            for (value,) in self.cursor.fetchall():
+                record = self._resolved(column, value, zones)
+                if column == "date" and record[0]:
+                    days.add(record[2])
+                records.append((column, value, *record))
         with self.cursor.copy(f"COPY {VALUES} FROM STDIN") as copy:
-            for column, sql in LOOKED_UP.items():
-                self.cursor.execute(f"SELECT DISTINCT {sql} FROM {ROWS} s")  # noqa: S608
-                for (value,) in self.cursor.fetchall():
-                    record = self._resolved(column, value, zones)
-                    if column == "date" and record[0]:
-                        days.add(record[2])
-                    copy.write_row((column, value, *record))
+            for record in records:
+                copy.write_row(record)
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {ZONES} (zone integer, day date, before_s integer,"
             " after_s integer, switch time)"
