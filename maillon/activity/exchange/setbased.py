@@ -352,7 +352,13 @@ class SetBasedImport:
             " c.help_kind_id, c.outcome_id, c.follow_up"
             f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
         )
-        rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+        self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
+        low, high, count = self.cursor.fetchone()
+        if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
+            rollups_add_visits_where("v.id BETWEEN %s AND %s", [low, high])
+        elif count:
+            self.cursor.execute(f"ANALYZE {IDS}")
+            rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
 
     def drop(self) -> None:
         self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
