@@ -37,8 +37,8 @@ RETRY_EVERY = 20  # one request in 20 is sent twice with the same key
 def recreate_database(url: str) -> None:
     parts = urllib.parse.urlparse(url)
     name = parts.path.lstrip("/")
-    if not re.fullmatch(r"maillon_bench\w*", name):  # never drop a database of real data
-        raise ValueError("bench databases are named maillon_bench…")
+    if not re.fullmatch(r"maillon_\w*bench\w*", name):  # never drop a database of real data
+        raise ValueError("bench databases are named maillon_…bench…")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -19,10 +19,11 @@ Columns (French headers; the English names in brackets are accepted too):
 | issue (outcome) | code or label (default: résolu lors du passage) |
 | suite (follow_up) | oui / non (default: non) |
 
-The import streams the file, validates each row and writes by batches (COPY on PostgreSQL,
-`bulk_create` elsewhere) in ONE transaction, with the rollups updated batch by batch. By default
-any bad row means nothing is written; with `skip_invalid` the visits with a bad row are left out
-and their rows are written to a rejects file with the reason.
+A visit is a run of consecutive rows with the same `passage`. The import runs in ONE
+transaction: set-based on PostgreSQL (`setbased`: COPY into a staging table, checks by joins),
+row by row with batches of `executemany` elsewhere, the rollups updated in the same transaction.
+By default any bad row means nothing is written; with `skip_invalid` the visits with a bad row
+are left out and their rows are written to a rejects file with the reason.
 """
 
 from maillon.activity.exchange.exporting import export_csv, export_rows, export_xlsx

@@ -1,8 +1,7 @@
-"""`maillon import activity`: one transaction, batches, rejects; on PostgreSQL the file is read in
-a second process while this one writes."""
+"""`maillon import activity`: one transaction, rejects; set-based on PostgreSQL
+(`exchange.setbased`), row by row with batches of writes elsewhere."""
 
 import hashlib
-import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,9 @@ from django.utils.formats import number_format
 
 from maillon.accounts.models import User
 from maillon.activity.exchange.parsing import (
+    KEY_MISSING,
+    KEY_NOT_CONSECUTIVE,
+    KEY_OTHER_VISIT,
     VisitRow,
     _Lookups,
     _parse_request,
@@ -23,7 +25,8 @@ from maillon.activity.exchange.parsing import (
     visit_columns,
 )
 from maillon.activity.exchange.reading import COLUMNS, iter_rows
-from maillon.activity.exchange.writing import BatchWriter, copy_available, visit_copy_text
+from maillon.activity.exchange.setbased import set_based_import
+from maillon.activity.exchange.writing import BatchWriter, copy_available
 from maillon.activity.models import ActivityImport
 from maillon.core.importing import ImportFileError, Problem
 from maillon.core.spreadsheets import csv_writer
@@ -97,30 +100,37 @@ def activity_import(
     A file whose content was imported before raises AlreadyImported unless `again`; each
     written import is recorded (ActivityImport) in the same transaction.
 
-    With COPY, the file is read and checked in a second process (`parser_process`, default:
-    wherever `fork` exists) that hands batches of COPY text to this one, which writes them:
-    reading the next batch overlaps with the database writing the previous one."""
+    With COPY (PostgreSQL, `use_copy`), the import is set-based (`exchange.setbased`): the file
+    is copied into a staging table and checked by joins. Elsewhere (the portable path) each row
+    is checked here and visits are written by batches of `batch_visits`. Both paths report the
+    same problems. `parser_process` is accepted for older callers and has no effect: the
+    set-based path leaves nothing to overlap with reading."""
+    del parser_process
     sha256 = file_sha256(path)
     earlier = ActivityImport.objects.filter(sha256=sha256).order_by("-imported_at").first()
     if earlier is not None and not again:
         raise AlreadyImported(path, earlier)
     use_copy = copy_available() if use_copy is None else use_copy
-    if parser_process is None:
-        parser_process = use_copy and "fork" in multiprocessing.get_all_start_methods()
-    writer = BatchWriter(agent_id=agent.pk, use_copy=use_copy, defer_rollups=True)
     report = ImportReport()
-    lookups = _Lookups()
-    rejects_path = rejects_path if skip_invalid else None
-    options = (path, lookups, rejects_path, batch_visits, skip_invalid, max_problems)
+    rejects = _Rejects(rejects_path) if skip_invalid and rejects_path else None
     try:
         with transaction.atomic():
-            if parser_process:
-                _run_beside_parser(writer, report, on_rows, *options)
+            if use_copy:
+                set_based_import(
+                    path=path,
+                    agent_id=agent.pk,
+                    report=report,
+                    skip_invalid=skip_invalid,
+                    rejects=rejects,
+                    on_rows=on_rows,
+                    max_problems=max_problems,
+                )
             else:
-                _run_here(writer, report, on_rows, *options)
+                writer = BatchWriter(agent_id=agent.pk, use_copy=False)
+                options = (batch_visits, on_rows, skip_invalid, max_problems)
+                _run(path, writer, report, rejects, *options)
             if report.problems and not skip_invalid:
                 raise _Rollback
-            writer.finish()
             ActivityImport.objects.create(
                 sha256=sha256,
                 file_name=path.name[:300],
@@ -132,72 +142,10 @@ def activity_import(
             report.written = True
     except _Rollback:
         report.visits = report.requests = 0
-    return report
-
-
-def _run_here(writer, report, on_rows, path, lookups, rejects_path, batch, skip, max_problems):
-    rejects = _Rejects(rejects_path) if rejects_path else None
-    try:
-        _run(path, writer, report, rejects, batch, on_rows, skip, max_problems, lookups)
     finally:
         if rejects:
             rejects.close()
-
-
-class _Sender:
-    """In the parsing process: each batch goes to the writing process as COPY text."""
-
-    def __init__(self, pipe, agent_id: int) -> None:
-        self.pipe, self.agent_id, self.now = pipe, agent_id, timezone.now()
-
-    def write(self, batch: list[VisitRow]) -> None:
-        visits, requests = visit_copy_text(batch, agent_id=self.agent_id, now=self.now)
-        self.pipe.send(("batch", visits, requests))
-
-
-def _parser_main(pipe, agent_id: int, *options) -> None:
-    """The parsing process (forked: it has the lookups, and never touches the database)."""
-    report = ImportReport()
-    try:
-        _run_here(_Sender(pipe, agent_id), report, lambda n: pipe.send(("rows", n)), *options)
-        pipe.send(("done", report))
-    except Exception as exc:  # noqa: BLE001 - handed to the writing process, which raises it
-        pipe.send(("error", exc))
-    finally:
-        pipe.close()
-
-
-def _run_beside_parser(writer: BatchWriter, report: ImportReport, on_rows, *options) -> None:
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)  # a pipe: the parser is ≤ 1 batch ahead
-    process = context.Process(
-        target=_parser_main, args=(sender, writer.agent_id, *options), daemon=True
-    )
-    process.start()
-    sender.close()
-    try:
-        while True:
-            try:
-                message = receiver.recv()
-            except EOFError:
-                raise ImportFileError("La lecture du fichier s'est interrompue.") from None
-            if message[0] == "batch":
-                writer.write_copy_text(*message[1:])
-            elif message[0] == "rows":
-                if on_rows:
-                    on_rows(message[1])
-            elif message[0] == "error":
-                raise message[1]
-            else:
-                parsed: ImportReport = message[1]
-                break
-    finally:
-        if process.is_alive():
-            process.terminate()
-        process.join()
-        receiver.close()
-    for name in ("rows", "visits", "requests", "rejected_rows", "problems"):
-        setattr(report, name, getattr(parsed, name))
+    return report
 
 
 class _Rollback(Exception):
@@ -264,10 +212,14 @@ class _Assembler:
             self.bad_source.append((line, row))
             return
         self._flush_bad()
+        if self.current is not None and key != self.current.key:
+            # a visit is a run of consecutive rows: another key, or none, ends it
+            self._finish(self.current)
+            self.current = None
         try:
             if not key:
-                raise _Rejected(Problem(line, "passage", "", "identifiant de passage obligatoire"))
-            if self.current is None or key != self.current.key:
+                raise _Rejected(Problem(line, "passage", "", KEY_MISSING))
+            if self.current is None:
                 self._start(line, row, key)
             else:
                 self._continue(line, row, key)
@@ -277,13 +229,10 @@ class _Assembler:
     def _start(self, line: int, row: dict[str, str], key: str) -> None:
         """The first row of a visit."""
         if key in self.seen_keys:
-            raise _Rejected(
-                Problem(line, "passage", key, "les lignes d'un même passage doivent se suivre")
-            )
+            raise _Rejected(Problem(line, "passage", key, KEY_NOT_CONSECUTIVE))
         parsed = _parse_visit(line, row, self.lookups)
         parsed.raw = visit_columns(row)
         parsed.requests.append(_parse_request(line, row, parsed, self.lookups))
-        self._finish(self.current)
         self.current = parsed
         self.seen_keys.add(key)
         if self.skip_invalid:
@@ -296,14 +245,7 @@ class _Assembler:
         if visit_columns(row) != current.raw and not _same_visit(
             _parse_visit(line, row, self.lookups), current
         ):
-            raise _Rejected(
-                Problem(
-                    line,
-                    "passage",
-                    key,
-                    "ce passage a déjà une autre date, heure, point d'accueil ou canal",
-                )
-            )
+            raise _Rejected(Problem(line, "passage", key, KEY_OTHER_VISIT))
         add_request(current, _parse_request(line, row, current, self.lookups), line)
         if self.skip_invalid:
             current.source.append((line, row))
@@ -330,9 +272,9 @@ class _Assembler:
             self.writer.write(self.batch)
 
 
-def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max_problems, lookups):
+def _run(path, writer, report, rejects, batch_visits, on_rows, skip_invalid, max_problems):
     assembler = _Assembler(
-        writer, report, rejects, batch_visits, skip_invalid, max_problems, lookups
+        writer, report, rejects, batch_visits, skip_invalid, max_problems, _Lookups()
     )
     for line, row in iter_rows(path):
         report.rows += 1

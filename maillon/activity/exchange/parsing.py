@@ -29,6 +29,12 @@ _TERM_REASONS = {
 }
 
 
+# The reasons of the `passage` column (a visit's rows, as the file groups them).
+KEY_MISSING = "identifiant de passage obligatoire"
+KEY_NOT_CONSECUTIVE = "les lignes d'un même passage doivent se suivre"
+KEY_OTHER_VISIT = "ce passage a déjà une autre date, heure, point d'accueil ou canal"
+
+
 class _Rejected(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem

@@ -1,0 +1,414 @@
+"""PostgreSQL: the import as a handful of set-based statements in the import's transaction.
+
+1. The file is streamed (`iter_rows`) into a temporary staging table by COPY, each row with its
+   line, its run (a visit: consecutive rows with one non-empty `passage`) and its position in
+   the run. Python holds one row at a time.
+2. Each column's distinct values are checked ONCE in Python by the portable path's own functions
+   (`_Lookups`, `_tristate`, `_time`, `_duration`) into a small mapping table: parsed value, or
+   not valid. The sites' time zones become a table of UTC offsets per zone and day.
+3. One statement joins every row to the mappings and computes its first problem in the portable
+   path's order of checks (`CHECKS`); a run with a problem is rejected from its first bad row.
+4. The Problem of each rejected run is written by re-running, in Python, the portable checks on
+   that one row: line, column, value and reason are the portable path's by construction
+   (tests/activity/test_import_paths.py compares both paths on the same files).
+5. Unless there is a problem and bad rows are not skipped: one INSERT … SELECT per fact table
+   and one aggregation per rollup table (`rollups_add_visits_where`).
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.db import connection
+from django.utils import timezone
+
+from maillon.activity import bounds
+from maillon.activity.exchange.parsing import (
+    KEY_MISSING,
+    KEY_NOT_CONSECUTIVE,
+    KEY_OTHER_VISIT,
+    _duration,
+    _Lookups,
+    _parse_request,
+    _parse_visit,
+    _Rejected,
+    _time,
+    _tristate,
+)
+from maillon.activity.exchange.reading import COLUMNS, iter_rows
+from maillon.activity.models import Request, Visit
+from maillon.activity.rollups import rollups_add_visits_where
+from maillon.core.importing import Problem
+from maillon.core.text import fold
+
+ROWS = "maillon_import_rows"
+VALUES = "maillon_import_values"
+ZONES = "maillon_import_zone_days"
+CHECKED = "maillon_import_checked"
+BAD = "maillon_import_bad_runs"
+IDS = "maillon_import_ids"
+TABLES = (ROWS, VALUES, ZONES, CHECKED, BAD, IDS)
+FETCH = 2_000  # rows per round trip when reading results back
+
+# The columns resolved through the mapping table → the SQL of the value looked up (aide and
+# issue have defaults, as in `_parse_request`).
+LOOKED_UP = {
+    "point_accueil": "s.point_accueil",
+    "date": "s.date",
+    "heure": "s.heure",
+    "canal": "s.canal",
+    "tranche_age": "s.tranche_age",
+    "qpv": "s.qpv",
+    "premiere_visite": "s.premiere_visite",
+    "duree": "s.duree",
+    "partenaire": "s.partenaire",
+    "theme": "s.theme",
+    "aide": "COALESCE(NULLIF(s.aide, ''), 'information')",
+    "issue": "COALESCE(NULLIF(s.issue, ''), 'resolu')",
+    "suite": "s.suite",
+}
+VOCABULARY = {
+    "canal": "channel",
+    "tranche_age": "age_band",
+    "partenaire": "partner",
+    "theme": "theme",
+    "aide": "help_kind",
+    "issue": "outcome",
+}
+
+
+def _term_check(column: str, *, optional: bool) -> tuple[str, str]:
+    """The term of `column` exists and is valid on the row's day (`Term.is_valid_on`)."""
+    guard = f"x.{column} <> '' AND " if optional else ""
+    return (
+        column,
+        f"{guard}NOT (x.ok_{column} AND (x.vf_{column} IS NULL OR x.vf_{column} <= x.day)"
+        f" AND (x.vu_{column} IS NULL OR x.day <= x.vu_{column}))",
+    )
+
+
+# The checks of a row in the portable path's order (`_Assembler.row`, `_parse_visit`,
+# `_parse_request`, `add_request`): (column, SQL true when the check fails). A row's problem is
+# the index of its first failing check. A visit's rows must repeat its site, day, local time and
+# channel (`_same_visit` compares the wall-clock times of one zone, not the instants).
+CHECKS: list[tuple[str, str]] = [
+    ("passage", "x.passage = ''"),
+    ("passage", "x.pos = 0 AND x.run > x.first_run"),  # KEY_NOT_CONSECUTIVE
+    ("point_accueil", "NOT x.ok_point_accueil"),
+    ("date", "NOT x.ok_date"),
+    ("heure", "NOT x.ok_heure"),
+    _term_check("canal", optional=False),
+    _term_check("tranche_age", optional=True),
+    ("qpv", "NOT x.ok_qpv"),
+    ("premiere_visite", "NOT x.ok_premiere_visite"),
+    ("duree", "NOT x.ok_duree"),
+    (
+        "passage",  # KEY_OTHER_VISIT
+        "x.pos > 0 AND (x.site_id, x.day, x.t, x.channel_id) IS DISTINCT FROM"
+        " (x.h_site_id, x.h_day, x.h_t, x.h_channel_id)",
+    ),
+    ("theme", "x.theme = ''"),
+    _term_check("partenaire", optional=True),
+    _term_check("theme", optional=False),
+    _term_check("aide", optional=False),
+    _term_check("issue", optional=False),
+    ("suite", "NOT x.ok_suite"),
+    ("passage", f"x.pos + 1 > {bounds.MAX_REQUESTS}"),
+]
+NOT_CONSECUTIVE, OTHER_VISIT, TOO_MANY = 1, 10, len(CHECKS) - 1
+
+
+class SetBasedImport:
+    """One import on PostgreSQL, inside the caller's transaction (see the module doc)."""
+
+    def __init__(self, cursor, lookups: _Lookups) -> None:
+        self.cursor, self.lookups = cursor, lookups  # a psycopg cursor
+
+    def stage(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
+        """Create the work tables, stream the file into the staging table, check every row."""
+        self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
+        columns = ", ".join(f"{c} text" for c in COLUMNS)
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {ROWS} (line integer, run integer, pos integer, {columns})"
+        )
+        rows = self._copy_rows(path, on_rows)
+        self._resolve()
+        self._check()
+        return rows
+
+    def _copy_rows(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
+        rows, run, pos, previous = 0, 0, 0, ""
+        with self.cursor.copy(f"COPY {ROWS} FROM STDIN") as copy:
+            for line, row in iter_rows(path):
+                key = row.get("passage", "")
+                if key and key == previous:
+                    pos += 1
+                else:
+                    run, pos = run + 1, 0
+                previous = key
+                copy.write_row((line, run, pos, *[row.get(c, "") for c in COLUMNS]))
+                rows += 1
+                if on_rows and rows % 10_000 == 0:
+                    on_rows(10_000)
+        if on_rows and rows % 10_000:
+            on_rows(rows % 10_000)
+        self.cursor.execute(f"ANALYZE {ROWS}")
+        return rows
+
+    def _resolve(self) -> None:
+        """The mapping table: every distinct value of every looked-up column, checked once;
+        and the UTC offsets of each time zone on each day met."""
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {VALUES} (col text, value text, ok boolean, num bigint,"
+            " day date, t time, flag boolean, zone integer, valid_from date, valid_until date)"
+        )
+        zones: dict[str, tuple[int, datetime.tzinfo]] = {}
+        days: set[datetime.date] = set()
+        records = []  # a column's distinct values: few (no COPY may run beside a query)
+        for column, sql in LOOKED_UP.items():
+            self.cursor.execute(f"SELECT DISTINCT {sql} FROM {ROWS} s")  # noqa: S608
+            for (value,) in self.cursor.fetchall():
+                record = self._resolved(column, value, zones)
+                if column == "date" and record[0]:
+                    days.add(record[2])
+                records.append((column, value, *record))
+        with self.cursor.copy(f"COPY {VALUES} FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {ZONES} (zone integer, day date, before_s integer,"
+            " after_s integer, switch time)"
+        )
+        with self.cursor.copy(f"COPY {ZONES} FROM STDIN") as copy:
+            for number, zone in zones.values():
+                for record in zone_days(zone, sorted(days)):
+                    copy.write_row((number, *record))
+        self.cursor.execute(f"ANALYZE {VALUES}")
+        self.cursor.execute(f"ANALYZE {ZONES}")
+
+    def _resolved(self, column: str, value: str, zones: dict) -> tuple:
+        """(ok, num, day, t, flag, zone, valid_from, valid_until) of one value of `column`."""
+        num = day = moment = flag = zone = start = end = None
+        lookups = self.lookups
+        try:
+            if column == "point_accueil":
+                num = lookups.sites.get(value)
+                if num is None:
+                    return (False, *[None] * 7)
+                tz = lookups.zones[num]
+                zone = zones.setdefault(str(tz), (len(zones), tz))[0]
+            elif column == "date":
+                day = lookups.day(value, 0)
+            elif column == "heure":
+                moment = _time(value, 0)
+            elif column in VOCABULARY:
+                terms = lookups.terms[VOCABULARY[column]]
+                term = terms.get(value) or terms.get(fold(value))
+                if term is None:
+                    return (False, *[None] * 7)
+                num, start, end = term.id, term.valid_from, term.valid_until
+            elif column == "duree":
+                num = _duration(value, 0)
+            else:
+                flag = _tristate(value, 0, column)
+        except _Rejected:
+            return (False, *[None] * 7)
+        return True, num, day, moment, flag, zone, start, end
+
+    def _check(self) -> None:
+        """The checked rows: resolved ids, their visit's first row, each row's first problem;
+        then the rejected runs (visits) with their first bad row."""
+        aliases = {c: f"m{i}" for i, c in enumerate(LOOKED_UP)}
+        joins = " ".join(
+            f"LEFT JOIN {VALUES} {a} ON {a}.col = '{c}' AND {a}.value = {LOOKED_UP[c]}"
+            for c, a in aliases.items()
+        )
+        oks = ", ".join(f"{a}.ok AS ok_{c}" for c, a in aliases.items())
+        periods = ", ".join(
+            f"{aliases[c]}.valid_from AS vf_{c}, {aliases[c]}.valid_until AS vu_{c}"
+            for c in VOCABULARY
+        )
+        problem = " ".join(f"WHEN {sql} THEN {i}" for i, (_, sql) in enumerate(CHECKS))
+        m = aliases
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {CHECKED} AS WITH r AS ("  # noqa: S608 - constants only
+            " SELECT s.line, s.run, s.pos, s.passage, s.theme, s.tranche_age, s.partenaire,"
+            f" {m['point_accueil']}.num AS site_id, {m['date']}.day, {m['heure']}.t,"
+            f" {m['canal']}.num AS channel_id, {m['tranche_age']}.num AS age_band_id,"
+            f" {m['qpv']}.flag AS qpv, {m['premiere_visite']}.flag AS first_visit,"
+            f" {m['duree']}.num AS minutes, {m['partenaire']}.num AS partner_id,"
+            f" {m['theme']}.num AS theme_id, {m['aide']}.num AS help_kind_id,"
+            f" {m['issue']}.num AS outcome_id, COALESCE({m['suite']}.flag, false) AS follow_up,"
+            f" (({m['date']}.day + {m['heure']}.t) - make_interval(secs => CASE WHEN z.switch"
+            f" IS NULL OR {m['heure']}.t < z.switch THEN z.before_s ELSE z.after_s END))"
+            " AT TIME ZONE 'UTC' AS occurred_at,"
+            ' min(s.run) OVER (PARTITION BY s.passage COLLATE "C") AS first_run,'
+            f" {oks}, {periods}"
+            f" FROM {ROWS} s {joins}"
+            f" LEFT JOIN {ZONES} z ON z.zone = {m['point_accueil']}.zone"
+            f" AND z.day = {m['date']}.day"
+            "), x AS ("
+            " SELECT r.*, first_value(site_id) OVER w AS h_site_id,"
+            " first_value(day) OVER w AS h_day, first_value(t) OVER w AS h_t,"
+            " first_value(channel_id) OVER w AS h_channel_id"
+            " FROM r WINDOW w AS (PARTITION BY run ORDER BY pos)"
+            ") SELECT x.line, x.run, x.pos, x.site_id, x.day, x.occurred_at, x.channel_id,"
+            " x.age_band_id, x.qpv, x.first_visit, x.minutes, x.partner_id, x.theme_id,"
+            " x.help_kind_id, x.outcome_id, x.follow_up,"
+            f" CASE {problem} END AS problem FROM x"
+        )
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {BAD} AS SELECT DISTINCT ON (run) run, line AS bad_line,"  # noqa: S608
+            f" problem, day FROM {CHECKED} WHERE problem IS NOT NULL ORDER BY run, line"
+        )
+
+    # --- the report ------------------------------------------------------------------------
+
+    def counts(self, *, skip_invalid: bool) -> tuple[int, int, int]:
+        """(visits, requests, rejected rows): as the portable path counts them (when bad rows
+        are not skipped, the rows of a visit before its bad row are not counted as rejected)."""
+        self.cursor.execute(
+            "SELECT count(*) FILTER (WHERE b.run IS NULL AND c.pos = 0),"  # noqa: S608
+            " count(*) FILTER (WHERE b.run IS NULL),"
+            " count(*) FILTER (WHERE b.run IS NOT NULL AND (%s OR c.line >= b.bad_line))"
+            f" FROM {CHECKED} c LEFT JOIN {BAD} b ON b.run = c.run",
+            [skip_invalid],
+        )
+        return self.cursor.fetchone()
+
+    def _stream(self, sql: str, params: list | None = None) -> Iterator[tuple]:
+        """The rows of a query, through a server-side cursor (a few thousand at a time)."""
+        with self.cursor.connection.cursor(name="maillon_import_read") as server:
+            server.itersize = FETCH
+            server.execute(sql, params)
+            yield from server
+
+    def problems(self) -> Iterator[tuple[int, Problem]]:
+        """(run, Problem) of each rejected visit, in the order of the file."""
+        rows = self._stream(
+            f"SELECT b.run, b.problem, b.day, c.pos, s.* FROM {BAD} b"  # noqa: S608
+            f" JOIN {ROWS} s ON s.line = b.bad_line JOIN {CHECKED} c ON c.line = b.bad_line"
+            " ORDER BY b.bad_line"
+        )
+        for run, code, day, pos, line, _run, _pos, *values in rows:
+            row = dict(zip(COLUMNS, values, strict=True))
+            yield run, self.problem(code, line, row, day, pos)
+
+    def problem(self, code: int, line: int, row: dict[str, str], day, pos: int) -> Problem:
+        """The Problem of check `code` on a row, worded by the portable path's own checks."""
+        key = row["passage"]
+        if code == 0:
+            return Problem(line, "passage", "", KEY_MISSING)
+        if code == NOT_CONSECUTIVE:
+            return Problem(line, "passage", key, KEY_NOT_CONSECUTIVE)
+        if code == OTHER_VISIT:
+            return Problem(line, "passage", key, KEY_OTHER_VISIT)
+        if code == TOO_MANY:
+            return Problem(line, "passage", key, str(bounds.REQUESTS.error(pos + 1)))
+        try:
+            if code < OTHER_VISIT:
+                _parse_visit(line, row, self.lookups)
+            else:
+                _parse_request(line, row, SimpleNamespace(day=day), self.lookups)  # type: ignore[arg-type]
+        except _Rejected as rejected:
+            if rejected.problem.column == CHECKS[code][0]:
+                return rejected.problem
+        raise AssertionError(f"line {line}: check {code} failed in SQL, not in Python")
+
+    def rejected_rows(self, *, skip_invalid: bool) -> Iterator[tuple[int, int, dict[str, str]]]:
+        """(run, line, row) of the rows of every rejected visit, in the order of the file."""
+        rows = self._stream(
+            f"SELECT s.* FROM {ROWS} s JOIN {BAD} b ON b.run = s.run"  # noqa: S608
+            " WHERE %s OR s.line >= b.bad_line ORDER BY s.line",
+            [skip_invalid],
+        )
+        for line, run, _pos, *values in rows:
+            yield run, line, dict(zip(COLUMNS, values, strict=True))
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write(self, *, agent_id: int) -> None:
+        """The valid visits and their requests, then their contribution to the rollups."""
+        visits, requests = Visit._meta.db_table, Request._meta.db_table
+        now = timezone.now()
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {IDS} AS SELECT c.run,"  # noqa: S608
+            f" nextval(pg_get_serial_sequence('{visits}', 'id')) AS id"
+            f" FROM {CHECKED} c WHERE c.pos = 0"
+            f" AND NOT EXISTS (SELECT FROM {BAD} b WHERE b.run = c.run) ORDER BY c.run"
+        )
+        self.cursor.execute(
+            f"INSERT INTO {visits} (id, site_id, agent_id, occurred_at, day, channel_id,"  # noqa: S608
+            " age_band_id, qpv_resident, first_visit, duration_minutes, created_at, updated_at)"
+            " SELECT i.id, c.site_id, %s, c.occurred_at, c.day, c.channel_id, c.age_band_id,"
+            " c.qpv, c.first_visit, c.minutes, %s, %s"
+            f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run AND c.pos = 0 ORDER BY i.id",
+            [agent_id, now, now],
+        )
+        self.cursor.execute(
+            f"INSERT INTO {requests} (visit_id, position, partner_id, theme_id, help_kind_id,"  # noqa: S608
+            " outcome_id, follow_up) SELECT i.id, c.pos, c.partner_id, c.theme_id,"
+            " c.help_kind_id, c.outcome_id, c.follow_up"
+            f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
+        )
+        self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
+        low, high, count = self.cursor.fetchone()
+        if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
+            rollups_add_visits_where("v.id BETWEEN %s AND %s", [low, high])
+        elif count:
+            self.cursor.execute(f"ANALYZE {IDS}")
+            rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+
+    def drop(self) -> None:
+        self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
+
+
+def zone_days(zone: datetime.tzinfo, days: Iterable[datetime.date]):
+    """(day, offset before, offset after, local time of the switch) of each day. A local time
+    gets the offset `datetime.replace(tzinfo=zone)` gives it (fold=0), so that a time skipped
+    or repeated by a change of clock lands where the portable path puts it."""
+    for day in days:
+        start = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+        before = _seconds(start)
+        after = _seconds(datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=zone))
+        switch = None
+        if before != after:
+            minute = next(
+                m
+                for m in range(24 * 60)
+                if _seconds(start.replace(hour=m // 60, minute=m % 60)) == after
+            )
+            switch = datetime.time(minute // 60, minute % 60)
+        yield day, before, after, switch
+
+
+def _seconds(moment: datetime.datetime) -> int:
+    offset = moment.utcoffset()
+    assert offset is not None  # an aware datetime
+    return int(offset.total_seconds())
+
+
+def set_based_import(*, path, agent_id, report, skip_invalid, rejects, on_rows, max_problems):
+    """Fill `report` and, unless a row is bad and bad rows are not skipped, write the valid
+    visits. `rejects` (or None) has `write(source, problem)` as in the portable path."""
+    with connection.cursor() as wrapper:
+        work = SetBasedImport(wrapper.cursor, _Lookups())
+        report.rows = work.stage(path, on_rows)
+        report.visits, report.requests, report.rejected_rows = work.counts(
+            skip_invalid=skip_invalid
+        )
+        reasons: dict[int, Problem] = {}
+        for run, problem in work.problems():
+            if len(report.problems) < max_problems:
+                report.problems.append(problem)
+            if rejects is not None:
+                reasons[run] = problem
+            elif len(report.problems) >= max_problems:
+                break
+        if rejects is not None:
+            for run, line, row in work.rejected_rows(skip_invalid=skip_invalid):
+                rejects.write([(line, row)], reasons[run])
+        if skip_invalid or not report.problems:
+            work.write(agent_id=agent_id)
+        work.drop()

@@ -1,0 +1,159 @@
+"""The set-based import (PostgreSQL) and the portable one report the same problems, count the
+same rows and write the same visits, on files full of edge cases."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from maillon.activity.exchange import COLUMNS, activity_import, import_agent
+from maillon.activity.models import Request, Theme, Visit
+from maillon.activity.rollups import rollups_compare
+from tests.factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
+
+
+def edge_lines(site) -> list[str]:
+    s = site.pk
+    return [
+        f"a;{s};2025-11-03;09:15;sur-site;25-39;oui;non;20;caf;famille;accompagnement;resolu;non",
+        f"a;{s};03/11/2025;9:15;Sur site;;non;;;CPAM;Social - Santé;;à revoir;1",  # same visit
+        f"b;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",
+        f"a;{s};2025-11-03;09:15;sur-site;;;;;;logement;;;",  # a again: not consecutive
+        f";{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",  # no key
+        f"c;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",
+        f";{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",  # no key: ends c
+        f"c;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",  # c again
+        f"d;{s};2025-11-03;10:00;sur-site;;;;;;energie-eau;;;",  # expired theme
+        f"e;{s};2025-11-03;10:00;sur-site;;;;;;;;;",  # no theme
+        f"f;{s};2025-11-03;25:00;sur-site;;;;;;logement;;;",  # bad time
+        f"g;{s};2025-13-03;10:00;sur-site;;;;;;logement;;;",  # bad date
+        f"h;{s};1999-12-31;10:00;sur-site;;;;;;logement;;;",  # before the opening
+        f"i;{s};2025-11-03;10:00;à vélo;;;;;;logement;;;",  # unknown channel
+        f"j;{s};2025-11-03;10:00;sur-site;;;;999;;logement;;;",  # duration out of bounds
+        f"k;{s};2025-11-03;10:00;sur-site;;;peut-être;;;logement;;;",  # bad first visit
+        f"l;{s};2025-11-03;10:00;sur-site;;;;;;logement;pas-une-aide;;",  # bad help
+        f"m;{s};2025-11-03;10:00;sur-site;;;;;;logement;;pas-une-issue;",  # bad outcome
+        f"n;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;peut-être",  # bad follow-up
+        f"o;{s};2025-11-03;10:00;sur-site;;;;;inconnu;logement;;;",  # unknown partner
+        f"p;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",
+        f"p;{s};2025-11-03;10:00;sur-site;;oui;;;;famille;;;",  # qpv differs: same visit
+        f"p;{s};2025-11-03;10:01;sur-site;;;;;;famille;;;",  # another time
+        f"q;{s};2025-10-26;02:30;sur-site;;;;;;logement;;;",  # a repeated hour (Paris)
+        f"r;{s};2025-03-30;02:30;sur-site;;;;;;logement;;;",  # a skipped hour (Paris)
+        f"r;{s};2025-03-30;03:30;sur-site;;;;;;logement;;;",  # same instant, another time
+        "t;fs:inconnu;2025-11-03;10:00;sur-site;;;;;;logement;;;",  # unknown site
+        *[f"u;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;"] * 21,  # 21 requests
+        f"v;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",
+        f"v;{s};2025-11-03;10:00;sur-site;centenaire;;;;;logement;;;",  # bad age band
+        f"w;{s};2025-11-03;10:00;sur-site;;;;;;logement;;;",
+    ]
+
+
+def _write(tmp_path: Path, lines: list[str], name: str) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([";".join(COLUMNS), *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def _import(tmp_path, lines, *, use_copy, skip_invalid, name):
+    rejects = tmp_path / f"{name}.rejets.csv"
+    report = activity_import(
+        _write(tmp_path, lines, f"{name}.csv"),
+        agent=import_agent(),
+        use_copy=use_copy,
+        skip_invalid=skip_invalid,
+        rejects_path=rejects,
+        again=True,
+    )
+    rows = rejects.read_text(encoding="utf-8").splitlines() if skip_invalid else []
+    return report, rows
+
+
+def _visits() -> list[tuple]:
+    return [
+        (v.site_id, v.day, v.occurred_at, v.channel_id, v.qpv_resident, v.duration_minutes,
+         [(r.position, r.partner_id, r.theme_id, r.help_kind_id, r.outcome_id, r.follow_up)
+          for r in v.requests.order_by("position")])
+        for v in Visit.objects.order_by("pk")
+    ]  # fmt: skip
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_portable_path_reports_each_rejected_visit_once(tmp_path):
+    """Runs on every database: the portable path's answers to the edge cases, line by line."""
+    site = SiteFactory()
+    Theme.objects.filter(code="energie-eau").update(valid_until=datetime.date(2025, 1, 1))
+    report, rejects = _import(
+        tmp_path, edge_lines(site), use_copy=False, skip_invalid=True, name="portable"
+    )
+    assert [(p.line, p.column) for p in report.problems] == [
+        (5, "passage"),
+        (6, "passage"),
+        (8, "passage"),
+        (9, "passage"),
+        (10, "theme"),
+        (11, "theme"),
+        (12, "heure"),
+        (13, "date"),
+        (14, "date"),
+        (15, "canal"),
+        (16, "duree"),
+        (17, "premiere_visite"),
+        (18, "aide"),
+        (19, "issue"),
+        (20, "suite"),
+        (21, "partenaire"),
+        (24, "passage"),
+        (27, "passage"),
+        (28, "point_accueil"),
+        (49, "passage"),
+        (51, "tranche_age"),
+    ]
+    assert "doivent se suivre" in report.problems[0].reason
+    assert "n'est pas valable le 03/11/2025" in report.problems[4].reason
+    assert (report.visits, report.requests) == (5, 6)  # a, b, c, q, w
+    assert report.rejected_rows == len(rejects) - 1 == 45
+    assert rollups_compare()[2] == 0
+
+
+@pytest.mark.postgresql
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize("skip_invalid", [True, False], ids=["skip-invalid", "all-or-nothing"])
+def test_set_based_and_portable_imports_give_the_same_answers(tmp_path, skip_invalid):
+    site = SiteFactory()
+    Theme.objects.filter(code="energie-eau").update(valid_until=datetime.date(2025, 1, 1))
+    lines = edge_lines(site)
+    portable, portable_rejects = _import(
+        tmp_path, lines, use_copy=False, skip_invalid=skip_invalid, name="portable"
+    )
+    written = _visits()
+    Request.objects.all().delete()
+    Visit.objects.all().delete()
+    call_command("rollups_verify", repair=True)
+    set_based, set_based_rejects = _import(
+        tmp_path, lines, use_copy=True, skip_invalid=skip_invalid, name="set-based"
+    )
+    assert set_based.problems == portable.problems
+    assert [str(p) for p in set_based.problems] == [str(p) for p in portable.problems]
+    counts = ("rows", "visits", "requests", "rejected_rows", "written")
+    assert [getattr(set_based, c) for c in counts] == [getattr(portable, c) for c in counts]
+    assert set_based_rejects == portable_rejects
+    assert _visits() == written
+    assert rollups_compare()[2] == 0
+
+
+@pytest.mark.postgresql
+@time_machine.travel(NOON, tick=False)
+def test_set_based_import_stops_listing_at_max_problems_but_counts_every_row(tmp_path):
+    site = SiteFactory()
+    lines = [f"x{n};{site.pk};2025-11-03;10:00;sur-site;;;;;;pas-un-theme;;;" for n in range(30)]
+    path = _write(tmp_path, lines, "bad.csv")
+    report = activity_import(path, agent=import_agent(), use_copy=True, max_problems=10)
+    assert not report.written and len(report.problems) == 10
+    assert report.rejected_rows == 30 and Visit.objects.count() == 0
