@@ -11,7 +11,8 @@ from django.urls import reverse
 from maillon.activity.bounds import MAX_PARTICIPANTS, MAX_PEOPLE_REACHED
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
 from maillon.activity.models import OutreachAct, OutreachMonthlyRollup, Visit, Workshop
-from maillon.activity.rollups import OUTREACH_MONTHLY, Delta, rollups_compare
+from maillon.activity.rollups import OUTREACH_MONTHLY, Delta
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.activity.services import outreach_record
 from maillon.network.models import NetworkMembership
 from maillon.reports.keyfigures import key_figures

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from maillon.activity.models import Visit
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.network.selectors import site_timezone
 from tests.accessibility import axe_problems, low_contrast
 from tests.activity.factories import record_visit, seed_reference_data

@@ -14,7 +14,7 @@ from maillon.activity.models import (
     Workshop,
     WorkshopDailyRollup,
 )
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.activity.services import outreach_record, workshop_record
 from maillon.journal.enums import JournalAction
 from maillon.journal.models import JournalEntry

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from maillon.activity.models import ActivityPolicy, HelpKind, Outcome, Request, Visit
 from maillon.activity.policy import fallback_policy
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.journal.enums import JournalAction
 from maillon.journal.models import JournalEntry
 from maillon.network.models import NetworkMembership

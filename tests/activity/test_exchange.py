@@ -16,7 +16,7 @@ from maillon.activity.exchange import (
     import_agent,
 )
 from maillon.activity.models import Request, Visit
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.core.importing import ImportFileError
 from tests.factories import SiteFactory
 

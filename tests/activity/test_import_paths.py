@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
 from maillon.activity.models import Request, Theme, Visit
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from maillon.activity.exchange import import_agent
 from maillon.activity.models import Request, RequestDailyRollup, Visit, VisitDailyRollup
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.orchestration.generators.activity import activity_generate
 from tests.activity.factories import record_visit
 from tests.factories import SiteFactory, agent_of

@@ -20,14 +20,8 @@ from maillon.activity.models import (
     VisitMonthlyRollup,
     Workshop,
 )
-from maillon.activity.rollups import (
-    VISIT_SPECS,
-    Batch,
-    batch_upsert_sql,
-    rollups_add_visits,
-    rollups_compare,
-    rollups_recompute,
-)
+from maillon.activity.rollups import VISIT_SPECS, Batch, batch_upsert_sql, rollups_add_visits
+from maillon.activity.rollups_verify import rollups_compare, rollups_recompute
 from maillon.orchestration.generators.activity import activity_generate
 from tests.activity.factories import seed_reference_data
 from tests.factories import SiteFactory

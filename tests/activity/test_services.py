@@ -13,7 +13,7 @@ from maillon.activity.models import (
     Visit,
     VisitDailyRollup,
 )
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.activity.services import (
     RequestInput,
     outreach_record,

@@ -22,7 +22,7 @@ from maillon.activity.models import (
     VisitMonthlyRollup,
     WorkshopDailyRollup,
 )
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.activity.services import RequestInput, VisitInput, visit_input_record, visit_record
 from maillon.journal.models import JournalEntry
 from tests.activity.factories import seed_reference_data, two_requests

@@ -56,7 +56,7 @@ CHECK = """
 import json
 from pathlib import Path
 from maillon.activity.models import IdempotencyKey, Visit
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 acked = json.loads(Path(%(path)r).read_text())
 bound = dict(IdempotencyKey.objects.filter(key__in=list(acked)).values_list("key", "object_id"))
 print(json.dumps({

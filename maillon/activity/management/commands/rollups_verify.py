@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maillon.activity.rollups import rollups_compare, rollups_recompute
+from maillon.activity.rollups_verify import rollups_compare, rollups_recompute
 from maillon.core.progress import command_console
 
 

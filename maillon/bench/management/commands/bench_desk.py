@@ -13,7 +13,7 @@ from maillon.accounts.enums import Role, TokenScope
 from maillon.accounts.services import api_token_create, user_create_with_membership
 from maillon.activity import taxonomy
 from maillon.activity.models import IdempotencyKey, Visit
-from maillon.activity.rollups import rollups_compare
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.bench import desk as bench
 from maillon.core.progress import command_console
 from maillon.network.enums import OrganisationKind

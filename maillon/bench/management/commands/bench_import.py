@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
-from maillon.activity.rollups import rollups_compare, total_visits_and_requests
+from maillon.activity.rollups import total_visits_and_requests
+from maillon.activity.rollups_verify import rollups_compare
 from maillon.bench import desk as bench
 from maillon.bench.memory import children_peak_rss_mb, memory_summary, peak_rss_mb
 from maillon.core.progress import command_console
