@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from maillon.activity.exchange.parsing import VisitRow
+from maillon.activity.followups import followups_attach_many
 from maillon.activity.rollups import rollups_add_visits, rollups_add_visits_where
 
 
@@ -66,7 +67,9 @@ class BatchWriter:
             visits, requests = visit_copy_text(batch, agent_id=self.agent_id, now=timezone.now())
             self.write_copy_text(visits, requests)
         else:
-            rollups_add_visits(self._bulk(batch))
+            ids = self._bulk(batch)
+            rollups_add_visits(ids)
+            followups_attach_many(visit_ids=ids)
 
     def write_copy_text(self, visits: list[str], requests: list[list[str]]) -> None:
         """PostgreSQL: a batch already in COPY text (`visit_copy_text`), e.g. from the parsing
@@ -91,6 +94,7 @@ class BatchWriter:
                 self._defer(cursor, ids)
         if not self.defer_rollups:
             rollups_add_visits(ids)
+        followups_attach_many(visit_ids=ids)
 
     def _bulk(self, batch: list[VisitRow]) -> list[int]:
         """Portable path: `executemany` of plain tuples."""
