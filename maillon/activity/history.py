@@ -138,6 +138,7 @@ def followups_visible_to(user: User) -> QuerySet[FollowUp]:
 
 def _with_context(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     return followups.select_related(
+        "site__commune__region",
         "request__visit__agent",
         "request__visit__channel",
         "request__partner",
