@@ -50,9 +50,14 @@ class HistoryForm(forms.Form):
         choice_field(self, "issue").choices = _terms("outcome", gettext_lazy("Toutes"))
 
     def filters(self, today: datetime.date) -> HistoryFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        if not self.is_bound:
+            return HistoryFilters(span=Span(today))
+        self.full_clean()
+        data = self.cleaned_data
 
         def number(name: str) -> int | None:
+            if name in self.errors:  # a value out of the choices (a foreign site): no row
+                return -1
             value = data.get(name)
             return int(value) if value else None
 
