@@ -7,6 +7,7 @@ from rich.table import Table
 
 from maillon.core.progress import command_console
 from maillon.orchestration.demo import demo_accounts_create, demo_agreements_create
+from maillon.orchestration.generators.followups import demo_followups_create
 
 
 class Command(BaseCommand):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         if agreements:
             console.print(f"Conventions de démonstration : {agreements} créées.")
         call_command("generate_activity", network="pimms", scale=0.1, full_scale="fs:62,fs:63")
+        opened = demo_followups_create()
+        console.print(f"Suites à donner ouvertes pour l'agent de démonstration : {opened}.")
         call_command("generate_staff", network="pimms", stdout=self.stdout)
 
         table = Table(title="Comptes de démonstration")
