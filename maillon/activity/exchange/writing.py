@@ -39,7 +39,17 @@ class BatchWriter:
     still inside the import's transaction: a site × day × … key met in several batches is
     upserted once, which is most of the rollup work of an import."""
 
-    def __init__(self, *, agent_id: int, use_copy: bool, defer_rollups: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        agent_id: int,
+        use_copy: bool,
+        defer_rollups: bool = False,
+        open_follow_ups: bool = True,
+    ) -> None:
+        """`open_follow_ups`: open the follow-ups of the « à revoir » requests written (the
+        import); the demo generator turns it off and opens recent ones itself."""
+        self.open_follow_ups = open_follow_ups
         self.agent_id = agent_id
         self.use_copy = use_copy
         self.defer_rollups = defer_rollups and use_copy
@@ -69,7 +79,8 @@ class BatchWriter:
         else:
             ids = self._bulk(batch)
             rollups_add_visits(ids)
-            followups_attach_many(visit_ids=ids)
+            if self.open_follow_ups:
+                followups_attach_many(visit_ids=ids)
 
     def write_copy_text(self, visits: list[str], requests: list[list[str]]) -> None:
         """PostgreSQL: a batch already in COPY text (`visit_copy_text`), e.g. from the parsing
@@ -94,7 +105,8 @@ class BatchWriter:
                 self._defer(cursor, ids)
         if not self.defer_rollups:
             rollups_add_visits(ids)
-        followups_attach_many(visit_ids=ids)
+        if self.open_follow_ups:
+            followups_attach_many(visit_ids=ids)
 
     def _bulk(self, batch: list[VisitRow]) -> list[int]:
         """Portable path: `executemany` of plain tuples."""

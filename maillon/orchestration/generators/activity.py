@@ -191,7 +191,9 @@ def activity_generate(
     partner_terms = taxonomy.vocabulary("partner").by_code
     per_day = _expected_visits_per_day(scale)
     writer = BatchWriter(
-        agent_id=agent.pk, use_copy=copy_available() if use_copy is None else use_copy
+        agent_id=agent.pk,
+        use_copy=copy_available() if use_copy is None else use_copy,
+        open_follow_ups=False,  # the demo opens recent ones (generators.followups)
     )
     for site in sites:
         if skip_filled and Visit.objects.filter(site=site, day__gte=start, day__lte=end).exists():

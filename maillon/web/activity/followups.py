@@ -28,6 +28,8 @@ REFERENCE_HELP = gettext_lazy(
 )
 # closed follow-ups shown under the list, and counted by final outcome
 CLOSED_DAYS = 30
+# open follow-ups shown (the most urgent first); the count above the list is complete
+LIST_LIMIT = 300
 
 
 def _reference_field() -> forms.CharField:
@@ -75,7 +77,7 @@ def followup_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     site, sites = _desk_site(request)
     today = timezone.localdate(timezone=site_timezone(site))
     items = history.followup_list(user=request.user, site_id=site.pk)
-    board = history.followup_board(items, today=today)
+    board = history.followup_board(items[:LIST_LIMIT], today=today)
     since = today - datetime.timedelta(days=CLOSED_DAYS)
     closed = history.followup_list(user=request.user, site_id=site.pk, closed=True).filter(
         closed_on__gte=since
@@ -88,7 +90,8 @@ def followup_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sites": sites,
             "today": today,
             "board": board,
-            "open_count": len(board.late) + len(board.today) + len(board.later),
+            "open_count": items.count(),
+            "limit": LIST_LIMIT,
             "closed": closed[:50],
             "final_outcomes": history.final_outcome_counts(
                 user=request.user, site_id=site.pk, start=since, end=today
