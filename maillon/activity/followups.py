@@ -53,8 +53,11 @@ def followups_attach(
     `previous`: the follow-ups of the requests an update replaced; a request at the same
     position keeps its due date, reference and closure. Call inside the visit's transaction
     (the requests are read back: the single-statement path does not return their ids)."""
+    to_review_id = _to_review_id()
+    if to_review_id is None:
+        return []
     rows = list(
-        Request.objects.filter(visit_id=visit_id, outcome_id=_to_review_id()).only("pk", "position")
+        Request.objects.filter(visit_id=visit_id, outcome_id=to_review_id).only("pk", "position")
     )
     if not rows:
         return []

@@ -14,11 +14,13 @@ from maillon.accounts.models import User
 from maillon.activity import taxonomy
 from maillon.activity.models import (
     FollowUp,
+    FollowUpQuerySet,
     OutreachAct,
     Request,
     RequestDailyRollup,
     Visit,
     VisitDailyRollup,
+    VisitQuerySet,
     Workshop,
 )
 from maillon.activity.selectors import visits_visible_to
@@ -64,14 +66,12 @@ class HistoryFilters:
     outcome_id: int | None = None
 
 
-def _id(value: int | None) -> int | None:
+def _id(value: int) -> int:
     """An id given by a caller; one beyond any key matches nothing (-1)."""
-    if value is None:
-        return None
     return value if id_in_range(value) else -1
 
 
-def history_visits(*, user: User) -> QuerySet[Visit]:
+def history_visits(*, user: User) -> VisitQuerySet:
     """The visits a user's history shows: his own, and every visit of the sites whose
     organisation he manages (a manager, a network head)."""
     managed = Q(site__organisation__in=organisations_managed_by(user))
@@ -132,7 +132,7 @@ def history_list(*, user: User, filters: HistoryFilters) -> tuple[QuerySet[Visit
 # --- follow-ups ---------------------------------------------------------------------------
 
 
-def followups_visible_to(user: User) -> QuerySet[FollowUp]:
+def followups_visible_to(user: User) -> FollowUpQuerySet:
     return FollowUp.objects.filter(site__in=sites_visible_to(user))
 
 

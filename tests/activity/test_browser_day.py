@@ -46,7 +46,8 @@ def _agent_with_a_day():
 
 def test_an_agent_closes_a_late_follow_up_with_the_keyboard(page):
     site, agent = _agent_with_a_day()
-    log_in(page, agent.username, start=f"/activite/suites/?site={site.pk}", landing=r"^[^?]*/activite/suites/")
+    start = f"/activite/suites/?site={site.pk}"
+    log_in(page, agent.username, start=start, landing=r"^[^?]*/activite/suites/")
     late = page.locator('section[aria-labelledby="late-title"]')
     assert late.locator(".followup").count() == 1
     select = late.get_by_label("Issue finale")

@@ -228,9 +228,7 @@ OPERATIONS: dict[str, Access] = {
     "maillon_api_activity_list_workshops": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
     "maillon_api_activity_get_workshop": Access(Rule.SITE_READ, "workshop"),
     "maillon_api_activity_delete_workshop": Access(Rule.SITE_MANAGE, "workshop"),
-    "maillon_api_followups_list_follow_ups": Access(
-        Rule.AUTHENTICATED, "site", {"site": "{site}"}
-    ),
+    "maillon_api_followups_list_follow_ups": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
     "maillon_api_followups_close_follow_up": Access(
         Rule.SITE_READ, "followup", body={"outcome": "resolu"}
     ),

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from maillon.activity import counted, history, selectors, taxonomy
@@ -19,7 +20,7 @@ from maillon.activity.history import Span
 from maillon.activity.models import OutreachAct, Workshop
 from maillon.core.errors import NotFound
 from maillon.network.selectors import site_timezone
-from maillon.web.activity.forms import CountedForm, OutreachForm, WorkshopForm
+from maillon.web.activity.forms import OutreachForm, WorkshopForm
 from maillon.web.activity.history import VIEWS
 from maillon.web.activity.views import _add_errors, _desk_site
 from maillon.web.http import AuthenticatedHttpRequest
@@ -28,12 +29,12 @@ from maillon.web.http import AuthenticatedHttpRequest
 @dataclass(frozen=True)
 class Page:
     kind: counted.Kind
-    form_class: type[CountedForm]
+    form_class: type[OutreachForm] | type[WorkshopForm]
     listing: object  # the selector of the kind (`selectors.outreach_list`…)
     name: str  # url names: <name>_list, <name>_edit, <name>_delete
-    title: str
-    updated: str
-    deleted: str
+    title: str | Promise
+    updated: str | Promise
+    deleted: str | Promise
 
 
 OUTREACH = Page(

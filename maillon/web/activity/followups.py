@@ -97,7 +97,7 @@ def followup_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=request.user, site_id=site.pk, start=since, end=today
             ),
             "closed_days": CLOSED_DAYS,
-            "outcomes": CloseForm(day=today).fields["outcome"].choices,
+            "outcomes": choice_field(CloseForm(day=today), "outcome").choices,
             "reference_help": REFERENCE_HELP,
         },
     )

@@ -6,6 +6,7 @@ follow-up list."""
 import datetime
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from maillon.accounts.models import User
@@ -13,7 +14,7 @@ from maillon.activity import history, selectors
 from maillon.network.selectors import site_timezone
 
 
-def _periods(today: datetime.date) -> list[tuple[str, datetime.date]]:
+def _periods(today: datetime.date) -> list[tuple[str | Promise, datetime.date]]:
     return [
         (gettext_lazy("Aujourd'hui"), today),
         (gettext_lazy("Cette semaine"), today - datetime.timedelta(days=today.weekday())),
