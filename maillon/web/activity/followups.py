@@ -67,7 +67,8 @@ class FollowUpForm(forms.Form):
     reference = _reference_field()
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's French messages on the form's fields (a path the form lacks: the form's)."""
     for name, texts in error.message_dict.items():
         for text in texts:
             form.add_error(name if name in form.fields else None, text)
@@ -121,7 +122,7 @@ def followup_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             try:
                 followups.followup_update(actor=request.user, followup=item, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Suite à donner modifiée."))
                 return redirect(_list_url(item))
@@ -155,7 +156,7 @@ def followup_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 reference=data["reference"] or None,
             )
         except ValidationError as error:
-            _add_errors(close_form, error)
+            add_errors(close_form, error)
         else:
             text = _("Suite close : %(o)s.") % {"o": closed.final_outcome}
             messages.success(request, text)

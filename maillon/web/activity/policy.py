@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from maillon.access.rules import networks_administered_by
 from maillon.access.selectors import network_get_for_admin
 from maillon.activity.models import ActivityPolicy, HelpKind, Outcome
-from maillon.activity.policy_writes import MAX_POLICY_DAYS, activity_policy_set
+from maillon.activity.policy_writes import MAX_POLICY_DAYS, POLICY_FIELDS, activity_policy_set
+from maillon.web.activity.followups import add_errors
 from maillon.web.forms import model_choice_field
 from maillon.web.http import AuthenticatedHttpRequest
 
@@ -21,14 +22,7 @@ from maillon.web.http import AuthenticatedHttpRequest
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = ActivityPolicy
-        fields = (
-            "author_edit_days",
-            "manager_edit_days",
-            "late_entry_days",
-            "default_help_kind",
-            "default_outcome",
-            "follow_up_days",
-        )
+        fields = POLICY_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,9 +48,7 @@ def policy_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             try:
                 activity_policy_set(actor=request.user, network=network, **form.cleaned_data)
             except ValidationError as error:
-                for name, texts in error.message_dict.items():
-                    for text in texts:
-                        form.add_error(name if name in form.fields else None, text)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Règles de saisie enregistrées."))
                 return redirect(f"{reverse('activity:policy')}?reseau={network.slug}")
