@@ -14,17 +14,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import User
 from maillon.activity.idempotency import Claim, Recorded, bind, claim, fingerprint, replayed
 from maillon.activity.inputs import OutreachInput, WorkshopInput
 from maillon.activity.models import OutreachAct, Workshop
+from maillon.activity.policy import ChangeRight, change_right
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import writable_site
 from maillon.activity.validation import Errors, validate_outreach, validate_workshop
 from maillon.activity.writes import site_to_write
-from maillon.journal.services import journal_deleted
+from maillon.journal.enums import JournalAction
+from maillon.journal.services import diff, journal_deleted, journal_record, snapshot
+from maillon.network.models import Site
 
 # What the journal keeps of a deleted outreach act or workshop.
 OUTREACH_FIELDS = ("site", "agent", "day", "place", "partner", "people_reached")
@@ -75,15 +79,60 @@ def record(
     return Recorded(obj, created=True)
 
 
+def require_change(*, actor: User, obj: OutreachAct | Workshop) -> None:
+    """PermissionDenied unless `actor` may change or delete `obj`: the right to record on its
+    site, then the visits' window (`change_right`: its author within the network's days, a
+    manager of the site within the correction days)."""
+    if writable_site(user=actor, site_id=obj.site_id) is None:
+        raise PermissionDenied(
+            _("Seuls les agents et gestionnaires de ce point d'accueil peuvent le modifier.")
+        )
+    site = Site.objects.select_related("commune__region").get(pk=obj.site_id)
+    if change_right(user=actor, site=site, day=obj.day, author_id=obj.agent_id) is ChangeRight.NONE:
+        raise PermissionDenied(
+            _(
+                "L'enregistrement du %(day)s ne peut plus être modifié : seul son auteur le "
+                "modifie, dans le délai fixé par le réseau ; au-delà, un responsable de la "
+                "structure peut le corriger pendant quelques jours."
+            )
+            % {"day": date_format(obj.day, "j F Y")}
+        )
+
+
+@transaction.atomic
+def update(kind: Kind, *, actor: User, obj: OutreachAct | Workshop, data: Any):
+    """Replace the fields of an outreach act or a workshop (`data`: its input, the create's
+    validation): its old contribution leaves the rollups, the new one enters, the journal
+    records what changed."""
+    obj = kind.model.objects.select_for_update().get(pk=obj.pk)
+    require_change(actor=actor, obj=obj)
+    errors = Errors()
+    site = writable_site(user=actor, site_id=obj.site_id)
+    fields = kind.validate(data, zone=site.zone if site else None, errors=errors)
+    errors.raise_if_any()
+    before = snapshot(obj, kind.journal_fields)
+    delta = Delta()
+    kind.contribution(delta)(obj, sign=-1)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+    kind.contribution(delta)(obj)
+    delta.apply()
+    journal_record(
+        actor=actor,
+        action=JournalAction.UPDATE,
+        obj=obj,
+        changes=diff(before, snapshot(obj, kind.journal_fields)),
+    )
+    return obj
+
+
 @transaction.atomic
 def delete(kind: Kind, *, actor: User, obj: OutreachAct | Workshop) -> None:
     """Delete an outreach act or a workshop: its contribution leaves the rollups, the journal
-    keeps its last values. Deleting needs the right to record on the site (the create's rule)."""
+    keeps its last values. The same right as a change (`require_change`)."""
     obj = kind.model.objects.select_for_update().get(pk=obj.pk)
-    if writable_site(user=actor, site_id=obj.site_id) is None:
-        raise PermissionDenied(
-            _("Seuls les agents et gestionnaires de ce point d'accueil peuvent le supprimer.")
-        )
+    require_change(actor=actor, obj=obj)
     delta = Delta()
     kind.contribution(delta)(obj, sign=-1)
     journal_deleted(actor=actor, obj=obj, fields=kind.journal_fields)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership, User
-from maillon.activity import taxonomy, writes
+from maillon.activity import followups, taxonomy, writes
 from maillon.activity.counted import (
     OUTREACH_FIELDS,
     WORKSHOP_FIELDS,
@@ -36,7 +36,7 @@ from maillon.activity.idempotency import (
     replayed,
 )
 from maillon.activity.inputs import RequestInput, VisitInput
-from maillon.activity.models import Request, Visit
+from maillon.activity.models import FollowUp, Request, Visit
 from maillon.activity.policy import (
     ChangeRight,
     change_right,
@@ -353,10 +353,15 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
     if actor.pk != visit.agent_id:
         visit.corrected_by = actor
     visit.save()
+    previous = list(FollowUp.objects.filter(request__visit=visit).select_related("request"))
     visit.requests.all().delete()
     for row in rows:
         row.visit = visit
     Request.objects.bulk_create(rows)
+    if followups.to_review(rows):
+        followups.followups_attach(
+            visit_id=visit.pk, site_id=visit.site_id, day=visit.day, previous=previous
+        )
     delta.visit(visit, rows)
     delta.apply()
     journal_record(

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import User
-from maillon.activity import pg_writes
+from maillon.activity import followups, pg_writes
 from maillon.activity.idempotency import Claim, bind, claim, claimed
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import Delta
@@ -61,7 +61,13 @@ def visit_insert(*, visit: Visit, rows: list[Request], claim_: Claim) -> tuple[b
     delta = Delta()
     delta.visit(visit, rows)
     path = _fast if pg_writes.enabled() else _portable
-    written, earlier = path(visit, rows, delta, claim_)
+    if not followups.to_review(rows):  # the desk's usual case: no follow-up, no transaction
+        written, earlier = path(visit, rows, delta, claim_)
+    else:
+        with transaction.atomic():
+            written, earlier = path(visit, rows, delta, claim_)
+            if written:
+                followups.followups_attach(visit_id=visit.pk, site_id=visit.site_id, day=visit.day)
     if written:
         for row in rows:
             row.visit = visit

@@ -1,4 +1,4 @@
-from maillon.api import activity, errors, geo, public, report_documents, reports, sites
+from maillon.api import activity, errors, followups, geo, public, report_documents, reports, sites
 from maillon.api.auth import SessionAuth, TokenAuth
 
 api = errors.MaillonAPI(
@@ -20,6 +20,7 @@ api.add_router("/v1/geo", geo.router)
 api.add_router("/v1/public", public.router)
 api.add_router("/v1", sites.router)
 api.add_router("/v1", activity.router)
+api.add_router("/v1", followups.router)
 api.add_router("/v1/reports", reports.router)
 api.add_router("/v1/reports", report_documents.router)
 

@@ -16,6 +16,9 @@ def seed_reference_data() -> None:
     """Transactional tests start from a flushed database: put the taxonomies back."""
     importlib.import_module("maillon.network.migrations.0002_partner_taxonomy").create(apps, None)
     importlib.import_module("maillon.activity.migrations.0002_taxonomies").create(apps, None)
+    importlib.import_module("maillon.activity.migrations.0011_followup_outcomes").forward(
+        apps, None
+    )
     taxonomy.cache_clear()
 
 

@@ -28,9 +28,9 @@ NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
 DAY = datetime.date(2026, 3, 9)
 
 
-def _outreach(agent, site, people: int) -> OutreachAct:
+def _outreach(agent, site, people: int, day: datetime.date = DAY) -> OutreachAct:
     return outreach_record(
-        agent=agent, site_id=site.pk, day=DAY, place="domicile", people_reached=people
+        agent=agent, site_id=site.pk, day=day, place="domicile", people_reached=people
     ).object
 
 
@@ -49,7 +49,8 @@ def _workshop(agent, site, participants: int) -> Workshop:
 def test_deleting_an_outreach_act_keeps_the_rollups_exact_and_is_journalled(client):
     site = SiteFactory()
     agent = agent_of(site)
-    kept, gone = _outreach(agent, site, 3), _outreach(agent, site, 7)
+    # its author, the same day (the visits' window: author_edit_days = 0)
+    kept, gone = _outreach(agent, site, 3, NOON.date()), _outreach(agent, site, 7, NOON.date())
     response = client.delete(f"/api/v1/outreach-acts/{gone.pk}", headers=bearer(agent))
     assert response.status_code == 204
     assert list(OutreachAct.objects.values_list("pk", flat=True)) == [kept.pk]
@@ -61,6 +62,17 @@ def test_deleting_an_outreach_act_keeps_the_rollups_exact_and_is_journalled(clie
     assert entry.changes["people_reached"] == [7, None]
     again = client.delete(f"/api/v1/outreach-acts/{gone.pk}", headers=bearer(agent))
     assert again.status_code == 404
+
+
+@time_machine.travel(NOON, tick=False)
+def test_yesterdays_act_is_locked_for_its_author_with_the_reason(client):
+    site = SiteFactory()
+    agent = agent_of(site)
+    act = _outreach(agent, site, 3)  # yesterday
+    response = client.delete(f"/api/v1/outreach-acts/{act.pk}", headers=bearer(agent))
+    assert response.status_code == 403
+    assert "ne peut plus être modifié" in response.json()["detail"]
+    assert OutreachAct.objects.count() == 1
 
 
 @time_machine.travel(NOON, tick=False)
@@ -102,7 +114,7 @@ def test_whoever_may_not_record_on_the_site_cannot_delete(client, who):
 def test_a_retried_create_of_a_deleted_act_is_refused_not_recreated(client):
     site = SiteFactory()
     headers = {**bearer(agent_of(site)), "Idempotency-Key": "o-1"}
-    body = {"site_id": site.pk, "day": "2026-03-09", "place": "domicile", "people_reached": 2}
+    body = {"site_id": site.pk, "day": "2026-03-10", "place": "domicile", "people_reached": 2}
     first = client.post(
         "/api/v1/outreach-acts", body, content_type="application/json", headers=headers
     )

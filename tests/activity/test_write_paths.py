@@ -11,6 +11,7 @@ from django.db import connection
 
 from maillon.activity import taxonomy
 from maillon.activity.models import (
+    FollowUp,
     IdempotencyKey,
     OutreachDailyRollup,
     OutreachMonthlyRollup,
@@ -113,10 +114,16 @@ def test_a_visit_is_two_queries_on_postgresql(django_assert_num_queries):
     site = SiteFactory()
     agent = agent_of(site)
     taxonomy.vocabularies()  # read once a minute per process, not per visit
+    # no request « à revoir »: the desk's usual visit (one to review opens a follow-up too)
+    requests = [RequestInput(partner="caf", theme="famille"), RequestInput(theme="logement")]
     with django_assert_num_queries(2) as queries:  # the site in the agent's scope, one statement
-        visit_record(agent=agent, site_id=site.pk, requests=two_requests(), idempotency_key="a")
+        visit_record(agent=agent, site_id=site.pk, requests=requests, idempotency_key="a")
     assert queries.captured_queries[1]["sql"].startswith("WITH new_visit")  # logged, prepared
     assert rollups_compare()[2] == 0
+    with django_assert_num_queries(8) as opened:  # + a transaction, the follow-up, its delay
+        visit_record(agent=agent, site_id=site.pk, requests=two_requests(), idempotency_key="b")
+    assert FollowUp.objects.count() == 1 and rollups_compare()[2] == 0
+    assert len(opened) == 8
 
 
 @pytest.mark.postgresql

@@ -140,6 +140,22 @@ PAGES: dict[str, Access] = {
     "activity:visit_delete": Access(Rule.SITE_MANAGE, "visit"),
     "activity:outreach": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
     "activity:workshops": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
+    # the mediator's day (issue 14): the history lists what the user sees (his own visits, or
+    # his sites' for a manager); the follow-up, outreach and workshop lists take the site in
+    # the query like the desk
+    "activity:history": Access(Rule.AUTHENTICATED),
+    "activity:followups": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
+    "activity:followup_edit": Access(Rule.SITE_READ, "followup"),
+    "activity:followup_close": Access(Rule.SITE_READ, "followup"),
+    "activity:outreach_list": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
+    "activity:workshop_list": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
+    # changed like a visit: its author within the window, else a manager of the site
+    "activity:outreach_edit": Access(Rule.SITE_MANAGE, "act"),
+    "activity:outreach_delete": Access(Rule.SITE_MANAGE, "act"),
+    "activity:workshop_edit": Access(Rule.SITE_MANAGE, "workshop"),
+    "activity:workshop_delete": Access(Rule.SITE_MANAGE, "workshop"),
+    # the network's desk rules: its network admin only (a manager: 404)
+    "activity:policy": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     # staff
     "people:employee_list": Access(Rule.ORG_MANAGE, "org"),
     "people:employee_detail": Access(Rule.ORG_MANAGE, "employee"),
@@ -221,8 +237,8 @@ OPERATIONS: dict[str, Access] = {
         Rule.AUTHENTICATED, "site", {"site": "{site}"}
     ),
     "maillon_api_activity_get_outreach_act": Access(Rule.SITE_READ, "act"),
-    # whoever may record on the site may delete (the create's rule)
-    "maillon_api_activity_delete_outreach_act": Access(Rule.SITE_READ, "act"),
+    # deleted like a visit: its author within the window, else a manager of the site
+    "maillon_api_activity_delete_outreach_act": Access(Rule.SITE_MANAGE, "act"),
     "maillon_api_activity_create_workshop": Access(
         Rule.SITE_READ,
         body={
@@ -236,7 +252,11 @@ OPERATIONS: dict[str, Access] = {
     ),
     "maillon_api_activity_list_workshops": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
     "maillon_api_activity_get_workshop": Access(Rule.SITE_READ, "workshop"),
-    "maillon_api_activity_delete_workshop": Access(Rule.SITE_READ, "workshop"),
+    "maillon_api_activity_delete_workshop": Access(Rule.SITE_MANAGE, "workshop"),
+    "maillon_api_followups_list_follow_ups": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
+    "maillon_api_followups_close_follow_up": Access(
+        Rule.SITE_READ, "followup", body={"outcome": "resolu"}
+    ),
     "maillon_api_reports_get_key_figures": Access(
         Rule.SITE_READ, query={"scope": "site:{site}", "period": "{year}"}, **SITE_QUERY
     ),

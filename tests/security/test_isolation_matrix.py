@@ -25,7 +25,7 @@ from django.test import Client
 from django.urls import reverse
 
 from maillon.accounts.models import ApiToken, Invitation, Membership, User
-from maillon.activity.models import OutreachAct, Request, Visit, Workshop
+from maillon.activity.models import FollowUp, OutreachAct, Request, Visit, Workshop
 from maillon.journal.models import JournalEntry
 from maillon.network.models import Agreement, Organisation, Partner, Site, Stop
 from maillon.people.models import Employee
@@ -41,6 +41,7 @@ SCOPE_KIND = {
     "act": "site",
     "workshop": "site",
     "report": "site",
+    "followup": "site",
     "org": "org",
     "employee": "org",
     "membership": "org",
@@ -118,6 +119,8 @@ def _values(world: World, kind: str | None, scope: str | None) -> dict:
         values |= {"pk": obj.site_id, f"{kind}_pk": obj.pk}
     elif kind in ("visit", "act", "workshop"):
         values |= {f"{kind}_id": obj.pk, "site": obj.site_id}
+    elif kind == "followup":
+        values |= {"follow_up_id": obj.pk, "site": obj.site_id}
     elif kind == "partner":
         values["partner"] = obj.code
     elif kind == "network":
@@ -247,6 +250,9 @@ def _counts() -> dict[str, str]:
         counts[label] = f"SELECT COUNT(*) FROM {model._meta.db_table} WHERE {column}"  # noqa: S608
     counts["revoked invitations"] = (
         f"SELECT COUNT(*) FROM {Invitation._meta.db_table} WHERE revoked_at IS NOT NULL"  # noqa: S608
+    )
+    counts["closed follow-ups"] = (
+        f"SELECT COUNT(*) FROM {FollowUp._meta.db_table} WHERE closed_on IS NOT NULL"  # noqa: S608
     )
     return counts
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from maillon.accounts import invitations
 from maillon.accounts.enums import Role
 from maillon.accounts.services import api_token_create
+from maillon.activity.inputs import RequestInput
+from maillon.activity.models import FollowUp
 from maillon.activity.services import outreach_record, workshop_record
 from maillon.directory.models import ErrorReport
 from maillon.geo.selectors import commune_get
@@ -141,6 +143,11 @@ def build_world() -> World:
         manager = manager_a1 if org == "org_a1" else manager_of(o[org])
         agent = agent_of(o[site])
         o[f"visit_{site}"] = record_visit(agent, o[site])
+        o[f"followup_{site}"] = FollowUp.objects.get(
+            request__visit=record_visit(
+                agent, o[site], requests=[RequestInput(theme="famille", outcome="a-revoir")]
+            )
+        )
         o[f"act_{site}"] = outreach_record(
             agent=agent, site_id=o[site].pk, day=day, place="transports"
         ).object
@@ -163,7 +170,7 @@ def build_world() -> World:
         o[f"report_{site}"] = ErrorReport.objects.create(
             site=o[site], topic="hours", message="Fermé le mercredi."
         )
-        for kind in ("visit", "act", "workshop", "stop", "agreement", "report"):
+        for kind in ("visit", "followup", "act", "workshop", "stop", "agreement", "report"):
             OWNER[f"{kind}_{site}"] = site
     for org in ORG_NETWORK:
         site = next(s for s, owner in SITE_ORG.items() if owner == org)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from maillon.activity.exchange.parsing import VisitRow
+from maillon.activity.followups import followups_attach_many
 from maillon.activity.rollups import rollups_add_visits, rollups_add_visits_where
 
 
@@ -38,7 +39,17 @@ class BatchWriter:
     still inside the import's transaction: a site × day × … key met in several batches is
     upserted once, which is most of the rollup work of an import."""
 
-    def __init__(self, *, agent_id: int, use_copy: bool, defer_rollups: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        agent_id: int,
+        use_copy: bool,
+        defer_rollups: bool = False,
+        open_follow_ups: bool = True,
+    ) -> None:
+        """`open_follow_ups`: open the follow-ups of the « à revoir » requests written (the
+        import); the demo generator turns it off and opens recent ones itself."""
+        self.open_follow_ups = open_follow_ups
         self.agent_id = agent_id
         self.use_copy = use_copy
         self.defer_rollups = defer_rollups and use_copy
@@ -66,7 +77,10 @@ class BatchWriter:
             visits, requests = visit_copy_text(batch, agent_id=self.agent_id, now=timezone.now())
             self.write_copy_text(visits, requests)
         else:
-            rollups_add_visits(self._bulk(batch))
+            ids = self._bulk(batch)
+            rollups_add_visits(ids)
+            if self.open_follow_ups:
+                followups_attach_many(visit_ids=ids)
 
     def write_copy_text(self, visits: list[str], requests: list[list[str]]) -> None:
         """PostgreSQL: a batch already in COPY text (`visit_copy_text`), e.g. from the parsing
@@ -91,6 +105,8 @@ class BatchWriter:
                 self._defer(cursor, ids)
         if not self.defer_rollups:
             rollups_add_visits(ids)
+        if self.open_follow_ups:
+            followups_attach_many(visit_ids=ids)
 
     def _bulk(self, batch: list[VisitRow]) -> list[int]:
         """Portable path: `executemany` of plain tuples."""

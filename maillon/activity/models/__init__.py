@@ -16,6 +16,7 @@ from maillon.activity.models.facts import (
     VisitQuerySet,
     Workshop,
 )
+from maillon.activity.models.followups import MAX_REFERENCE_LENGTH, FollowUp, FollowUpQuerySet
 from maillon.activity.models.policy import ActivityPolicy
 from maillon.activity.models.records import ActivityImport, IdempotencyKey
 from maillon.activity.models.rollups import (
@@ -40,10 +41,13 @@ from maillon.activity.models.taxonomies import (
 )
 
 __all__ = [
+    "MAX_REFERENCE_LENGTH",
     "ActivityImport",
     "ActivityPolicy",
     "AgeBand",
     "Channel",
+    "FollowUp",
+    "FollowUpQuerySet",
     "HelpKind",
     "IdempotencyKey",
     "Outcome",

@@ -296,7 +296,11 @@ def activity_generate(
 
 def _site_write(rows: _SiteRows, *, agent_id: int, use_copy: bool, statistics: "_Statistics"):
     """Write the rows of one site and their rollups, in one transaction."""
-    writer = BatchWriter(agent_id=agent_id, use_copy=use_copy)
+    writer = BatchWriter(
+        agent_id=agent_id,
+        use_copy=use_copy,
+        open_follow_ups=False,  # the demo opens recent ones (generators.followups)
+    )
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # generated data: losing the last few ms of it in a crash is harmless, and not

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from maillon.access.rules import organisations_visible_to, sites_visible_to
 from maillon.accounts.models import Membership
 from maillon.web.accounts.forms import LoginForm
+from maillon.web.activity.home import day_summary
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -90,5 +91,6 @@ def home(request):
             "site_count": sites.count(),
             "sites": sites[:50],
             "organisations": organisations_visible_to(request.user).order_by("name")[:50],
+            "day": day_summary(request.user),
         },
     )

@@ -11,6 +11,7 @@ from maillon.orchestration.demo import (
     demo_agreements_create,
     demo_stops_create,
 )
+from maillon.orchestration.generators.followups import demo_followups_create
 
 
 class Command(BaseCommand):
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         if stops:
             console.print(f"Arrêts de démonstration des bus : {stops} créés.")
         call_command("generate_activity", network="pimms", scale=0.1, full_scale="fs:62,fs:63")
+        opened = demo_followups_create()
+        console.print(f"Suites à donner ouvertes pour l'agent de démonstration : {opened}.")
         call_command("generate_staff", network="pimms", stdout=self.stdout)
 
         table = Table(title="Comptes de démonstration")
