@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activity', '0008_activity_policy'),
+        ('activity', '0009_request_defaulted'),
         ('network', '0004_partner_owner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
