@@ -81,6 +81,7 @@ PAGES: dict[str, Access] = {
     "directory:site": Access(Rule.PUBLIC, "site"),
     "directory:open_data": Access(Rule.PUBLIC),
     "directory:open_data_file": Access(Rule.PUBLIC),
+    "directory:accessibility": Access(Rule.PUBLIC),  # the accessibility statement
     # accounts
     "accounts:login": Access(Rule.PUBLIC),
     "accounts:logout": Access(Rule.AUTHENTICATED),

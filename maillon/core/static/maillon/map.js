@@ -1,6 +1,7 @@
 /* The maps of the public directory and of the dashboards. Leaflet is loaded only once the page
    has loaded and only where there is something to show, from the URLs on the map's container
-   (data-leaflet-js, data-leaflet-css); the map gets French zoom buttons, no scroll-wheel zoom
+   (data-leaflet-js, data-leaflet-css); the map gets French zoom buttons
+   (« Zoom avant », « Zoom arrière »), no scroll-wheel zoom
    and the OpenStreetMap tiles, then one marker per point, and is fitted to them.
 
    maillonMap.show("map", "li[data-lat][data-lon]", {
@@ -25,7 +26,10 @@
       container.hidden = false;
       var L = window.L;
       var map = L.map(container, { zoomControl: false, scrollWheelZoom: false });
-      L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+      L.control.zoom({
+        zoomInTitle: "Zoom avant",
+        zoomOutTitle: "Zoom arrière"
+      }).addTo(map);
       map.attributionControl.setPrefix(false);
       L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
         maxZoom: 19,
