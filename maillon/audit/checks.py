@@ -147,6 +147,8 @@ _REFLOW = (
 """
 )
 
+_NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
 # WCAG 1.4.12's spacing, then the elements whose text no longer fits their clipping box.
 TEXT_SPACING_CSS = (
     "* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
@@ -179,7 +181,10 @@ _CLIPPED = (
     const clips = (value) => ["hidden", "clip"].includes(value);
     if (!clips(style.overflowX) && !clips(style.overflowY)) continue;
     if (!node.innerText || !node.innerText.trim() || node.getClientRects().length === 0) continue;
+    if (node.closest(".leaflet-container")) continue;  // a map shows a part of the world
     if (node.clientWidth <= 1 || node.clientHeight <= 1) continue;  // visually hidden on purpose
+    const box = node.getBoundingClientRect();
+    if (box.right <= 0 || box.bottom <= 0) continue;  // off-screen on purpose
     const over = (clips(style.overflowY) && node.scrollHeight > node.clientHeight + 1)
       || (clips(style.overflowX) && node.scrollWidth > node.clientWidth + 1);
     if (over) findings.push(`${describe(node)} clips its text`);
@@ -264,6 +269,7 @@ def reflow_findings(page, *, width: int = REFLOW_WIDTH) -> list[str]:
     before = page.viewport_size
     page.set_viewport_size({"width": width, "height": 640})
     try:
+        page.evaluate(_NEXT_FRAME)  # the page's resize handlers have run
         return list(page.evaluate(_REFLOW))
     finally:
         if before:
