@@ -1,17 +1,19 @@
-"""The PDFs a manager downloads are accessible documents (RGAA 13.3): tagged (PDF/UA-1, a
+"""The documents a manager downloads are accessible (RGAA 13.3). The PDFs are tagged (PDF/UA-1, a
 structure tree with headings and table headers), in French, titled with their scope and period,
-the title shown by the reader instead of the file name."""
+the title shown by the reader instead of the file name; each XLSX table is an Excel table with
+a named header row and no merged cell."""
 
 import io
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from tests.reports.test_dashboard import build_world
 from tests.reports.test_partner_report import build_network
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_rendering")]
+pytestmark = pytest.mark.django_db
 
 
 def _structure_types(node, found: set[str], depth: int = 0) -> set[str]:
@@ -43,6 +45,7 @@ def _accessibility(content: bytes) -> dict:
     }
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 @pytest.mark.parametrize(
     ("url", "query", "title"),
     [
@@ -73,6 +76,7 @@ def test_report_pdfs_are_tagged_french_and_titled(client, url, query, title):
     assert {"/H1", "/Table", "/TH", "/TD"} <= found["types"], found["types"]
 
 
+@pytest.mark.usefixtures("pdf_rendering")
 def test_the_partner_report_pdf_is_tagged_french_and_titled(client):
     world = build_network()
     client.force_login(world["users"]["network_head"])
@@ -85,3 +89,22 @@ def test_the_partner_report_pdf_is_tagged_french_and_titled(client):
     assert found["title"] == "Rapport partenaire — Caisse d'allocations familiales — année 2024"
     assert found["marked"] and found["shows title"]
     assert {"/H1", "/Table", "/TH", "/TD"} <= found["types"], found["types"]
+
+
+def test_the_partner_report_xlsx_names_its_headers(client):
+    world = build_network()
+    client.force_login(world["users"]["network_head"])
+    response = client.get(
+        "/rapports/partenaire/", {"partenaire": "caf", "periode": "2024", "format": "xlsx"}
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    tables = 0
+    for sheet in workbook.worksheets:
+        assert not sheet.merged_cells.ranges, sheet.title
+        for table in sheet.tables.values():
+            tables += 1
+            assert table.ref.startswith("A1:") and table.headerRowCount == 1
+            headers = [cell.value for cell in sheet[1]]
+            assert all(isinstance(h, str) and h for h in headers), (sheet.title, headers)
+            assert sheet.print_title_rows == "$1:$1"
+    assert tables == len(workbook.worksheets) - 1  # every sheet but the cover
