@@ -112,10 +112,12 @@ _REFLOW = (
   const width = document.documentElement.clientWidth;
   const findings = [];
   const scrolls = (node) => ["auto", "scroll"].includes(getComputedStyle(node).overflowX);
+  // inside a box that scrolls or clips (a map's tiles) and that fits the viewport
   const inScroller = (node) => {
     for (let parent = node.parentElement; parent; parent = parent.parentElement) {
       if (parent === document.body || parent === document.documentElement) return false;
-      if (scrolls(parent) && parent.getBoundingClientRect().right <= width + 1) return true;
+      const contained = getComputedStyle(parent).overflowX !== "visible";
+      if (contained && parent.getBoundingClientRect().right <= width + 1) return true;
     }
     return false;
   };
@@ -147,7 +149,9 @@ _REFLOW = (
 """
 )
 
-_NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+_NEXT_FRAME = (
+    "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+)
 
 # WCAG 1.4.12's spacing, then the elements whose text no longer fits their clipping box.
 TEXT_SPACING_CSS = (

@@ -34,6 +34,7 @@ DEMO_ROLES = {
     "partenaire": ("partenaire", "caf-demo-2020"),
     "admin": ("admin", "admin-demo-2020"),
 }
+TILES = "**/*tile.openstreetmap.org/**"
 START = ("/?q=PIMMS", "/donnees/", "/compte/", "/api/docs", "/accessibilite/")
 
 
@@ -134,6 +135,7 @@ def pages_of_roles(
     """(role, link, page) for every page each role reaches, in a fresh context per role."""
     for role, (username, password) in roles.items():
         context = browser.new_context(base_url=base_url, locale="fr-FR")
+        context.route(TILES, lambda route: route.abort())  # nothing from the internet
         page = context.new_page()
         if username:
             log_in(page, username, password)

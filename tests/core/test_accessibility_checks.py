@@ -61,7 +61,8 @@ def test_reflow_at_320_px_allows_only_labelled_scrolling_tables(blank):
     assert any("reaches" in p for p in reflow_problems(blank))
     _page(blank, f'<div style="overflow-x:auto">{table}</div>')
     assert any("not a focusable, labelled region" in p for p in reflow_problems(blank))
-    region = f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="Données">{table}</div>'
+    labelled = 'tabindex="0" role="region" aria-label="Données"'
+    region = f'<div style="overflow-x:auto" {labelled}>{table}</div>'
     _page(blank, region)
     assert reflow_problems(blank) == []
     _page(blank, '<p><input style="width: 400px" aria-label="Nom"></p>')
