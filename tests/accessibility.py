@@ -64,3 +64,28 @@ _CONTRASTS = """
 def low_contrast(page, minimum: float = 4.5) -> list[tuple[str, float]]:
     """The visible links and buttons of the page whose text contrast is under `minimum`."""
     return [(text, ratio) for text, ratio in page.evaluate(_CONTRASTS) if ratio < minimum]
+
+
+class Keys:
+    """The keyboard of a journey, counting every keystroke (a typed character is one)."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.count = 0
+
+    def press(self, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.count += 1
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.count += len(text)
+
+    def tab_to(self, selector: str, *, limit: int = 80) -> None:
+        """Tab until the focused element matches `selector` (fails after `limit` stops)."""
+        for _ in range(limit):
+            self.press("Tab")
+            if self.page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"{selector} not reached in {limit} Tab stops")

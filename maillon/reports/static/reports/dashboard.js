@@ -32,6 +32,8 @@
           if (event.key === "Enter" || event.key === " ") {
             event.preventDefault();
             circle.openPopup();
+          } else if (event.key === "Escape") {
+            circle.closePopup();
           }
         });
       });
