@@ -21,28 +21,31 @@
   }
 
   function draw(container, points, options) {
-    load("link", { rel: "stylesheet", href: container.dataset.leafletCss });
-    load("script", { src: container.dataset.leafletJs }, function () {
-      container.hidden = false;
-      var L = window.L;
-      var map = L.map(container, { zoomControl: false, scrollWheelZoom: false });
-      L.control.zoom({
-        zoomInTitle: "Zoom avant",
-        zoomOutTitle: "Zoom arrière"
-      }).addTo(map);
-      map.attributionControl.setPrefix(false);
-      L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
-        maxZoom: 19,
-        attribution: "© contributeurs OpenStreetMap"
-      }).addTo(map);
-      var bounds = points.map(function (element) {
-        var latlng = [parseFloat(element.dataset.lat), parseFloat(element.dataset.lon)];
-        options.marker(L, latlng, element).addTo(map);
-        return latlng;
+    // the style sheet first: tiles laid out before it would widen the page (reflow at 320 px)
+    load("link", { rel: "stylesheet", href: container.dataset.leafletCss }, function () {
+      load("script", { src: container.dataset.leafletJs }, function () {
+        build(container, points, options);
       });
-      if (bounds.length === 1) map.setView(bounds[0], options.maxZoom);
-      else map.fitBounds(bounds, { padding: options.padding, maxZoom: options.maxZoom });
     });
+  }
+
+  function build(container, points, options) {
+    container.hidden = false;
+    var L = window.L;
+    var map = L.map(container, { zoomControl: false, scrollWheelZoom: false });
+    L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
+      maxZoom: 19,
+      attribution: "© contributeurs OpenStreetMap"
+    }).addTo(map);
+    var bounds = points.map(function (element) {
+      var latlng = [parseFloat(element.dataset.lat), parseFloat(element.dataset.lon)];
+      options.marker(L, latlng, element).addTo(map);
+      return latlng;
+    });
+    if (bounds.length === 1) map.setView(bounds[0], options.maxZoom);
+    else map.fitBounds(bounds, { padding: options.padding, maxZoom: options.maxZoom });
   }
 
   window.maillonMap = {
