@@ -32,10 +32,11 @@
           if (event.key === "Enter" || event.key === " ") {
             event.preventDefault();
             circle.openPopup();
-          } else if (event.key === "Escape") {
-            circle.closePopup();
           }
         });
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && circle.isPopupOpen()) circle.closePopup();
       });
       return circle;
     }
