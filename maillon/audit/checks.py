@@ -18,6 +18,7 @@ tests hold.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -302,7 +303,7 @@ class PageAudit:
         return not any(self.findings.values())
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Any], list[str]]] = {
     "axe": axe_findings,
     "focus": focus_findings,
     "reflow": reflow_findings,
