@@ -7,6 +7,7 @@ with the audit: the coverage is measured, not assumed."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -107,6 +108,9 @@ def crawl(page, *, start: tuple[str, ...] = START, limit: int = 80) -> Iterator[
             continue
         if response is None or response.status >= 400:
             continue
+        # what scripts draw after the load (maps, the API's documentation)
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_load_state("networkidle", timeout=5000)
         if not response.headers.get("content-type", "").startswith("text/html"):
             continue
         landed = urlsplit(page.url)  # after redirects (a page that asks to log in…)
