@@ -18,6 +18,7 @@ tests hold.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -268,17 +269,30 @@ def focus_findings(page, *, stops: int = FOCUS_STOPS) -> list[str]:
     return found
 
 
-def reflow_findings(page, *, width: int = REFLOW_WIDTH) -> list[str]:
+def reflow_findings(page, *, width: int = REFLOW_WIDTH, reload: bool = True) -> list[str]:
     """At `width` CSS pixels: what makes the page scroll sideways, and scroll containers
-    that are not focusable, labelled regions. The viewport is restored afterwards."""
+    that are not focusable, labelled regions. The page is loaded again at that width, as a
+    person on a small screen (or at 400 % zoom) gets it, then at its size again (`reload`
+    False: measured after a resize only, for a page made with `set_content`)."""
     before = page.viewport_size
     page.set_viewport_size({"width": width, "height": 640})
     try:
-        page.evaluate(_NEXT_FRAME)  # the page's resize handlers have run
+        _settle(page, reload=reload)
         return list(page.evaluate(_REFLOW))
     finally:
         if before:
             page.set_viewport_size(before)
+            _settle(page, reload=reload)
+
+
+def _settle(page, *, reload: bool) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
+    if reload:
+        page.reload()
+        with contextlib.suppress(PlaywrightError):  # maps and scripts drawn
+            page.wait_for_load_state("networkidle", timeout=5000)
+    page.evaluate(_NEXT_FRAME)  # the page's resize handlers have run
 
 
 def spacing_findings(page) -> list[str]:
