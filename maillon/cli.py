@@ -8,7 +8,7 @@ is a plain Django management command (`maillon demo`, `maillon migrate`, `maillo
 import os
 import sys
 
-GROUPED_VERBS = {"import", "export", "bench", "publish", "generate", "rollups", "remind"}
+GROUPED_VERBS = {"import", "export", "bench", "audit", "publish", "generate", "rollups", "remind"}
 
 
 def command_argv(argv: list[str]) -> list[str]:

@@ -1,3 +1,5 @@
+from ninja import Swagger
+
 from maillon.api import activity, errors, followups, geo, public, report_documents, reports, sites
 from maillon.api.auth import SessionAuth, TokenAuth
 
@@ -12,6 +14,9 @@ api = errors.MaillonAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
+    # no deep links: Swagger UI would put a link inside each operation's button (nested
+    # interactive controls, RGAA 7.1)
+    docs=Swagger(settings={"deepLinking": False}),
     openapi_url="/openapi.json",
     urls_namespace="api",
 )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "maillon.web",
     "maillon.orchestration",
     "maillon.bench",
+    "maillon.audit",
     "ninja",  # Swagger UI's files for /api/docs, served from here (no CDN)
     "axes",
 ]
@@ -211,6 +212,8 @@ CONTENT_SECURITY_POLICY = (
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "maillon@localhost")
+# where a person who cannot use a page writes (the accessibility statement shows it)
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", DEFAULT_FROM_EMAIL)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

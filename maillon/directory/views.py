@@ -1,9 +1,11 @@
 """Public pages (no account): search, a site's page, the open-data downloads."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from maillon.directory import opendata
@@ -24,6 +26,7 @@ from maillon.directory.selectors import (
     site_partners,
     upcoming_closures,
 )
+from maillon.directory.statement import statement_read
 from maillon.directory.stops import upcoming_stops
 from maillon.network.selectors import site_hours_status
 
@@ -84,6 +87,35 @@ def open_data(request):
         "directory/open_data.html",
         {"site_total": public_site_count(), "schema_version": opendata.SCHEMA_VERSION},
     )
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    """« Déclaration d'accessibilité »: the figures of the last `maillon audit accessibility`."""
+    statement = statement_read()
+    remaining: dict[str, set[str]] = {}
+    for failure in statement.failures if statement else []:
+        remaining.setdefault(failure["check"], set()).add(failure["url"])
+    return render(
+        request,
+        "directory/accessibility.html",
+        {
+            "statement": statement,
+            "remaining": [
+                (AUDIT_CHECKS.get(check, check), sorted(urls)) for check, urls in remaining.items()
+            ],
+            "contact": settings.ACCESSIBILITY_CONTACT,
+        },
+    )
+
+
+AUDIT_CHECKS = {
+    "axe": _("règles automatiques du RGAA (images, couleurs, liens, formulaires, structure)"),
+    "focus": _("visibilité et contraste de l'indicateur de focus"),
+    "reflow": _("affichage sur un écran de 320 pixels sans défilement horizontal"),
+    "spacing": _("espacement du texte augmenté sans perte de contenu"),
+}
 
 
 @login_not_required

@@ -75,7 +75,7 @@ def test_exit_requires_an_outcome_at_the_field(client, world):
         {"_form": "exit", "date": "2025-06-30", "outcome": ""},
     )
     assert "Indiquez la situation du salarié à sa sortie." in text(response)
-    assert 'aria-describedby="id_outcome_helptext id_outcome_error"' in text(response)
+    assert 'aria-describedby="id_exit_outcome_helptext id_exit_outcome_error"' in text(response)
     assert not Exit.objects.exists()
 
 

@@ -77,9 +77,10 @@ def test_manager_changes_the_period_and_reads_the_data_table(page):
 HOSTILE_NAME = '<img src="x" id="injected" alt="piège">PIMMS <b id="bold">Lyon</b>'
 
 
-def test_a_site_name_reaches_the_map_tooltip_as_text(page):
-    """A site named with HTML tags: the map's tooltip shows the tags as typed, and no element
-    is added to the page (the dashboard used to hand the name to Leaflet as HTML)."""
+def test_a_site_name_reaches_the_map_popup_as_text(page):
+    """A site named with HTML tags: the popup of its circle (a click, or Enter on the focused
+    circle; no hover tooltip, WCAG 1.4.13) shows the tags as typed, and no element is added to
+    the page (the dashboard used to hand the name to Leaflet as HTML)."""
     geo_import()
     _seed_reference_data()
     world = build_world()
@@ -90,8 +91,8 @@ def test_a_site_name_reaches_the_map_tooltip_as_text(page):
     page.goto("/rapports/tableau-de-bord/?debut=2025-01&fin=2025-12")
     circle = page.locator("#dashboard-map path.leaflet-interactive").first
     circle.wait_for()
-    circle.hover()
-    tooltip = page.locator(".leaflet-tooltip")
+    circle.click()
+    tooltip = page.locator(".leaflet-popup-content")
     tooltip.wait_for()
     assert tooltip.inner_text() == f"{HOSTILE_NAME} : 5 demandes"
     assert page.locator("#injected, #bold").count() == 0

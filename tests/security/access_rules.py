@@ -94,6 +94,7 @@ PAGES: dict[str, Access] = {
     "corrections:inbox": Access(Rule.AUTHENTICATED),
     "corrections:report": Access(Rule.SITE_MANAGE, "report"),
     "corrections:site_confirm": Access(Rule.SITE_MANAGE, "site"),
+    "directory:accessibility": Access(Rule.PUBLIC),  # the accessibility statement
     # accounts
     "accounts:login": Access(Rule.PUBLIC),
     "accounts:logout": Access(Rule.AUTHENTICATED),

@@ -3,7 +3,9 @@ import datetime
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from maillon.directory.statement import cached_statement
 from maillon.network import hours
 
 register = template.Library()
@@ -49,3 +51,17 @@ def french_date(day: datetime.date | None, with_weekday: bool = False) -> str:
     if day.day == 1:
         text = text.replace(" 1 ", " 1er ", 1) if with_weekday else "1er" + text[1:]
     return text
+
+
+LEVELS = {
+    "total": _lazy("Accessibilité : totalement conforme"),
+    "partial": _lazy("Accessibilité : partiellement conforme"),
+    "none": _lazy("Accessibilité : non conforme"),
+}
+
+
+@register.simple_tag
+def accessibility_level() -> str:
+    """The footer's mention (RGAA): the level of the last recorded audit."""
+    statement = cached_statement()
+    return str(LEVELS[statement.level if statement else "none"])

@@ -1,7 +1,8 @@
 """PDF documents: a Django template rendered to HTML, then to PDF by WeasyPrint.
 
 The page and the PDF share their templates and their SVG charts; the print stylesheet
-(`reports/print.css`) sets the A4 page, margins, running footer and page numbers. No network
+(`reports/print.css`) sets the A4 page, margins, running footer and page numbers. The PDFs are
+tagged PDF/UA-1 documents: language, title and structure come from the HTML. No network
 access: static files are read from disk through Django's finders. Answering a PDF over HTTP
 (or a 503 page when it cannot be made) is the views' part: `maillon.web.reports.downloads`.
 """
@@ -14,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"  # accessible documents (RGAA 13.3)
 
 
 class PdfUnavailable(RuntimeError):
@@ -64,4 +67,6 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     stylesheet = finders.find("reports/print.css")
     document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_fetch_static)
     stylesheets = [weasyprint.CSS(filename=stylesheet)] if stylesheet else None
-    return document.write_pdf(stylesheets=stylesheets)
+    # PDF/UA-1: a tagged PDF (headings, tables with their headers, reading order), its language
+    # and title from the template's <html lang> and <title>, the title shown by the reader
+    return document.write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)

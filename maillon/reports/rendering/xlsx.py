@@ -1,7 +1,8 @@
 """Spreadsheet helpers shared by the report documents (XLSX with openpyxl, CSV for Excel).
 
 A report workbook is a cover sheet (what, for whom, when, from which data) followed by one sheet
-per table: bold frozen header, number formats, column widths set for reading, a total row.
+per table: bold frozen header, number formats, column widths set for reading, a total row. Each
+table is declared as an Excel table (named header row, no merged cell) for screen readers.
 CSV files follow the project's convention for spreadsheet software (as the journal export):
 UTF-8 with a byte order mark, `;` separator.
 """
@@ -77,8 +78,10 @@ def table_add(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"  # the header repeats on every printed page
     for row in rows:
         sheet_append(sheet, row)
+    _name_table(workbook, sheet, [column.header for column in columns])
     if total is not None:
         sheet_append(sheet, total)
         for cell in sheet[sheet.max_row]:
@@ -89,6 +92,24 @@ def table_add(
         if column.number_format:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = column.number_format
+
+
+def _name_table(workbook, sheet, headers: list[str]) -> None:
+    """Declare the header and the rows as an Excel table, so that a screen reader announces
+    each cell with its column's header (RGAA 13.3: named headers, no merged cells). Excel
+    requires unique, non-empty headers and at least one row."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    if sheet.max_row < 2 or len(set(headers)) != len(headers) or not all(headers):
+        return
+    index = sum(len(other.tables) for other in workbook.worksheets) + 1
+    table = Table(
+        displayName=f"Tableau{index}",
+        ref=f"A1:{get_column_letter(len(headers))}{sheet.max_row}",
+        tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=False),
+    )
+    sheet.add_table(table)
 
 
 def workbook_bytes(workbook) -> bytes:

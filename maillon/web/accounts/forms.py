@@ -43,9 +43,22 @@ class InvitationForm(forms.Form):
 
 
 class InvitationSignupForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
-    username = forms.CharField(label=_("Identifiant de connexion"), max_length=150)
+    # autocomplete: the browser fills what it knows of the person (RGAA 11.13)
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    username = forms.CharField(
+        label=_("Identifiant de connexion"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
     password1 = forms.CharField(
         label=_("Mot de passe"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )

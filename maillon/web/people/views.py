@@ -52,10 +52,17 @@ def employee_list_view(request, pk: int):
     )
 
 
+def _ids(name: str) -> str:
+    """Ids unique across the page's four forms (a contract's and a training's "start_date"
+    would share `id_start_date`, and their labels point at one field)."""
+    return f"id_{name}_%s"
+
+
 def employee_detail_view(request, pk: int):
     employee = employee_get(user=request.user, pk=pk)
     forms_by_name = {
         "employee": EmployeeForm(
+            auto_id=_ids("employee"),
             initial={
                 "first_name": employee.first_name,
                 "last_name": employee.last_name,
@@ -64,18 +71,20 @@ def employee_detail_view(request, pk: int):
             },
             organisation=employee.organisation,
         ),
-        "contract": ContractForm(),
-        "training": TrainingForm(),
-        "exit": ExitForm(),
+        "contract": ContractForm(auto_id=_ids("contract")),
+        "training": TrainingForm(auto_id=_ids("training")),
+        "exit": ExitForm(auto_id=_ids("exit")),
     }
     action = request.POST.get("_form") if request.method == "POST" else None
     if action in forms_by_name:
         form: forms.Form
         if action == "employee":
-            form = EmployeeForm(request.POST, organisation=employee.organisation)
+            form = EmployeeForm(
+                request.POST, auto_id=_ids(action), organisation=employee.organisation
+            )
         else:
             form = {"contract": ContractForm, "training": TrainingForm, "exit": ExitForm}[action](
-                request.POST
+                request.POST, auto_id=_ids(action)
             )
         forms_by_name[action] = form
         if form.is_valid():

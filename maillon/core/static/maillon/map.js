@@ -1,6 +1,7 @@
 /* The maps of the public directory and of the dashboards. Leaflet is loaded only once the page
    has loaded and only where there is something to show, from the URLs on the map's container
-   (data-leaflet-js, data-leaflet-css); the map gets French zoom buttons, no scroll-wheel zoom
+   (data-leaflet-js, data-leaflet-css); the map gets French zoom buttons
+   (« Zoom avant », « Zoom arrière »), no scroll-wheel zoom
    and the OpenStreetMap tiles, then one marker per point, and is fitted to them.
 
    maillonMap.show("map", "li[data-lat][data-lon]", {
@@ -20,25 +21,31 @@
   }
 
   function draw(container, points, options) {
-    load("link", { rel: "stylesheet", href: container.dataset.leafletCss });
-    load("script", { src: container.dataset.leafletJs }, function () {
-      container.hidden = false;
-      var L = window.L;
-      var map = L.map(container, { zoomControl: false, scrollWheelZoom: false });
-      L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-      map.attributionControl.setPrefix(false);
-      L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
-        maxZoom: 19,
-        attribution: "© contributeurs OpenStreetMap"
-      }).addTo(map);
-      var bounds = points.map(function (element) {
-        var latlng = [parseFloat(element.dataset.lat), parseFloat(element.dataset.lon)];
-        options.marker(L, latlng, element).addTo(map);
-        return latlng;
+    // the style sheet first: tiles laid out before it would widen the page (reflow at 320 px)
+    load("link", { rel: "stylesheet", href: container.dataset.leafletCss }, function () {
+      load("script", { src: container.dataset.leafletJs }, function () {
+        build(container, points, options);
       });
-      if (bounds.length === 1) map.setView(bounds[0], options.maxZoom);
-      else map.fitBounds(bounds, { padding: options.padding, maxZoom: options.maxZoom });
     });
+  }
+
+  function build(container, points, options) {
+    container.hidden = false;
+    var L = window.L;
+    var map = L.map(container, { zoomControl: false, scrollWheelZoom: false });
+    L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
+      maxZoom: 19,
+      attribution: "© contributeurs OpenStreetMap"
+    }).addTo(map);
+    var bounds = points.map(function (element) {
+      var latlng = [parseFloat(element.dataset.lat), parseFloat(element.dataset.lon)];
+      options.marker(L, latlng, element).addTo(map);
+      return latlng;
+    });
+    if (bounds.length === 1) map.setView(bounds[0], options.maxZoom);
+    else map.fitBounds(bounds, { padding: options.padding, maxZoom: options.maxZoom });
   }
 
   window.maillonMap = {

@@ -1,0 +1,1 @@
+"""Audits that measure the product as a person meets it (`maillon audit accessibility`)."""

@@ -1,0 +1,64 @@
+"""`maillon audit accessibility`: the accessibility checks over every page of every role.
+
+Run it against a demo server (`maillon demo --addr 127.0.0.1:8000`, same data directory): it
+logs in as each of the demo's accounts, follows the links from the role's home page, runs the
+checks of maillon/audit/checks.py on each page (one per URL pattern and role), prints the table
+and writes the JSON file the accessibility statement reads."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from maillon.audit import report
+from maillon.audit.checks import audit_page
+from maillon.directory.statement import AUDIT_FILE
+
+ROLES = ("anonyme", "reseau", "gestionnaire", "agent", "partenaire", "admin")
+
+
+class Command(BaseCommand):
+    help = "Audite l'accessibilité de chaque page pour chaque rôle de la démo (navigateur réel)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="serveur de démo")
+        parser.add_argument("--roles", nargs="*", choices=ROLES, default=None)
+        parser.add_argument("--limit", type=int, default=80, help="pages au plus par rôle")
+        parser.add_argument("--output", type=Path, default=AUDIT_FILE)
+        parser.add_argument("--chromium", default="/usr/bin/chromium")
+
+    def handle(self, *args, **options):
+        try:
+            from playwright.sync_api import sync_playwright
+
+            from maillon.audit.crawl import DEMO_ROLES, all_views, pages_of_roles
+        except ImportError as exc:  # a test dependency: `pip install -e '.[test]'`
+            raise CommandError("Playwright et axe-playwright-python sont nécessaires.") from exc
+        roles = {r: DEMO_ROLES[r] for r in options["roles"] or DEMO_ROLES}
+        audits = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=options["chromium"])
+            try:
+                for role, link, page in pages_of_roles(
+                    browser, options["url"], roles, limit=options["limit"]
+                ):
+                    audit = audit_page(page, link.path)
+                    audits.append((role, link.view, audit))
+                    verdict = "ok" if audit.passed else "FAIL"
+                    self.stdout.write(f"{role:13} {verdict:4} {link.path}")
+                    for name, found in audit.findings.items():
+                        for finding in found[:5]:
+                            self.stdout.write(f"{'':18}{name}: {finding}")
+            finally:
+                browser.close()
+        reached = {view for _, view, _ in audits}
+        document = report.audit_document(
+            audits, reached=reached, views=all_views(), day=timezone.localdate()
+        )
+        path = report.write(document, options["output"])
+        self.stdout.write("")
+        self.stdout.write(report.table(document))
+        self.stdout.write(
+            f"\n{document['pages']} audits, {document['distinct_views']} distinct pages; "
+            f"not reached: {', '.join(document['views_not_reached']) or '-'}\nwritten to {path}"
+        )
