@@ -1,5 +1,6 @@
 """In a real browser: the API's documentation page works under the site's CSP, from local
-files only, after login; it has a language, one h1 (Swagger UI's), landmarks and no accessibility finding."""
+files only, after login; it has a language, one h1 (Swagger UI's), landmarks and no
+accessibility finding."""
 
 import pytest
 
