@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillon.accounts.enums import Role
 from maillon.accounts.models import Membership, User
@@ -234,12 +235,16 @@ def _windows_sentence(visit: Visit) -> str:
     if policy.author_edit_days == 0:
         author = _("un passage se modifie le jour même, par l'agent qui l'a enregistré")
     else:
-        author = _(
-            "un passage se modifie pendant %(days)d jour(s), par l'agent qui l'a enregistré"
+        author = ngettext(
+            "un passage se modifie pendant %(days)d jour, par l'agent qui l'a enregistré",
+            "un passage se modifie pendant %(days)d jours, par l'agent qui l'a enregistré",
+            policy.author_edit_days,
         ) % {"days": policy.author_edit_days}
-    manager = _("puis %(days)d jour(s) par un responsable du point d'accueil, qui le corrige") % {
-        "days": policy.manager_edit_days
-    }
+    manager = ngettext(
+        "puis pendant %(days)d jour par un responsable du point d'accueil, qui le corrige",
+        "puis pendant %(days)d jours par un responsable du point d'accueil, qui le corrige",
+        policy.manager_edit_days,
+    ) % {"days": policy.manager_edit_days}
     return f"{author}, {manager}"
 
 

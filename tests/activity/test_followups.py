@@ -13,7 +13,7 @@ from maillon.activity.exchange.importing import activity_import, import_agent
 from maillon.activity.followups import followup_close, followup_update
 from maillon.activity.history import final_outcome_counts
 from maillon.activity.inputs import RequestInput
-from maillon.activity.models import ActivityPolicy, FollowUp, Outcome
+from maillon.activity.models import ActivityPolicy, FollowUp, HelpKind, Outcome
 from maillon.activity.rollups_verify import rollups_compare
 from maillon.activity.services import visit_update
 from maillon.journal.models import JournalEntry
@@ -50,7 +50,12 @@ def test_the_desk_opens_a_follow_up_due_after_the_networks_delay(client):
     site = SiteFactory()
     network = NetworkFactory()
     NetworkMembership.objects.create(network=network, organisation=site.organisation)
-    ActivityPolicy.objects.create(network=network, follow_up_days=3)
+    ActivityPolicy.objects.create(
+        network=network,
+        follow_up_days=3,
+        default_help_kind=HelpKind.objects.get(code="information"),
+        default_outcome=Outcome.objects.get(code="resolu"),
+    )
     client.force_login(agent_of(site))
     response = client.post(DESK, {"site": site.pk, "quick": "caf2/av cpam3", "channel": "sur-site"})
     assert response.status_code == 302

@@ -22,6 +22,7 @@ from maillon.accounts.services import api_token_create
 from maillon.activity import services as activity
 from maillon.api.urls import api
 from maillon.network.models import NetworkMembership
+from tests.activity.factories import record_visit
 from tests.factories import MembershipFactory, NetworkFactory, OrganisationFactory, SiteFactory
 
 MAX_EXAMPLES = 12
@@ -42,9 +43,9 @@ def world(db):
     agent = MembershipFactory(role=Role.AGENT, site=sites[0]).user
     day = datetime.date(2026, 3, 10)
     for hour in (9, 10, 11):
-        activity.visit_record(
-            agent=agent,
-            site_id=sites[0].pk,
+        record_visit(  # as the agent did that day: not a late entry
+            agent,
+            sites[0],
             occurred_at=datetime.datetime(2026, 3, 10, hour, tzinfo=datetime.UTC),
             requests=[activity.RequestInput(theme="famille", partner="caf")],
         )

@@ -86,8 +86,9 @@ def test_a_locked_visit_says_why_and_who_can_correct_it(client):
         response = client.get(reverse("activity:visit_edit", args=[visit.pk]))
     assert response.status_code == 403
     html = _text(response)
-    assert "Modification impossible" in html
-    assert "que le jour même, par l&#x27;agent qui l&#x27;a enregistré" in html
+    assert "Ce passage ne peut plus être modifié" in html
+    assert "se modifie le jour même, par l&#x27;agent qui l&#x27;a enregistré" in html
+    assert "puis pendant 7 jours par un responsable" in html
     assert "10 mars 2026" in html
     assert "« PIMMS Lyon »" in html
     assert str(manager) == "Awa Diallo"

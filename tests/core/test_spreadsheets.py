@@ -170,7 +170,7 @@ def publication_csv(world, tmp_path):
     content = _get(
         world.head, "/label/listes/", {"network": "pimms", "on": "2020-09-30", "format": "csv"}
     )
-    return csv_cells(content, ",")
+    return csv_cells(content, ";")  # for French spreadsheets
 
 
 def journal_csv(world, tmp_path):

@@ -178,7 +178,7 @@ def test_network_head_reads_every_figure_of_the_caf_report(world):
     assert _rows(report.by_outcome) == [
         ("Résolu lors du passage", 4, 3),
         ("À revoir", 1, 0),
-        ("Réorienté", 1, 0),
+        ("Réorienté vers une structure ou un partenaire", 1, 0),
     ]
 
 
@@ -283,7 +283,7 @@ def test_xlsx_read_back_has_the_same_numbers(world):
     assert [row[:2] for row in outcomes] == [
         ("Résolu lors du passage", 4),
         ("À revoir", 1),
-        ("Réorienté", 1),
+        ("Réorienté vers une structure ou un partenaire", 1),
         ("Total", 6),
     ]
 
