@@ -45,9 +45,9 @@ def test_a_missing_page_and_a_locked_visit_in_the_browser(page):
     log_in(page, agent.username)
     response = page.goto(reverse("activity:visit_edit", args=[visit.pk]))
     assert response.status == 403
-    assert page.locator("h1").inner_text() == "Modification impossible"
+    assert page.locator("h1").inner_text() == "Ce passage ne peut plus être modifié"
     alert = page.get_by_role("alert").inner_text()
-    assert "que le jour même, par l'agent qui l'a enregistré" in alert
+    assert "se modifie le jour même, par l'agent qui l'a enregistré" in alert
     assert "« PIMMS Lyon » : Awa Diallo" in alert
     _look(page, "403-locked-visit")
     assert axe_problems(page) == []

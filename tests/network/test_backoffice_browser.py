@@ -73,8 +73,8 @@ def test_hours_invitation_and_journal(page, browser, live_server):
     page.wait_for_url(re.compile(rf"/reseau/points-d-accueil/{site.pk}/$"))
     assert page.get_by_text("Les horaires ont été enregistrés.").is_visible()
     assert Site.objects.get(pk=site.pk).opening_hours == (
-        "Mo,We-Fr 09:00-12:00; Tu 09:00-12:00,13:30-17:00; Sa 09:30-12:00"
-    )
+        "Mo,We-Fr 09:00-12:00; Tu 09:00-12:00,13:30-17:00; Sa 09:30-12:00; PH off"
+    )  # « fermé les jours fériés », the editor's explicit default
 
     page.goto(f"/lieux/{site.pk}/")
     saturday = page.get_by_role("row", name=re.compile("^Samedi"))
