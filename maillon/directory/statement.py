@@ -14,6 +14,9 @@ from pathlib import Path
 
 AUDIT_FILE = Path(__file__).parent / "data" / "accessibility-audit.json"
 
+# RGAA 4.1 has 106 criteria: a level « totalement conforme » needs every one of them audited.
+RGAA_CRITERIA = 106
+
 # The RGAA 4.1 criteria each automated check verifies (axe-core's WCAG rules, by the RGAA's
 # correspondence table: images, frames, colours, tables, links, scripts, mandatory elements,
 # structure, forms).
@@ -48,9 +51,15 @@ class Statement:
         return round(100 * len(self.criteria_met) / self.criteria_total)
 
     @property
+    def criteria_not_audited(self) -> int:
+        """RGAA criteria no check of the audit covers (left to a manual audit)."""
+        return max(RGAA_CRITERIA - self.criteria_total, 0)
+
+    @property
     def level(self) -> str:
-        """RGAA's levels: total (100 %), partial (≥ 50 %), none."""
-        if self.share_met == 100:
+        """RGAA's levels: total (100 % of all 106 criteria), partial (≥ 50 %), none. An audit
+        that covers only some criteria cannot declare more than « partiellement conforme »."""
+        if self.share_met == 100 and not self.criteria_not_audited:
             return "total"
         return "partial" if self.share_met >= 50 else "none"
 

@@ -41,9 +41,12 @@ def _audit(tmp_path, *, failing_focus: int):
     return path
 
 
-def test_the_level_follows_the_criteria_met(tmp_path):
+def test_the_level_follows_the_criteria_met(tmp_path, monkeypatch):
     full = statement_read(_audit(tmp_path, failing_focus=0))
-    assert (full.share_met, full.level) == (100, "total")
+    # every audited criterion met, but 102 of the RGAA's 106 not audited: never « total »
+    assert (full.share_met, full.criteria_not_audited, full.level) == (100, 102, "partial")
+    monkeypatch.setattr(statement_module, "RGAA_CRITERIA", 4)  # as if the audit covered all
+    assert statement_read(_audit(tmp_path, failing_focus=0)).level == "total"
     partial = statement_read(_audit(tmp_path, failing_focus=1))
     assert partial.criteria_failed == ["3.3", "10.7"]
     assert (partial.share_met, partial.level) == (50, "partial")
