@@ -1,7 +1,9 @@
 """Follow-ups of the demo: the bulk generator writes « à revoir » requests without follow-ups
 (its speed matters); this opens the follow-ups of the last two weeks on the demo agent's sites,
 so his follow-up list shows some late, due today and later, and closes most of them (with a
-final outcome) as a busy site would. Deterministic: chosen by request id."""
+final outcome) as a busy site would. Half of the visits of those weeks become the demo agent's
+own (the generator writes them as its import user), so his history and « Moi » figures are not
+empty. Deterministic: chosen by id."""
 
 import datetime
 
@@ -34,6 +36,7 @@ def demo_followups_create(*, username: str = "agent", today: datetime.date | Non
             day__lte=today,
         ).values_list("pk", flat=True)
     )
+    Visit.objects.filter(pk__in=[pk for pk in visit_ids if pk % 2 == 0]).update(agent=user)
     followups.followups_attach_many(visit_ids=visit_ids)
     outcomes = [taxonomy.term_by_code("outcome", code) for code in FINAL]
     items = FollowUp.objects.filter(request__visit_id__in=visit_ids, closed_on__isnull=True)
