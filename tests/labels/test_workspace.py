@@ -213,3 +213,23 @@ def test_coverage_map_has_one_named_point_per_department_with_labelled_sites(hea
     ), labels
     later = head_client.get("/label/couverture/?on=2020-10-14&since=2020-02-01").content.decode()
     assert "depuis le 1er février 2020 :" in later
+
+
+def test_press_kit_as_pdf_has_the_list_and_the_key_figures(head_client):
+    from pypdf import PdfReader
+
+    url = "/label/dossier-de-presse/?reseau=pimms&on=2020-10-14&new_since=2020-02-01&year=2019"
+    response = head_client.get(url + "&format=pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('dossier-de-presse-pimms-2020-10-14.pdf"')
+    assert response.content.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "au 14 octobre 2020" in text
+    assert "53 points d'accueil labellisés dans 22 départements" in text
+    assert "13 nouveaux" in text
+    assert "Chiffres clés" in text
+    assert "labellisés « France Services »" in text
+    page = head_client.get("/label/dossier-de-presse/?reseau=pimms").content.decode()
+    assert "Télécharger le dossier de presse (PDF)" in page
