@@ -1,6 +1,6 @@
 """In a real browser, the network head's coverage map: one circle per département with
 labelled sites, each a focus stop named by its figures, whose popup Enter opens; the table stays
-under the map; axe-core finds nothing."""
+under the map; axe-core finds nothing and the page reflows at 320 px."""
 
 import re
 
@@ -12,7 +12,7 @@ from maillon.labels.enums import FRANCE_SERVICES
 from maillon.labels.models import LabelProgramme
 from maillon.network.models import Network
 from maillon.orchestration.importers.pimms import pimms_network_import
-from tests.accessibility import axe_problems
+from tests.accessibility import axe_problems, reflow_problems
 from tests.browser import log_in
 from tests.factories import MembershipFactory
 
@@ -51,3 +51,4 @@ def test_coverage_map_one_focusable_circle_per_department(page):
     assert popup.inner_text() == names[0]
     page.keyboard.press("Escape")
     assert axe_problems(page) == []
+    assert reflow_problems(page) == []  # 320 px: the map and the scrolled table fit
