@@ -4,12 +4,16 @@ earlier one: labelled sites, new ones, cantons covered and cantons without a lab
 A canton is the official canton of the site's commune (INSEE COG; a former commune counts in
 its parent's canton), qualified by its département since a canton code alone is not unique.
 Three queries: the sites labelled on each date, and the cantons of the départements shown.
+
+Each département also gets a point for the coverage map: the mean of its labelled sites'
+coordinates (a site without coordinates counts at its commune's).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
 
 from maillon.geo.enums import CommuneKind
 from maillon.geo.models import Commune
@@ -29,6 +33,18 @@ class AreaCoverage:
     cantons_total: int = 0
     covered: set[Canton] = field(default_factory=set)
     covered_before: set[Canton] = field(default_factory=set)
+    coordinates: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """The mean of the labelled sites' coordinates, None when none is located."""
+        if not self.coordinates:
+            return None
+        count = len(self.coordinates)
+        return (
+            sum(lat for lat, _ in self.coordinates) / count,
+            sum(lon for _, lon in self.coordinates) / count,
+        )
 
     @property
     def cantons_covered(self) -> int:
@@ -63,6 +79,10 @@ class CoverageTable:
     total: AreaCoverage
     unlocated: int  # labelled sites with no commune
 
+    @property
+    def departments(self) -> list[AreaCoverage]:
+        return [department for region in self.regions for department in region.departments]
+
 
 def _labelled_rows(programme: str, day: datetime.date, sites: QuerySet[Site]) -> list[tuple]:
     return list(
@@ -74,6 +94,8 @@ def _labelled_rows(programme: str, day: datetime.date, sites: QuerySet[Site]) ->
             "commune__region__name",
             "commune__canton_code",
             "commune__parent__canton_code",
+            Coalesce("latitude", "commune__latitude"),
+            Coalesce("longitude", "commune__longitude"),
         )
     )
 
@@ -111,6 +133,8 @@ def coverage_table(
         area.new += bool(since) and row[0] not in before_ids
         if (canton := _canton(row)) is not None:
             area.covered.add(canton)
+        if row[7] is not None and row[8] is not None:
+            area.coordinates.append((row[7], row[8]))
     for row in before:
         if row[1] is not None and (canton := _canton(row)) is not None:
             departments[row[1]].covered_before.add(canton)

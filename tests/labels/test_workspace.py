@@ -3,6 +3,7 @@ site's label, the committee, the correction of a wrong decision, the settings.""
 
 import datetime
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -198,3 +199,37 @@ def test_press_kit_is_the_list_with_new_ones_marked_and_the_key_figures(head_cli
     assert "labellisés « France Services »" in text
     cells = [row.cells[2].text for row in document.tables[0].rows]
     assert sum(cell.endswith(" *") for cell in cells) == 13
+
+
+def test_coverage_map_has_one_named_point_per_department_with_labelled_sites(head_client):
+    html = head_client.get("/label/couverture/?on=2020-01-01").content.decode()
+    assert 'id="dashboard-map"' in html
+    assert html.count("data-lat=") == 20  # the 33 sites of 1 January 2020 in 20 départements
+    labels = re.findall(r'data-label="([^"]+)"', html)
+    assert len(labels) == 20
+    assert all(
+        re.search(r" : \d+ points? labellisés?, \d+ cantons? couverts? sur \d+$", label)
+        for label in labels
+    ), labels
+    later = head_client.get("/label/couverture/?on=2020-10-14&since=2020-02-01").content.decode()
+    assert "depuis le 1er février 2020 :" in later
+
+
+def test_press_kit_as_pdf_has_the_list_and_the_key_figures(head_client):
+    from pypdf import PdfReader
+
+    url = "/label/dossier-de-presse/?reseau=pimms&on=2020-10-14&new_since=2020-02-01&year=2019"
+    response = head_client.get(url + "&format=pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('dossier-de-presse-pimms-2020-10-14.pdf"')
+    assert response.content.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "au 14 octobre 2020" in text
+    assert "53 points d'accueil labellisés dans 22 départements" in text
+    assert "13 nouveaux" in text
+    assert "Chiffres clés" in text
+    assert "labellisés « France Services »" in text
+    page = head_client.get("/label/dossier-de-presse/?reseau=pimms").content.decode()
+    assert "Télécharger le dossier de presse (PDF)" in page

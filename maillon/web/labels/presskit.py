@@ -1,6 +1,7 @@
 """The « dossier de presse » draft: the list of labelled sites on a date with the new ones
 marked, followed by the key-figures block of a year — one DOCX, the documents the press
-releases of the network are."""
+releases of the network are. The same as PDF: `labels/press_kit_pdf.html` through WeasyPrint
+(`maillon.reports.rendering.pdf`)."""
 
 import io
 
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from maillon.labels.publications import LabelledSitesList, render_docx
 from maillon.reports.rendering.block import Block
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def press_kit_docx(*, listing: LabelledSitesList, block: Block) -> bytes:

@@ -40,6 +40,7 @@ from maillon.network.models import Organisation, Site
 from maillon.reports.keyfigures import key_figures
 from maillon.reports.periods import Period
 from maillon.reports.rendering.block import key_figures_block
+from maillon.reports.rendering.pdf import render_pdf
 from maillon.reports.scopes import scope_get
 from maillon.web.labels.exports import describe, pipeline_csv, pipeline_xlsx
 from maillon.web.labels.forms import (
@@ -55,7 +56,8 @@ from maillon.web.labels.forms import (
     WaveForm,
     WithdrawForm,
 )
-from maillon.web.labels.presskit import press_kit_docx
+from maillon.web.labels.presskit import DOCX, press_kit_docx
+from maillon.web.reports.downloads import PDF, download, pdf_errors
 
 
 def pipeline_view(request):
@@ -363,9 +365,10 @@ def settings_view(request):
     )
 
 
+@pdf_errors
 def press_kit_view(request):
-    """The press kit draft (DOCX) of the network: list at a date, new ones marked, key figures
-    of a year."""
+    """The press kit draft of the network, DOCX (to edit) or PDF (`format=pdf`): list at a
+    date, new ones marked, key figures of a year."""
     network = network_get_for_admin(user=request.user, slug=request.GET.get("reseau"))
     today = timezone.localdate()
     form = PressKitForm(
@@ -386,10 +389,12 @@ def press_kit_view(request):
         period=Period.year(data["year"]),
         labelled_on=data["on"],
     )
-    response = HttpResponse(
-        press_kit_docx(listing=listing, block=key_figures_block(figures)),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    block = key_figures_block(figures)
+    name = f"dossier-de-presse-{network.slug}-{data['on']:%Y-%m-%d}"
+    if request.GET.get("format") == "pdf":
+        context = {"network": network, "listing": listing, "key_block": block}
+        content = render_pdf("labels/press_kit_pdf.html", context, request=request)
+        return download(content, filename=f"{name}.pdf", content_type=PDF)
+    return download(
+        press_kit_docx(listing=listing, block=block), filename=f"{name}.docx", content_type=DOCX
     )
-    name = f"dossier-de-presse-{network.slug}-{data['on']:%Y-%m-%d}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
