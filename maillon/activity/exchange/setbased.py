@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from django.db import connection
 from django.utils import timezone
 
-from maillon.activity import bounds
+from maillon.activity import bounds, taxonomy
 from maillon.activity.exchange.parsing import (
     KEY_MISSING,
     KEY_NOT_CONSECUTIVE,
@@ -37,6 +37,7 @@ from maillon.activity.exchange.parsing import (
     _tristate,
 )
 from maillon.activity.exchange.reading import COLUMNS, iter_rows
+from maillon.activity.followups import TO_REVIEW, followups_attach_many
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import rollups_add_visits_where
 from maillon.core.importing import Problem
@@ -352,6 +353,7 @@ class SetBasedImport:
             " c.help_kind_id, c.outcome_id, c.follow_up"
             f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
         )
+        self._open_follow_ups()
         self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
         low, high, count = self.cursor.fetchone()
         if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
@@ -359,6 +361,21 @@ class SetBasedImport:
         elif count:
             self.cursor.execute(f"ANALYZE {IDS}")
             rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+
+    def _open_follow_ups(self) -> None:
+        """The follow-ups of the « à revoir » requests imported, as every write path opens them
+        (`followups_attach_many`, on the few visits that have such a request)."""
+        term = taxonomy.term_by_code("outcome", TO_REVIEW)
+        if term is None:
+            return
+        self.cursor.execute(
+            f"SELECT DISTINCT i.id FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run"  # noqa: S608
+            " WHERE c.outcome_id = %s ORDER BY i.id",
+            [term.id],
+        )
+        ids = [row[0] for row in self.cursor.fetchall()]
+        for start in range(0, len(ids), 5_000):
+            followups_attach_many(visit_ids=ids[start : start + 5_000])
 
     def drop(self) -> None:
         self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
