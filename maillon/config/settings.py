@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maillon.geo",
     "maillon.network",
     "maillon.labels",
+    "maillon.cases",
     "maillon.journal",
     "maillon.activity",
     "maillon.people",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "maillon.orchestration",
     "maillon.bench",
     "maillon.audit",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # Swagger UI's files for /api/docs, served from here (no CDN)
     "axes",
 ]
@@ -209,6 +212,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
     "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 )
+
+# Background jobs (django-tasks, database backend: SQLite and PostgreSQL alike). `maillon worker`
+# runs them; `maillon demo` starts one beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Uploaded files (case attachments): never served as static files, only through a view that
+# checks access. Local files under the data directory by default.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+CASE_ATTACHMENT_MAX_BYTES = env_int("CASE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "maillon@localhost")
