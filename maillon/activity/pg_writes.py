@@ -1,26 +1,27 @@
 """PostgreSQL: a visit written in one statement, one round trip.
 
-The idempotency claim, the visit, its requests and its contribution to the four visit rollups
-are data-modifying CTEs of a single statement. A statement is atomic by itself, so outside a
-transaction the desk pays no BEGIN/COMMIT round trips either; inside one (tests, "same as last")
-it is simply part of it. The visit id is drawn from its sequence first so the idempotency key is
-inserted already bound to it; if the key was claimed before (a retry, or a concurrent request
-with the same key: `ON CONFLICT DO NOTHING` waits for it), nothing else is written and the
-caller reads the first result. The generic path (`services.visit_record` on SQLite, or with
-`ACTIVITY_SINGLE_STATEMENT = False`) writes the same rows with one statement per table.
+The idempotency claim, the visit, its requests, the follow-ups of its « à revoir » requests and
+its contribution to the four visit rollups are data-modifying CTEs of a single statement. A
+statement is atomic by itself, so outside a transaction the desk pays no BEGIN/COMMIT round
+trips either; inside one (tests, "same as last") it is simply part of it. The visit id is drawn
+from its sequence first so the idempotency key is inserted already bound to it; if the key was
+claimed before (a retry, or a concurrent request with the same key: `ON CONFLICT DO NOTHING`
+waits for it), nothing else is written and the caller reads the first result. The generic path
+(`services.visit_record` on SQLite, or with `ACTIVITY_SINGLE_STATEMENT = False`) writes the
+same rows with one statement per table.
 """
 
 import datetime
 import functools
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import psycopg
 from django.conf import settings
 from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper
 
-from maillon.activity.models import IdempotencyKey, Request, Visit
+from maillon.activity.models import FollowUp, IdempotencyKey, Request, Visit
 
 if TYPE_CHECKING:
     from maillon.activity.rollups import Delta
@@ -60,6 +61,13 @@ REQUEST_COLUMNS = (
     "outcome_defaulted",
 )
 REQUEST_CASTS = ("integer", "bigint", "bigint", "bigint", "bigint", "boolean", "boolean", "boolean")
+
+
+class FollowUpOpen(NamedTuple):
+    """The follow-ups a visit opens: one per request of outcome `outcome_id`, due on `due`."""
+
+    outcome_id: int | None
+    due: datetime.date
 
 
 class _LoggedCursor(CursorDebugWrapper):
@@ -115,9 +123,11 @@ def visit_insert(
     kind: str,
     fingerprint: str,
     now: datetime.datetime,
+    follow_up: FollowUpOpen | None = None,
 ) -> int | None:
-    """Write the visit `fields` (VISIT_COLUMNS), its `requests` and the rollup `delta`; return
-    the visit id, or None if `key` was already claimed by this user (then nothing is written).
+    """Write the visit `fields` (VISIT_COLUMNS), its `requests`, the rollup `delta` and, given
+    `follow_up`, the follow-ups of its requests of that outcome; return the visit id, or None
+    if `key` was already claimed by this user (then nothing is written).
 
     Parameters are named and the requests are arrays (`unnest`), so the text of the statement
     is the same for every visit: psycopg prepares it once per connection."""
@@ -126,9 +136,13 @@ def visit_insert(
         params.update(key=key, kind=kind, fingerprint=fingerprint, now=now)
     for column in REQUEST_COLUMNS:
         params[f"r_{column}"] = [getattr(r, column) for r in requests]
+    if follow_up is not None:
+        params.update(f_outcome_id=follow_up.outcome_id, f_due=follow_up.due)
     rollup_ctes, rollup_params = delta.upsert_ctes(gate="visit")
     params.update(rollup_params)
-    sql = _visit_sql(claim=bool(key), rollup_ctes=tuple(rollup_ctes))
+    sql = _visit_sql(
+        claim=bool(key), follow_up=follow_up is not None, rollup_ctes=tuple(rollup_ctes)
+    )
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -136,7 +150,7 @@ def visit_insert(
 
 
 @functools.lru_cache(maxsize=64)
-def _visit_sql(*, claim: bool, rollup_ctes: tuple[str, ...]) -> str:
+def _visit_sql(*, claim: bool, follow_up: bool, rollup_ctes: tuple[str, ...]) -> str:
     """The text of the statement (the same for every visit of the same shape: built once)."""
     visit_table, request_table = Visit._meta.db_table, Request._meta.db_table
     ctes = [f"new_visit AS (SELECT nextval(pg_get_serial_sequence('{visit_table}', 'id')) AS id)"]
@@ -163,6 +177,15 @@ def _visit_sql(*, claim: bool, rollup_ctes: tuple[str, ...]) -> str:
     ctes.append(
         f"requests AS (INSERT INTO {request_table} (visit_id, {', '.join(REQUEST_COLUMNS)})"  # noqa: S608
         f" SELECT visit.id, r.* FROM visit CROSS JOIN unnest({arrays})"
-        f" AS r({', '.join(REQUEST_COLUMNS)}))"
+        f" AS r({', '.join(REQUEST_COLUMNS)})"
+        f"{' RETURNING id, outcome_id' if follow_up else ''})"
     )
+    if follow_up:
+        ctes.append(
+            f"follow_ups AS (INSERT INTO {FollowUp._meta.db_table}"  # noqa: S608
+            " (request_id, site_id, due_on, reference, created_at)"
+            " SELECT id, %(v_site_id)s::bigint, %(f_due)s::date, '', %(v_created_at)s::timestamptz"
+            " FROM requests"
+            " WHERE outcome_id = %(f_outcome_id)s::bigint)"
+        )
     return f"WITH {', '.join(ctes + list(rollup_ctes))} SELECT id FROM visit"  # noqa: S608
