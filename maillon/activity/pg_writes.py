@@ -131,13 +131,13 @@ def visit_insert(
 
     Parameters are named and the requests are arrays (`unnest`), so the text of the statement
     is the same for every visit: psycopg prepares it once per connection."""
-    params: dict[str, Any] = {f"v_{c}": fields[c] for c in VISIT_COLUMNS}
+    params: dict[str, Any] = {f"v{i}": fields[c] for i, c in enumerate(VISIT_COLUMNS)}
     if key:
         params.update(key=key, kind=kind, fingerprint=fingerprint, now=now)
-    for column in REQUEST_COLUMNS:
-        params[f"r_{column}"] = [getattr(r, column) for r in requests]
+    for i, column in enumerate(REQUEST_COLUMNS):
+        params[f"r{i}"] = [getattr(r, column) for r in requests]
     if follow_up is not None:
-        params.update(f_outcome_id=follow_up.outcome_id, f_due=follow_up.due)
+        params.update(fo=follow_up.outcome_id, fd=follow_up.due)
     rollup_ctes, rollup_params = delta.upsert_ctes(gate="visit")
     params.update(rollup_params)
     sql = _visit_sql(
@@ -147,6 +147,14 @@ def visit_insert(
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _visit_param(column: str) -> str:
+    """The placeholder of a visit column (parameters are named by position: the statement must
+    stay under psycopg's `MAX_CACHED_STATEMENT_LENGTH`, 4,096 bytes, or psycopg parses its
+    text again at every call)."""
+    i = VISIT_COLUMNS.index(column)
+    return f"%(v{i})s::{VISIT_CASTS[i]}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -159,21 +167,17 @@ def _visit_sql(*, claim: bool, follow_up: bool, rollup_ctes: tuple[str, ...]) ->
         ctes.append(
             f"claim AS (INSERT INTO {IdempotencyKey._meta.db_table}"  # noqa: S608
             " (user_id, key, kind, fingerprint, object_id, created_at)"
-            " SELECT %(v_agent_id)s::bigint, %(key)s, %(kind)s, %(fingerprint)s, id,"
+            f" SELECT {_visit_param('agent_id')}, %(key)s, %(kind)s, %(fingerprint)s, id,"
             " %(now)s::timestamptz FROM new_visit"
             " ON CONFLICT (user_id, key) DO NOTHING RETURNING object_id AS id)"
         )
         source = "claim"
-    values = ", ".join(
-        f"%(v_{c})s::{cast}" for c, cast in zip(VISIT_COLUMNS, VISIT_CASTS, strict=True)
-    )
+    values = ", ".join(_visit_param(column) for column in VISIT_COLUMNS)
     ctes.append(
         f"visit AS (INSERT INTO {visit_table} (id, {', '.join(VISIT_COLUMNS)})"  # noqa: S608
         f" SELECT id, {values} FROM {source} RETURNING id)"
     )
-    arrays = ", ".join(
-        f"%(r_{c})s::{cast}[]" for c, cast in zip(REQUEST_COLUMNS, REQUEST_CASTS, strict=True)
-    )
+    arrays = ", ".join(f"%(r{i})s::{cast}[]" for i, cast in enumerate(REQUEST_CASTS))
     ctes.append(
         f"requests AS (INSERT INTO {request_table} (visit_id, {', '.join(REQUEST_COLUMNS)})"  # noqa: S608
         f" SELECT visit.id, r.* FROM visit CROSS JOIN unnest({arrays})"
@@ -184,8 +188,9 @@ def _visit_sql(*, claim: bool, follow_up: bool, rollup_ctes: tuple[str, ...]) ->
         ctes.append(
             f"follow_ups AS (INSERT INTO {FollowUp._meta.db_table}"  # noqa: S608
             " (request_id, site_id, due_on, reference, created_at)"
-            " SELECT id, %(v_site_id)s::bigint, %(f_due)s::date, '', %(v_created_at)s::timestamptz"
+            f" SELECT id, {_visit_param('site_id')}, %(fd)s::date, '',"
+            f" {_visit_param('created_at')}"
             " FROM requests"
-            " WHERE outcome_id = %(f_outcome_id)s::bigint)"
+            " WHERE outcome_id = %(fo)s::bigint)"
         )
     return f"WITH {', '.join(ctes + list(rollup_ctes))} SELECT id FROM visit"  # noqa: S608

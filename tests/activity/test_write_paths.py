@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
+from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 
 from maillon.activity import taxonomy
 from maillon.activity.models import (
@@ -151,6 +152,8 @@ def test_a_visit_to_review_opens_its_follow_up_in_the_same_statement(django_asse
         first = visit_record(agent=agent, site_id=site.pk, requests=requests, idempotency_key="a")
     statement = queries.captured_queries[1]["sql"]
     assert statement.startswith("WITH new_visit") and "follow_ups AS (INSERT" in statement
+    # longer, psycopg would parse its text again at every call instead of caching it
+    assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH
     opened = FollowUp.objects.filter(request__visit=first.object).order_by("request__position")
     assert [(f.request.position, f.due_on, f.site_id) for f in opened] == [
         (0, NOON.date() + datetime.timedelta(days=3), site.pk),
