@@ -51,7 +51,7 @@ FLOOR_SQL = (
     " help_kind_id, outcome_id, follow_up, help_defaulted, outcome_defaulted)"
     " SELECT visit.id, r.* FROM visit CROSS JOIN unnest(%(position)s::integer[],"
     " %(partner)s::bigint[], %(theme)s::bigint[], %(help)s::bigint[], %(outcome)s::bigint[],"
-    " %(follow_up)s::boolean[], %(defaulted)s::boolean[], %(defaulted)s::boolean[])"
+    " %(follow_up)s::boolean[], %(help_defaulted)s::boolean[], %(outcome_defaulted)s::boolean[])"
     " AS r(position, partner_id, theme_id, help_kind_id, outcome_id, follow_up, help_defaulted,"
     " outcome_defaulted) RETURNING id, outcome_id),"
     " follow_ups AS (INSERT INTO activity_followup (request_id, site_id, due_on, reference,"
@@ -89,7 +89,8 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         "help": [codes["help_kind"][r.get("help_kind", "information")] for r in rows],
         "outcome": [codes["outcome"][r.get("outcome", "resolu")] for r in rows],
         "follow_up": [bool(r.get("follow_up")) for r in rows],
-        "defaulted": [False] * len(rows),
+        "help_defaulted": ["help_kind" not in r for r in rows],
+        "outcome_defaulted": ["outcome" not in r for r in rows],
         "due": today + datetime.timedelta(days=ids["follow_up_days"]),
         "to_review": ids["to_review"],
     }

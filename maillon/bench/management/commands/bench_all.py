@@ -51,7 +51,7 @@ STEPS = (
         "bench_reports",
         "reports",
         (),
-        ("--requests=300000", "--repeat=5", "--raw-repeat=1"),
+        ("--requests=100000", "--repeat=5", "--raw-repeat=1"),
     ),
     Step("directory", "bench_directory", "reports", ("--rounds=10",), ("--rounds=2",)),
 )
