@@ -1,8 +1,9 @@
 """Follow-ups (suites à donner): created by the write paths of visits for every request whose
 outcome is « à revoir », listed per site (due today, late, later), closed with a final outcome.
 
-`followups_attach` is the one hook the visit writes call (create, update, import): it is a
-no-op — no query — when no request is « à revoir », so the desk's hot path is unchanged.
+Every write path opens them with the due date of `due_on`: the desk's create on PostgreSQL in
+its single statement (`pg_writes`), the portable create and the update with `followups_open`
+(no query when no request is « à revoir »), the bulk writes with `followups_attach_many`.
 Closing and editing are atomic, journaled services; the rollups count requests, which a
 follow-up never changes, so they stay exact by construction."""
 
@@ -18,7 +19,7 @@ from maillon.accounts.models import User
 from maillon.activity import taxonomy
 from maillon.activity.models import MAX_REFERENCE_LENGTH, FollowUp, Request
 from maillon.activity.policy import policy_for_site
-from maillon.activity.selectors import writable_site
+from maillon.activity.selectors import WritableSite, writable_site
 from maillon.journal.enums import JournalAction
 from maillon.journal.services import diff, journal_record, snapshot
 from maillon.network.models import Site
@@ -29,43 +30,53 @@ TO_REVIEW = "a-revoir"
 JOURNAL_FIELDS = ("due_on", "reference", "closed_on", "final_outcome")
 
 
-def _to_review_id() -> int | None:
+def to_review_id() -> int | None:
     term = taxonomy.term_by_code("outcome", TO_REVIEW)
     return term.id if term else None
 
 
 def to_review(rows: Sequence[Request]) -> bool:
     """Whether any of the request `rows` (saved or not) is « à revoir »: a follow-up to open."""
-    to_review_id = _to_review_id()
-    return any(row.outcome_id == to_review_id for row in rows)
+    outcome_id = to_review_id()
+    return outcome_id is not None and any(row.outcome_id == outcome_id for row in rows)
 
 
-def followups_attach(
+def due_on(*, site_id: int, day: datetime.date, follow_up_days: int | None = None) -> datetime.date:
+    """The due date of a follow-up opened by a visit of `day` at `site_id`: `follow_up_days`
+    after the visit, the delay of the site's policy on `day` when not given (every write path
+    computes it here)."""
+    if follow_up_days is None:
+        site = Site.objects.only("pk", "organisation_id").get(pk=site_id)
+        follow_up_days = policy_for_site(site, on=day).follow_up_days
+    return day + datetime.timedelta(days=follow_up_days)
+
+
+def site_due_on(site: WritableSite, day: datetime.date) -> datetime.date:
+    """`due_on` for a visit of `day` written on the writable `site`: its policy's delay, read
+    with it (no query) when the visit is of the day that policy was read for."""
+    days = site.follow_up_days if day == site.policy_day else None
+    return due_on(site_id=site.id, day=day, follow_up_days=days)
+
+
+def followups_open(
     *,
-    visit_id: int,
+    rows: Sequence[Request],
     site_id: int,
-    day: datetime.date,
+    due: datetime.date,
     previous: Sequence[FollowUp] = (),
 ) -> list[FollowUp]:
-    """Create the follow-ups of the « à revoir » requests of the visit `visit_id` (of `day`, at
-    `site_id`), just written: due `follow_up_days` (the site's policy) after the visit.
+    """Create the follow-ups of the « à revoir » request `rows` of a visit at `site_id`, just
+    written (their ids set), due on `due`.
 
     `previous`: the follow-ups of the requests an update replaced; a request at the same
-    position keeps its due date, reference and closure. Call inside the visit's transaction
-    (the requests are read back: the single-statement path does not return their ids)."""
-    to_review_id = _to_review_id()
-    if to_review_id is None:
-        return []
-    rows = list(
-        Request.objects.filter(visit_id=visit_id, outcome_id=to_review_id).only("pk", "position")
-    )
-    if not rows:
-        return []
+    position keeps its due date, reference and closure. Call inside the visit's transaction."""
+    outcome_id = to_review_id()
     kept = {f.request.position: f for f in previous}
-    site = Site.objects.only("pk", "organisation_id").get(pk=site_id)
-    due = day + datetime.timedelta(days=policy_for_site(site, on=day).follow_up_days)
     items = []
     for row in rows:
+        if outcome_id is None or row.outcome_id != outcome_id:
+            continue
+        assert row.pk is not None, "the requests are written first"
         before = kept.get(row.position)
         item = FollowUp(request=row, site_id=site_id, due_on=due)
         if before is not None:
@@ -73,13 +84,13 @@ def followups_attach(
             item.closed_on, item.final_outcome_id = before.closed_on, before.final_outcome_id
             item.closed_by_id = before.closed_by_id
         items.append(item)
-    return FollowUp.objects.bulk_create(items)
+    return FollowUp.objects.bulk_create(items) if items else []
 
 
 def followups_attach_many(*, visit_ids: Sequence[int]) -> int:
     """The follow-ups of visits written in bulk (the import, the generator): every « à revoir »
     request of `visit_ids` without one gets one. Returns how many were created."""
-    to_review = _to_review_id()
+    to_review = to_review_id()
     if to_review is None or not visit_ids:
         return 0
     rows = list(
@@ -94,7 +105,8 @@ def followups_attach_many(*, visit_ids: Sequence[int]) -> int:
         if visit.site_id not in follow_up_days:
             policy = policy_for_site(visit.site, on=visit.day)
             follow_up_days[visit.site_id] = policy.follow_up_days
-        due = visit.day + datetime.timedelta(days=follow_up_days[visit.site_id])
+        days = follow_up_days[visit.site_id]
+        due = due_on(site_id=visit.site_id, day=visit.day, follow_up_days=days)
         items.append(FollowUp(request=row, site_id=visit.site_id, due_on=due))
     return len(FollowUp.objects.bulk_create(items, batch_size=1000))
 

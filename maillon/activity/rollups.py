@@ -330,9 +330,11 @@ def _upsert_cte(n: int, gate: str) -> str:
     spec = ALL_SPECS[n]
     columns = spec.keys + spec.measures
     types = ", ".join(f"{c} {_PG_CAST.get(c, 'bigint')}" for c in columns)
-    updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
+    # the table aliased `t`: the desk's statement stays short enough for psycopg to cache its
+    # parsing (`pg_writes._visit_param`)
+    updates = ", ".join(f"{m} = t.{m} + excluded.{m}" for m in spec.measures)
     return (
-        f"rollup_{n} AS (INSERT INTO {spec.table} ({', '.join(columns)})"  # noqa: S608
+        f"rollup_{n} AS (INSERT INTO {spec.table} AS t ({', '.join(columns)})"  # noqa: S608
         f" SELECT r.* FROM {gate}"
         f" CROSS JOIN jsonb_to_recordset(%(rollup_{n})s::jsonb) AS r({types})"
         f" ON CONFLICT ({', '.join(spec.keys)}) DO UPDATE SET {updates})"

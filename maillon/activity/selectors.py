@@ -19,18 +19,23 @@ from maillon.geo.models import Commune, Region
 from maillon.network import hours
 from maillon.network.models import NetworkMembership, Site
 
+# the follow-up delay of the fallback policy (a network that saved no policy): the model's default
+FALLBACK_FOLLOW_UP_DAYS: int = ActivityPolicy._meta.get_field("follow_up_days").get_default()
+
 
 @dataclass(frozen=True)
 class WritableSite:
     """A site the user may record on, with the time zone that makes its local day, and the
-    default help and outcome of its network's activity policy (`policy_id` None: the network
-    saved none, the fallback policy applies)."""
+    default help and outcome and the follow-up delay of its network's activity policy on
+    `policy_day` (`policy_id` None: the network saved none, the fallback policy applies)."""
 
     id: int
     zone: ZoneInfo
     policy_id: int | None = None
     default_help_kind_id: int | None = None
     default_outcome_id: int | None = None
+    follow_up_days: int = FALLBACK_FOLLOW_UP_DAYS
+    policy_day: datetime.date | None = None
 
 
 def _policy_sql(column: str) -> str:
@@ -53,7 +58,7 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
         return None
     site, commune, region = Site._meta.db_table, Commune._meta.db_table, Region._meta.db_table
     region_pk = Region._meta.pk.column
-    policy_columns = ("id", "default_help_kind_id", "default_outcome_id")
+    policy_columns = ("id", "default_help_kind_id", "default_outcome_id", "follow_up_days")
     sql = (
         f"SELECT s.id, r.timezone, c.timezone,"  # noqa: S608 - table names, no input
         f" {', '.join(_policy_sql(c) for c in policy_columns)}"
@@ -72,7 +77,16 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return WritableSite(row[0], hours.site_zone(row[1], row[2]), *row[3:6])
+    policy_id, help_kind_id, outcome_id, follow_up_days = row[3:7]
+    return WritableSite(
+        row[0],
+        hours.site_zone(row[1], row[2]),
+        policy_id,
+        help_kind_id,
+        outcome_id,
+        FALLBACK_FOLLOW_UP_DAYS if policy_id is None else follow_up_days,
+        today,
+    )
 
 
 _Q = TypeVar("_Q", bound=QuerySet)

@@ -198,7 +198,9 @@ def visit_input_record(
         updated_at=now,
         **valid.fields,
     )
-    written, earlier = writes.visit_insert(visit=visit, rows=valid.requests, claim_=claim)
+    written, earlier = writes.visit_insert(
+        visit=visit, rows=valid.requests, claim_=claim, site=site
+    )
     if not written:
         return _first_visit(earlier)
     _cache_requests(visit, valid.requests)
@@ -364,8 +366,11 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
         row.visit = visit
     Request.objects.bulk_create(rows)
     if followups.to_review(rows):
-        followups.followups_attach(
-            visit_id=visit.pk, site_id=visit.site_id, day=visit.day, previous=previous
+        followups.followups_open(
+            rows=rows,
+            site_id=visit.site_id,
+            due=followups.due_on(site_id=visit.site_id, day=visit.day),
+            previous=previous,
         )
     delta.visit(visit, rows)
     delta.apply()

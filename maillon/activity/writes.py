@@ -3,6 +3,8 @@ statement) and the portable path behind it (one transaction, one statement per t
 store the same rows — the visit, its requests, the idempotency key bound to it, the rollups —
 for the same input (`tests/activity/test_write_paths.py`)."""
 
+import datetime
+
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,9 @@ def site_to_write(*, user: User, site_id: int | None, errors: Errors) -> Writabl
     return site
 
 
-def _fast(visit: Visit, rows: list[Request], delta: Delta, c: Claim) -> tuple[bool, int | None]:
+def _fast(
+    visit: Visit, rows: list[Request], delta: Delta, c: Claim, due: datetime.date | None
+) -> tuple[bool, int | None]:
     pk = pg_writes.visit_insert(
         fields={column: getattr(visit, column) for column in pg_writes.VISIT_COLUMNS},
         requests=rows,
@@ -32,6 +36,7 @@ def _fast(visit: Visit, rows: list[Request], delta: Delta, c: Claim) -> tuple[bo
         kind=c.kind,
         fingerprint=c.fingerprint,
         now=visit.created_at,
+        follow_up=None if due is None else pg_writes.FollowUpOpen(followups.to_review_id(), due),
     )
     if pk is None:
         return False, claimed(c)
@@ -40,7 +45,9 @@ def _fast(visit: Visit, rows: list[Request], delta: Delta, c: Claim) -> tuple[bo
     return True, None
 
 
-def _portable(visit: Visit, rows: list[Request], delta: Delta, c: Claim) -> tuple[bool, int | None]:
+def _portable(
+    visit: Visit, rows: list[Request], delta: Delta, c: Claim, due: datetime.date | None
+) -> tuple[bool, int | None]:
     with transaction.atomic():
         existing = claim(c)
         if existing is not None:
@@ -49,25 +56,28 @@ def _portable(visit: Visit, rows: list[Request], delta: Delta, c: Claim) -> tupl
         for row in rows:
             row.visit = visit
         Request.objects.bulk_create(rows)
+        if due is not None:
+            followups.followups_open(rows=rows, site_id=visit.site_id, due=due)
         delta.apply()
         bind(c, visit.pk)
     return True, None
 
 
-def visit_insert(*, visit: Visit, rows: list[Request], claim_: Claim) -> tuple[bool, int | None]:
-    """Write a new, validated `visit` with its request `rows` and their rollups under the
-    idempotency `claim_`: (True, None) once written (`visit.pk` set, the rows bound to it), or
-    (False, id of the earlier visit) when the key was claimed before (nothing is written)."""
+def visit_insert(
+    *, visit: Visit, rows: list[Request], claim_: Claim, site: WritableSite
+) -> tuple[bool, int | None]:
+    """Write a new, validated `visit` on the writable `site` with its request `rows`, the
+    follow-ups of its « à revoir » requests and their rollups under the idempotency `claim_`:
+    (True, None) once written (`visit.pk` set, the rows bound to it), or (False, id of the
+    earlier visit) when the key was claimed before (nothing is written).
+
+    On PostgreSQL all of it is one statement, follow-ups included; the portable path is one
+    transaction. The due date comes from the policy read with `site` (`followups.site_due_on`)."""
     delta = Delta()
     delta.visit(visit, rows)
+    due = followups.site_due_on(site, visit.day) if followups.to_review(rows) else None
     path = _fast if pg_writes.enabled() else _portable
-    if not followups.to_review(rows):  # the desk's usual case: no follow-up, no transaction
-        written, earlier = path(visit, rows, delta, claim_)
-    else:
-        with transaction.atomic():
-            written, earlier = path(visit, rows, delta, claim_)
-            if written:
-                followups.followups_attach(visit_id=visit.pk, site_id=visit.site_id, day=visit.day)
+    written, earlier = path(visit, rows, delta, claim_, due)
     if written:
         for row in rows:
             row.visit = visit

@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -124,7 +125,9 @@ def _post(port: int, token: str, body: bytes, key: str) -> tuple[int | str, dict
     return asyncio.run(once())
 
 
-async def _client_loop(port, token, site_id, name, deadline, result: ClientResult, keep_alive):
+async def _client_loop(
+    port, token, site_id, name, deadline, result: ClientResult, keep_alive, retries=True
+):
     client = _Client(port, token, keep_alive)
     body = json.dumps({**VISIT_BODY, "site_id": site_id}).encode()
     n = 0
@@ -138,7 +141,7 @@ async def _client_loop(port, token, site_id, name, deadline, result: ClientResul
             result.acked[key] = data["id"]
         else:
             result.errors[str(status)] = result.errors.get(str(status), 0) + 1
-        if n % RETRY_EVERY == 0 and status == 201:
+        if retries and n % RETRY_EVERY == 0 and status == 201:
             again, data2 = await client.post(body, key)
             if again == 200 and data2 and data2["id"] == result.acked[key]:
                 result.retries_consistent += 1
@@ -148,7 +151,12 @@ async def _client_loop(port, token, site_id, name, deadline, result: ClientResul
 
 
 def client_process(
-    port: int, agents: list[tuple[str, int]], name: str, seconds: float, keep_alive: bool = False
+    port: int,
+    agents: list[tuple[str, int]],
+    name: str,
+    seconds: float,
+    keep_alive: bool = False,
+    retries: bool = True,
 ):
     """One OS process running one asyncio task per agent; returns its ClientResult."""
     result = ClientResult()
@@ -157,7 +165,9 @@ def client_process(
     async def main():
         await asyncio.gather(
             *(
-                _client_loop(port, token, site_id, f"{name}-{i}", deadline, result, keep_alive)
+                _client_loop(
+                    port, token, site_id, f"{name}-{i}", deadline, result, keep_alive, retries
+                )
                 for i, (token, site_id) in enumerate(agents)
             )
         )
@@ -174,11 +184,12 @@ def drive(
     seconds: float,
     processes: int,
     keep_alive: bool = False,
+    retries: bool = True,
 ):
     chunks = [agents[i::processes] for i in range(processes)]
     with ProcessPoolExecutor(max_workers=processes) as pool:
         futures = [
-            pool.submit(client_process, port, chunk, f"c{i}", seconds, keep_alive)
+            pool.submit(client_process, port, chunk, f"c{i}", seconds, keep_alive, retries)
             for i, chunk in enumerate(chunks)
             if chunk
         ]
@@ -255,30 +266,46 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def raw_insert_rate(dsn: str, rows: list[tuple], clients: int, seconds: float) -> float:
-    """Visits/s inserting the same rows straight with psycopg (one transaction per visit with
-    its 2 requests), with the same concurrency and no application in between."""
+RAW_SQL = (
+    "WITH visit AS (INSERT INTO activity_visit (site_id, agent_id, occurred_at, day, channel_id,"
+    " created_at, updated_at) VALUES (%s, %s, now(), current_date, %s, now(), now())"
+    " RETURNING id),"
+    " requests AS (INSERT INTO activity_request (visit_id, position, partner_id, theme_id,"
+    " help_kind_id, outcome_id, follow_up) SELECT visit.id, r.* FROM visit CROSS JOIN"
+    " (VALUES (0, %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::boolean),"
+    " (1, %s, %s, %s, %s, %s)) AS r RETURNING id, outcome_id)"
+    " INSERT INTO activity_followup (request_id, site_id, due_on, reference, created_at)"
+    " SELECT id, %s, current_date + %s::integer, '', now() FROM requests WHERE outcome_id = %s"
+)
+
+
+@dataclass(frozen=True)
+class FollowUpRule:
+    """What opens a follow-up (the « à revoir » outcome id) and its delay in days."""
+
+    outcome_id: int
+    days: int
+
+
+def raw_insert_rate(
+    dsn: str, rows: list[tuple], clients: int, seconds: float, follow_up: FollowUpRule
+) -> float:
+    """Visits/s inserting the same rows straight with psycopg (one statement per visit with its
+    2 requests and the follow-up of the « à revoir » one), with the same concurrency and no
+    application in between."""
     counts = [0] * clients
     deadline = time.monotonic() + seconds
 
     def worker(i: int) -> None:
-        with psycopg.connect(dsn) as conn:
+        with psycopg.connect(dsn, autocommit=True) as conn:
             n = 0
             while time.monotonic() < deadline:
                 site_id, agent_id, channel_id, requests = rows[(i + n * clients) % len(rows)]
-                with conn.transaction():
-                    [(visit_id,)] = conn.execute(
-                        "INSERT INTO activity_visit (site_id, agent_id, occurred_at, day,"
-                        " channel_id, created_at, updated_at) VALUES (%s, %s, now(),"
-                        " current_date, %s, now(), now()) RETURNING id",
-                        (site_id, agent_id, channel_id),
-                    ).fetchall()
-                    conn.execute(
-                        "INSERT INTO activity_request (visit_id, position, partner_id, theme_id,"
-                        " help_kind_id, outcome_id, follow_up) VALUES"
-                        " (%s, 0, %s, %s, %s, %s, %s), (%s, 1, %s, %s, %s, %s, %s)",
-                        (visit_id, *requests[0], visit_id, *requests[1]),
-                    )
+                conn.execute(
+                    RAW_SQL,
+                    (site_id, agent_id, channel_id, *requests[0], *requests[1], site_id)
+                    + (follow_up.days, follow_up.outcome_id),
+                )
                 n += 1
             counts[i] = n
 
@@ -289,6 +316,62 @@ def raw_insert_rate(dsn: str, rows: list[tuple], clients: int, seconds: float) -
     for t in threads:
         t.join()
     return sum(counts) / (time.monotonic() - started)
+
+
+@dataclass
+class Run:
+    """One load run against a gunicorn: what the clients saw and the CPU each side spent."""
+
+    result: ClientResult
+    elapsed: float
+    server_cpu: float  # seconds, gunicorn's workers
+    database_cpu: float  # seconds, PostgreSQL's backends of the bench database
+    load: float  # 1-minute load average at the end
+
+
+def serve_and_drive(
+    *,
+    app: str,
+    env: dict[str, str],
+    agents: list[tuple[str, int]],
+    options: dict,
+    warm_body: bytes = b"{}",
+    retries: bool = True,
+) -> Run:
+    """Start gunicorn on `app` (the `--workers`/`--threads` of `options`), warm it up with one
+    POST of `warm_body`, drive it with the clients, stop it; the same for the product and its
+    floor, so that they differ only by the application."""
+    port = free_port()
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    server = subprocess.Popen(  # noqa: S603
+        [gunicorn, app, "--bind", f"127.0.0.1:{port}", "--workers", str(options["workers"])]
+        + ["--threads", str(options["threads"]), "--log-level", "warning"],
+        env=env,
+    )
+    try:
+        wait_for_port(port)
+        _post(port, agents[0][0], warm_body, "warm-up")  # import everything once
+        time.sleep(1)
+        dsn = env["DATABASE_URL"]
+        workers_before = cpu_seconds(child_pids(server.pid))
+        backends_before = cpu_seconds(backend_pids(dsn))
+        started = time.monotonic()
+        result = drive(
+            port,
+            agents,
+            options["seconds"],
+            options["client_processes"],
+            keep_alive=options["keep_alive"],
+            retries=retries,
+        )
+        elapsed = time.monotonic() - started
+        server_cpu = cpu_used(workers_before, cpu_seconds(child_pids(server.pid)))
+        database_cpu = cpu_used(backends_before, cpu_seconds(backend_pids(dsn)))
+        load = os.getloadavg()[0]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return Run(result, elapsed, server_cpu, database_cpu, load)
 
 
 def summarise(result: ClientResult, seconds: float) -> dict:

@@ -8,9 +8,11 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
+from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 
 from maillon.activity import taxonomy
 from maillon.activity.models import (
+    ActivityPolicy,
     FollowUp,
     IdempotencyKey,
     OutreachDailyRollup,
@@ -26,8 +28,9 @@ from maillon.activity.models import (
 from maillon.activity.rollups_verify import rollups_compare
 from maillon.activity.services import RequestInput, VisitInput, visit_input_record, visit_record
 from maillon.journal.models import JournalEntry
+from maillon.network.models import NetworkMembership
 from tests.activity.factories import seed_reference_data, two_requests
-from tests.factories import SiteFactory, agent_of
+from tests.factories import NetworkFactory, SiteFactory, agent_of
 
 NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
 # two requests with the same rollup key (summed before the upsert), one without partner
@@ -120,10 +123,46 @@ def test_a_visit_is_two_queries_on_postgresql(django_assert_num_queries):
         visit_record(agent=agent, site_id=site.pk, requests=requests, idempotency_key="a")
     assert queries.captured_queries[1]["sql"].startswith("WITH new_visit")  # logged, prepared
     assert rollups_compare()[2] == 0
-    with django_assert_num_queries(8) as opened:  # + a transaction, the follow-up, its delay
+    with django_assert_num_queries(2):  # a request « à revoir »: its follow-up in the statement
         visit_record(agent=agent, site_id=site.pk, requests=two_requests(), idempotency_key="b")
     assert FollowUp.objects.count() == 1 and rollups_compare()[2] == 0
-    assert len(opened) == 8
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+@time_machine.travel(NOON, tick=False)
+def test_a_visit_to_review_opens_its_follow_up_in_the_same_statement(django_assert_num_queries):
+    """The network's delay is read with the site (its policy), the follow-up is one more CTE of
+    the visit's statement: still two statements, no transaction, and the due date is the
+    policy's; a retry with the same key opens nothing more; the rollups stay exact."""
+    site = SiteFactory()
+    network = NetworkFactory()
+    NetworkMembership.objects.create(network=network, organisation=site.organisation)
+    ActivityPolicy.objects.create(network=network, follow_up_days=3)
+    agent = agent_of(site)
+    taxonomy.vocabularies()
+    requests = [
+        RequestInput(partner="caf", theme="famille", help_kind="information", outcome="a-revoir"),
+        RequestInput(theme="logement", help_kind="information", outcome="resolu"),
+        RequestInput(
+            partner="cpam", theme="social-sante", help_kind="accompagnement", outcome="a-revoir"
+        ),
+    ]
+    with django_assert_num_queries(2) as queries:
+        first = visit_record(agent=agent, site_id=site.pk, requests=requests, idempotency_key="a")
+    statement = queries.captured_queries[1]["sql"]
+    assert statement.startswith("WITH new_visit") and "follow_ups AS (INSERT" in statement
+    # longer, psycopg would parse its text again at every call instead of caching it
+    assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH
+    opened = FollowUp.objects.filter(request__visit=first.object).order_by("request__position")
+    assert [(f.request.position, f.due_on, f.site_id) for f in opened] == [
+        (0, NOON.date() + datetime.timedelta(days=3), site.pk),
+        (2, NOON.date() + datetime.timedelta(days=3), site.pk),
+    ]
+    again = visit_record(agent=agent, site_id=site.pk, requests=requests, idempotency_key="a")
+    assert again.object.pk == first.object.pk and not again.created
+    assert FollowUp.objects.count() == 2
+    assert rollups_compare()[2] == 0
 
 
 @pytest.mark.postgresql
@@ -198,6 +237,11 @@ def everything_written(site, agent) -> dict:
     written["Request"] = rows(Request)
     written["IdempotencyKey"] = rows(IdempotencyKey)
     written["JournalEntry"] = rows(JournalEntry)
+    written["FollowUp"] = sorted(
+        (rank[f.request.visit_id], f.request.position, plain("site_id", f.site_id), f.due_on)
+        + (f.reference, f.closed_on, f.final_outcome_id, f.closed_by_id, f.created_at)
+        for f in FollowUp.objects.select_related("request")
+    )
     return written
 
 
@@ -261,6 +305,11 @@ EXPECTED = {
         ("agent", "k1", "visit", "sha-256", 1, NOON),
     ],
     "JournalEntry": [],
+    # the « à revoir » requests, due after the fallback policy's 7 days
+    "FollowUp": [
+        (0, 2, "site", DAY + datetime.timedelta(days=7), "", None, None, None, NOON),
+        (1, 0, "site", DAY + datetime.timedelta(days=7), "", None, None, None, NOON),
+    ],
     "VisitDailyRollup": [
         ("site", DAY, "sur-site", "60-69", 1, 0, 1, 25),
         ("site", DAY, "telephone", None, 1, 0, 0, 0),

@@ -15,10 +15,12 @@ import urllib.parse
 from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
+from django.db import connection
 from django.test.utils import override_settings
 from rich.table import Table
 
 from maillon.bench.memory import memory_summary
+from maillon.bench.results import BenchResult, result_record
 from maillon.core.progress import command_console, track
 from maillon.network.models import Site
 
@@ -157,6 +159,17 @@ class Command(BaseCommand):
         p95 = self._percentile(sorted(overall), 95)
         verdict = "atteint" if p95 < target else "NON atteint"
         console.print(f"Objectif p95 < {target:.0f} ms : {verdict} (p95 = {p95:.1f} ms).")
+        result_record(
+            BenchResult(
+                workload=f"directory search ({count:,} sites, {connection.vendor})",
+                figure=p95,
+                limit=target,
+                unit="ms",
+                limit_label="target p95 <",
+                ratio=target / p95,
+                goal=1.0,
+            )
+        )
         console.print(f"Commande entière (un seul processus) : {memory_summary()}.")
 
     @staticmethod

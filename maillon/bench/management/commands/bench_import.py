@@ -12,7 +12,9 @@ from maillon.activity.exchange import COLUMNS, activity_import, import_agent
 from maillon.activity.rollups import total_visits_and_requests
 from maillon.activity.rollups_verify import rollups_compare
 from maillon.bench import desk as bench
+from maillon.bench.copy_limit import raw_copy_rate
 from maillon.bench.memory import children_peak_rss_mb, memory_summary, peak_rss_mb
+from maillon.bench.results import BenchResult, result_record
 from maillon.core.progress import command_console
 from maillon.network.enums import OrganisationKind
 from maillon.network.models import Organisation, Site
@@ -112,3 +114,19 @@ class Command(BaseCommand):
             f"en base {totals['visits']:,} passages / {totals['requests']:,} demandes ; "
             f"différences cumuls/détail {differences}"
         )
+        if differences == 0 and not report.problems:  # a figure only for a correct run
+            raw_rate = raw_copy_rate(options["file"], COLUMNS, report.rows)
+            console.print(f"COPY brut du même fichier : {raw_rate:,.0f} lignes/s")
+            rate = report.rows / elapsed
+            result_record(
+                BenchResult(
+                    workload=f"import ({report.rows:,} rows, {connection.vendor})",
+                    figure=rate,
+                    limit=raw_rate,
+                    unit="rows/s",
+                    limit_label="raw COPY",
+                    ratio=rate / raw_rate,
+                    note=f"target ≥ 50 000 rows/s {'✓' if rate >= 50_000 else '✗'}, "
+                    f"peak RSS {max(rss, rss_parser):.0f} MB",
+                )
+            )
