@@ -49,6 +49,7 @@ from maillon.activity.policy import (
     request_defaults,
 )
 from maillon.activity.quick import journal_text
+from maillon.activity.referrals import referrals_attach, referrals_cache
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import WritableSite
 from maillon.activity.validation import (
@@ -198,10 +199,17 @@ def visit_input_record(
         updated_at=now,
         **valid.fields,
     )
-    written, earlier = writes.visit_insert(visit=visit, rows=valid.requests, claim_=claim)
+    if valid.referrals:  # a « réorienté vers » target: its row in the visit's transaction
+        with transaction.atomic():
+            written, earlier = writes.visit_insert(visit=visit, rows=valid.requests, claim_=claim)
+            if written:
+                referrals_attach(visit_id=visit.pk, referrals=valid.referrals)
+    else:
+        written, earlier = writes.visit_insert(visit=visit, rows=valid.requests, claim_=claim)
     if not written:
         return _first_visit(earlier)
     _cache_requests(visit, valid.requests)
+    referrals_cache(valid.requests, valid.referrals)
     return Recorded(visit, created=True)
 
 
@@ -347,7 +355,7 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
         _check_late_entry(user=actor, site=visit.site, valid=valid, zone=zone, errors=errors)
     errors.raise_if_any()
     rows = valid.requests
-    old_rows = list(visit.requests.all())
+    old_rows = list(visit.requests.select_related("referral__partner"))
     before = _journal_values(visit, old_rows)
     delta = Delta()
     delta.visit(visit, old_rows, sign=-1)
@@ -363,6 +371,7 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
     for row in rows:
         row.visit = visit
     Request.objects.bulk_create(rows)
+    referrals_attach(visit_id=visit.pk, referrals=valid.referrals)
     if followups.to_review(rows):
         followups.followups_attach(
             visit_id=visit.pk, site_id=visit.site_id, day=visit.day, previous=previous
@@ -377,6 +386,7 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
         note=reason,
     )
     _cache_requests(visit, rows)
+    referrals_cache(rows, valid.referrals)
     return visit
 
 
@@ -385,7 +395,7 @@ def visit_delete(*, actor: User, visit: Visit, reason: str = "") -> None:
     """Delete a visit and its requests: their contribution leaves the rollups, the journal
     keeps its last values (and the reason of a manager's correction, required then)."""
     visit, right, reason = _locked_for_change(actor, visit, reason)
-    rows = list(visit.requests.all())
+    rows = list(visit.requests.select_related("referral"))
     delta = Delta()
     delta.visit(visit, rows, sign=-1)
     journal_record(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from maillon.accounts.models import User
 from maillon.activity import bounds, counted, selectors, services, taxonomy
 from maillon.activity.policy import ChangeRight, request_defaults
+from maillon.activity.referrals import referral_of
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 from maillon.web.activity.forms import DeleteForm, OutreachForm, VisitForm, WorkshopForm
@@ -73,6 +74,7 @@ def _log_row(visit, user: User, vocab, can_correct: bool) -> dict:
                 "outcome": vocab["outcome"].by_id[r.outcome_id].label,
                 "outcome_defaulted": r.outcome_defaulted,
                 "follow_up": r.follow_up,
+                "referral": referral_of(r),
             }
             for r in visit.requests.all()
         ],
