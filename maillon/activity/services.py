@@ -49,9 +49,10 @@ from maillon.activity.policy import (
     request_defaults,
 )
 from maillon.activity.quick import journal_text
-from maillon.activity.referrals import referrals_attach, referrals_cache
+from maillon.activity.referrals import referral_of, referrals_attach, referrals_cache
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import WritableSite
+from maillon.activity.undo import deletion_changes
 from maillon.activity.validation import (
     Errors,
     RequestDefaults,
@@ -61,6 +62,7 @@ from maillon.activity.validation import (
 )
 from maillon.activity.writes import site_to_write
 from maillon.journal.enums import JournalAction
+from maillon.journal.models import JournalEntry
 from maillon.journal.services import diff, journal_record
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
@@ -391,22 +393,28 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
 
 
 @transaction.atomic
-def visit_delete(*, actor: User, visit: Visit, reason: str = "") -> None:
+def visit_delete(*, actor: User, visit: Visit, reason: str = "") -> JournalEntry | None:
     """Delete a visit and its requests: their contribution leaves the rollups, the journal
-    keeps its last values (and the reason of a manager's correction, required then)."""
+    keeps its last values (and the reason of a manager's correction, required then) and the
+    rows deleted, which its author may restore for a few minutes (`undo.deletion_undo`)."""
     visit, right, reason = _locked_for_change(actor, visit, reason)
     rows = list(visit.requests.select_related("referral"))
     delta = Delta()
     delta.visit(visit, rows, sign=-1)
-    journal_record(
+    related = [
+        *FollowUp.objects.filter(request__visit=visit).order_by("pk"),
+        *[target for row in rows if (target := referral_of(row)) is not None],
+    ]
+    entry = journal_record(
         actor=actor,
         action=JournalAction.DELETE,
         obj=visit,
-        changes={name: [value, None] for name, value in _journal_values(visit, rows).items()},
+        changes=deletion_changes(_journal_values(visit, rows), [visit, *rows, *related]),
         note=reason,
     )
     visit.delete()
     delta.apply()
+    return entry
 
 
 def visit_can_correct_on(*, user: User, site: Site) -> bool:

@@ -155,6 +155,8 @@ PAGES: dict[str, Access] = {
     "activity:outreach_delete": Access(Rule.SITE_MANAGE, "act"),
     "activity:workshop_edit": Access(Rule.SITE_MANAGE, "workshop"),
     "activity:workshop_delete": Access(Rule.SITE_MANAGE, "workshop"),
+    # undo a deletion: only the user's own, recent one (the journal entry in the POST body)
+    "activity:undo": Access(Rule.AUTHENTICATED),
     # the network's desk rules: its network admin only (a manager: 404)
     "activity:policy": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     # staff

@@ -22,6 +22,7 @@ from maillon.activity.referrals import referral_of
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 from maillon.web.activity.forms import DeleteForm, OutreachForm, VisitForm, WorkshopForm
+from maillon.web.activity.undo import undo_offer, undo_offer_set
 from maillon.web.http import AuthenticatedHttpRequest
 
 
@@ -149,6 +150,7 @@ def desk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "log": _log_rows(log, request.user, can_correct),
         "recorded": recorded,
         "idempotency_key": services.new_idempotency_key(),
+        "undo": undo_offer(request),
         **_legend(day),
     }
     status = (
@@ -226,7 +228,7 @@ def visit_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = DeleteForm(data, correction=right is ChangeRight.CORRECTION)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_delete(
+            entry = services.visit_delete(
                 actor=request.user, visit=visit, reason=form.cleaned_data.get("reason", "")
             )
         except ValidationError as error:
@@ -234,7 +236,7 @@ def visit_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         except PermissionDenied:
             return _locked(request, visit)
         else:
-            messages.success(request, _("Passage supprimé."))
+            undo_offer_set(request, entry, _("Passage supprimé"))
             return redirect(_desk_url(visit.site_id, visit.day, today))
     return render(
         request,
