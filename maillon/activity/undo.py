@@ -59,7 +59,7 @@ def undoable(*, user: User, entry_id: int | None) -> JournalEntry | None:
     if model not in (Visit, OutreachAct, Workshop):
         return None
     assert model is not None  # one of the three
-    if model.objects.filter(pk=entry.object_id).exists():  # restored already
+    if model._default_manager.filter(pk=entry.object_id).exists():  # restored already
         return None
     return entry
 
