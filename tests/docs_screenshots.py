@@ -5,18 +5,19 @@
 
 Logs in as the demo agent (the history and the follow-up list of his site) and writes the desk
 at 1280 and 390 px wide, the desk right after a deletion (« Passage supprimé — Annuler »), the
-history and the follow-up list at 1280 px. Run it again when those pages change."""
+history (this week) and the follow-up list at 1280 px. Run it again when those pages change."""
 
 import argparse
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 from tests.conftest import chromium_path
 
 AGENT = ("agent", "agent-demo-2020")  # printed by `maillon demo`
-WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+WIDE = ViewportSize(width=1280, height=900)
+PHONE = ViewportSize(width=390, height=844)
 
 
 def _login(page: Page, base: str) -> None:
@@ -27,8 +28,9 @@ def _login(page: Page, base: str) -> None:
     page.wait_for_url(re.compile(r"^[^?]*/activite/guichet/"))
 
 
-def _shoot(page: Page, out: Path, name: str) -> None:
-    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+def _shoot(page: Page, out: Path, name: str, *, full_page: bool = False) -> None:
+    """The window (a long list: its first screen), or the whole page."""
+    page.screenshot(path=str(out / f"{name}.png"), full_page=full_page)
     print(out / f"{name}.png")
 
 
@@ -40,20 +42,20 @@ def take(base: str, out: Path) -> None:
         page.get_by_label("Demandes (saisie rapide)").fill("caf2 cpam3/av")
         page.keyboard.press("Enter")
         page.get_by_role("status").filter(has_text="Passage enregistré").wait_for()
-        _shoot(page, out, "desk-1280")
+        _shoot(page, out, "desk-1280", full_page=True)
         page.get_by_role("link", name=re.compile("^Supprimer")).first.click()
         page.get_by_role("button", name="Supprimer définitivement").click()
         page.get_by_role("status").filter(has_text="Passage supprimé —").wait_for()
         _shoot(page, out, "desk-undo")
         page.get_by_role("button", name=re.compile("^Annuler")).click()  # the demo is unchanged
         page.get_by_role("status").filter(has_text="Suppression annulée").wait_for()
-        page.goto(f"{base}/activite/historique/")
+        page.goto(f"{base}/activite/historique/?vue=semaine")
         _shoot(page, out, "activity-history")
         page.goto(f"{base}/activite/suites/")
         _shoot(page, out, "activity-follow-ups")
         page.set_viewport_size(PHONE)
         page.goto(f"{base}/activite/guichet/")
-        _shoot(page, out, "desk-390")
+        _shoot(page, out, "desk-390", full_page=True)
         browser.close()
 
 
