@@ -24,10 +24,12 @@ from maillon.activity.models import OutreachAct, Workshop
 from maillon.activity.policy import ChangeRight, change_right
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import writable_site
+from maillon.activity.undo import deletion_changes
 from maillon.activity.validation import Errors, validate_outreach, validate_workshop
 from maillon.activity.writes import site_to_write
 from maillon.journal.enums import JournalAction
-from maillon.journal.services import diff, journal_deleted, journal_record, snapshot
+from maillon.journal.models import JournalEntry
+from maillon.journal.services import diff, journal_record, snapshot
 from maillon.network.models import Site
 
 # What the journal keeps of a deleted outreach act or workshop.
@@ -128,16 +130,23 @@ def update(kind: Kind, *, actor: User, obj: OutreachAct | Workshop, data: Any):
 
 
 @transaction.atomic
-def delete(kind: Kind, *, actor: User, obj: OutreachAct | Workshop) -> None:
+def delete(kind: Kind, *, actor: User, obj: OutreachAct | Workshop) -> JournalEntry | None:
     """Delete an outreach act or a workshop: its contribution leaves the rollups, the journal
-    keeps its last values. The same right as a change (`require_change`)."""
+    keeps its last values and the row, which its author may restore for a few minutes
+    (`undo.deletion_undo`). The same right as a change (`require_change`)."""
     obj = kind.model.objects.select_for_update().get(pk=obj.pk)
     require_change(actor=actor, obj=obj)
     delta = Delta()
     kind.contribution(delta)(obj, sign=-1)
-    journal_deleted(actor=actor, obj=obj, fields=kind.journal_fields)
+    entry = journal_record(
+        actor=actor,
+        action=JournalAction.DELETE,
+        obj=obj,
+        changes=deletion_changes(snapshot(obj, kind.journal_fields), [obj]),
+    )
     obj.delete()
     delta.apply()
+    return entry
 
 
 def outreach_record(

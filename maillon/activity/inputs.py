@@ -17,6 +17,9 @@ class RequestInput:
     help_kind: str | None = None
     outcome: str | None = None
     follow_up: bool = False
+    # « réorienté vers »: a partner's code and/or a structure's name (never a person's)
+    referral_partner: str | None = None
+    referral_structure: str = ""
 
 
 @dataclass(frozen=True)

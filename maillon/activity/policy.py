@@ -22,23 +22,47 @@ def policy_for_site(site: Site, *, on: datetime.date | None = None) -> ActivityP
     (or whose network has not set its rules) follows `fallback_policy()`.
     """
     if site.organisation_id is not None:
-        day = on or timezone.localdate()
-        network_ids = list(
-            NetworkMembership.objects.valid_on(day)
-            .filter(organisation_id=site.organisation_id)
-            .order_by("start_date", "pk")
-            .values_list("network_id", flat=True)
-        )
-        policies = {
-            policy.network_id: policy
-            for policy in ActivityPolicy.objects.filter(network_id__in=network_ids).select_related(
-                "default_help_kind", "default_outcome"
-            )
-        }
-        for network_id in network_ids:
-            if network_id in policies:
-                return policies[network_id]
+        found = policies_by_organisation([site.organisation_id], on=on)
+        if site.organisation_id in found:
+            return found[site.organisation_id]
     return fallback_policy()
+
+
+def policies_by_organisation(
+    organisation_ids: list[int] | None, *, on: datetime.date | None = None
+) -> dict[int, ActivityPolicy]:
+    """The policy each organisation follows on `on` (all organisations when None), for those
+    whose networks set one: the first network it joined that has a policy (two queries)."""
+    memberships = NetworkMembership.objects.valid_on(on or timezone.localdate())
+    if organisation_ids is not None:
+        memberships = memberships.filter(organisation_id__in=organisation_ids)
+    pairs = list(
+        memberships.order_by("start_date", "pk").values_list("organisation_id", "network_id")
+    )
+    policies = {
+        policy.network_id: policy
+        for policy in ActivityPolicy.objects.filter(
+            network_id__in={network_id for _org, network_id in pairs}
+        ).select_related("default_help_kind", "default_outcome")
+    }
+    found: dict[int, ActivityPolicy] = {}
+    for organisation_id, network_id in pairs:
+        if organisation_id not in found and network_id in policies:
+            found[organisation_id] = policies[network_id]
+    return found
+
+
+def request_defaults_by_site(
+    organisation_of: dict[int, int | None], *, on: datetime.date | None = None
+) -> dict[int, RequestDefaults]:
+    """The request defaults of many sites at once (`organisation_of`: site id → its
+    organisation's id), by the rule of `policy_for_site`: what the import applies."""
+    policies = policies_by_organisation(None, on=on)
+    fallback = defaults_of(fallback_policy())
+    return {
+        site_id: defaults_of(policies[org]) if org in policies else fallback
+        for site_id, org in organisation_of.items()
+    }
 
 
 # What the desk applied before networks chose their defaults: the fallback policy carries them.

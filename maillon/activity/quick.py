@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from maillon.activity import taxonomy
 from maillon.activity.inputs import RequestInput
 from maillon.activity.models import Request
+from maillon.activity.referrals import referral_of
 
 QUICK_TOKEN = re.compile(
     r"^(?P<partner>[a-zà-ÿ][a-zà-ÿ'-]*?)?(?P<theme>\d{1,2})(?:/(?P<help>[a-z])?(?P<outcome>[a-z])?)?$"
@@ -97,7 +98,12 @@ def _token(row: Request, vocab: dict[str, taxonomy.Vocabulary]) -> str | None:
     theme = vocab["theme"].by_id[row.theme_id].shortcut
     help_letter = vocab["help_kind"].by_id[row.help_kind_id].shortcut
     outcome_letter = vocab["outcome"].by_id[row.outcome_id].shortcut
-    if row.follow_up or not theme.isdigit() or (partner and not _PARTNER.match(partner)):
+    if (
+        row.follow_up
+        or referral_of(row)
+        or not theme.isdigit()
+        or (partner and not _PARTNER.match(partner))
+    ):
         return None
     if row.help_defaulted and row.outcome_defaulted:
         return f"{partner}{theme}"
@@ -134,5 +140,11 @@ def journal_text(rows: Sequence[Request]) -> list[str]:
         ]
         if row.follow_up:
             parts.append("suite")
+        if (target := referral_of(row)) is not None:
+            parts.append("→")
+            if target.partner_id:
+                parts.append(vocab["partner"].by_id[target.partner_id].code)
+            if target.structure:
+                parts.append(f"« {target.structure} »")
         texts.append(" ".join(parts))
     return texts

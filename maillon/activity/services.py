@@ -49,8 +49,10 @@ from maillon.activity.policy import (
     request_defaults,
 )
 from maillon.activity.quick import journal_text
+from maillon.activity.referrals import referral_of, referrals_attach, referrals_cache
 from maillon.activity.rollups import Delta
 from maillon.activity.selectors import WritableSite
+from maillon.activity.undo import deletion_changes
 from maillon.activity.validation import (
     Errors,
     RequestDefaults,
@@ -60,6 +62,7 @@ from maillon.activity.validation import (
 )
 from maillon.activity.writes import site_to_write
 from maillon.journal.enums import JournalAction
+from maillon.journal.models import JournalEntry
 from maillon.journal.services import diff, journal_record
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
@@ -198,12 +201,21 @@ def visit_input_record(
         updated_at=now,
         **valid.fields,
     )
-    written, earlier = writes.visit_insert(
-        visit=visit, rows=valid.requests, claim_=claim, site=site
-    )
+    if valid.referrals:  # a « réorienté vers » target: its row in the visit's transaction
+        with transaction.atomic():
+            written, earlier = writes.visit_insert(
+                visit=visit, rows=valid.requests, claim_=claim, site=site
+            )
+            if written:
+                referrals_attach(visit_id=visit.pk, referrals=valid.referrals)
+    else:
+        written, earlier = writes.visit_insert(
+            visit=visit, rows=valid.requests, claim_=claim, site=site
+        )
     if not written:
         return _first_visit(earlier)
     _cache_requests(visit, valid.requests)
+    referrals_cache(valid.requests, valid.referrals)
     return Recorded(visit, created=True)
 
 
@@ -349,7 +361,7 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
         _check_late_entry(user=actor, site=visit.site, valid=valid, zone=zone, errors=errors)
     errors.raise_if_any()
     rows = valid.requests
-    old_rows = list(visit.requests.all())
+    old_rows = list(visit.requests.select_related("referral__partner"))
     before = _journal_values(visit, old_rows)
     delta = Delta()
     delta.visit(visit, old_rows, sign=-1)
@@ -365,6 +377,7 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
     for row in rows:
         row.visit = visit
     Request.objects.bulk_create(rows)
+    referrals_attach(visit_id=visit.pk, referrals=valid.referrals)
     if followups.to_review(rows):
         followups.followups_open(
             rows=rows,
@@ -382,26 +395,33 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
         note=reason,
     )
     _cache_requests(visit, rows)
+    referrals_cache(rows, valid.referrals)
     return visit
 
 
 @transaction.atomic
-def visit_delete(*, actor: User, visit: Visit, reason: str = "") -> None:
+def visit_delete(*, actor: User, visit: Visit, reason: str = "") -> JournalEntry | None:
     """Delete a visit and its requests: their contribution leaves the rollups, the journal
-    keeps its last values (and the reason of a manager's correction, required then)."""
+    keeps its last values (and the reason of a manager's correction, required then) and the
+    rows deleted, which its author may restore for a few minutes (`undo.deletion_undo`)."""
     visit, right, reason = _locked_for_change(actor, visit, reason)
-    rows = list(visit.requests.all())
+    rows = list(visit.requests.select_related("referral"))
     delta = Delta()
     delta.visit(visit, rows, sign=-1)
-    journal_record(
+    related = [
+        *FollowUp.objects.filter(request__visit=visit).order_by("pk"),
+        *[target for row in rows if (target := referral_of(row)) is not None],
+    ]
+    entry = journal_record(
         actor=actor,
         action=JournalAction.DELETE,
         obj=visit,
-        changes={name: [value, None] for name, value in _journal_values(visit, rows).items()},
+        changes=deletion_changes(_journal_values(visit, rows), [visit, *rows, *related]),
         note=reason,
     )
     visit.delete()
     delta.apply()
+    return entry
 
 
 def visit_can_correct_on(*, user: User, site: Site) -> bool:

@@ -9,7 +9,7 @@ reasons for its own report (line, column, value).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from maillon.activity import bounds, taxonomy
 from maillon.activity.inputs import OutreachInput, VisitInput, WorkshopInput
-from maillon.activity.models import Request
+from maillon.activity.models import MAX_STRUCTURE_LENGTH, Referral, Request
 
 # The name of each vocabulary in messages; translated only when a message is written.
 LABELS = {
@@ -171,6 +171,8 @@ class ValidVisit:
 
     fields: dict[str, Any]
     requests: list[Request]
+    # the « réorienté vers » targets, unsaved, by the position of their request
+    referrals: dict[int, Referral] = field(default_factory=dict)
 
 
 def _defaulted(
@@ -185,7 +187,40 @@ def _defaulted(
     return default_id, True
 
 
-def _request_row(i: int, item, *, day, errors: Errors, defaults: RequestDefaults) -> Request | None:
+# The outcome whose target a request may name (`Referral`): « réorienté vers ».
+REDIRECTED = "reoriente"
+
+
+def _referral(item, outcome_id: int, *, day, prefix: str, errors: Errors) -> Referral | None:
+    """The « réorienté vers » target of a request (a partner, a structure's name, or both), when
+    one is given: only with that outcome; the name collapsed, 80 characters at most."""
+    structure = " ".join((item.referral_structure or "").split())
+    if not (item.referral_partner or structure):
+        return None
+    redirected = taxonomy.term_by_code("outcome", REDIRECTED)
+    if redirected is None or outcome_id != redirected.id:
+        errors.add(
+            prefix + "referral.partner",
+            _(
+                "La structure ou le partenaire vers qui réorienter va avec l'issue "
+                "« Réorienté vers »."
+            ),
+        )
+        return None
+    if len(structure) > MAX_STRUCTURE_LENGTH:
+        errors.add(
+            prefix + "referral.structure",
+            _("Le nom de la structure dépasse %(max)d caractères.") % {"max": MAX_STRUCTURE_LENGTH},
+        )
+    partner = term(
+        "partner", item.referral_partner, day=day, path=prefix + "referral.partner", errors=errors
+    )
+    return Referral(partner_id=partner.id if partner else None, structure=structure)
+
+
+def _request_row(
+    i: int, item, *, day, errors: Errors, defaults: RequestDefaults, referrals: dict
+) -> Request | None:
     prefix = f"requests.{i}."
     partner = term("partner", item.partner, day=day, path=prefix + "partner", errors=errors)
     theme = required_term(
@@ -216,6 +251,8 @@ def _request_row(i: int, item, *, day, errors: Errors, defaults: RequestDefaults
     )
     if not (theme and help_kind_id and outcome_id):
         return None
+    if (target := _referral(item, outcome_id, day=day, prefix=prefix, errors=errors)) is not None:
+        referrals[i] = target
     return Request(
         position=i,
         partner_id=partner.id if partner else None,
@@ -254,8 +291,9 @@ def validate_visit(
         errors.add("requests", _("Un passage comporte au moins une demande."))
     else:
         check_bound(bounds.REQUESTS, len(visit.requests), path="requests", errors=errors)
+    referrals: dict[int, Referral] = {}
     rows = [
-        _request_row(i, item, day=day, errors=errors, defaults=defaults)
+        _request_row(i, item, day=day, errors=errors, defaults=defaults, referrals=referrals)
         for i, item in enumerate(visit.requests)
     ]
     fields = {
@@ -265,7 +303,7 @@ def validate_visit(
         "age_band_id": age_band.id if age_band else None,
         "duration_minutes": visit.duration_minutes,
     }
-    return ValidVisit(fields, [row for row in rows if row is not None])
+    return ValidVisit(fields, [row for row in rows if row is not None], referrals)
 
 
 def _dated_term(day: datetime.date, name: str, code: str, message: str, *, zone, errors: Errors):

@@ -19,6 +19,19 @@ from pydantic import BaseModel
 
 from maillon.activity import bounds, counted, selectors, services, taxonomy
 from maillon.activity.inputs import RequestInput, VisitInput
+from maillon.activity.referrals import referral_of
+from maillon.api.activity_schemas import (
+    OutreachIn,
+    OutreachOut,
+    OutreachPage,
+    TermOut,
+    WorkshopIn,
+    WorkshopOut,
+    WorkshopPage,
+    _code,
+    _documented,
+    _required_code,
+)
 from maillon.api.schemas import MAX_ID, Id
 
 router = Router(tags=["activité"])
@@ -26,30 +39,17 @@ router = Router(tags=["activité"])
 MAX_LIMIT = 200
 
 
-def _documented(bound: bounds.Bound, default=...):
-    """A field whose bound is shown in the OpenAPI document (`minimum`/`maximum`) but checked
-    by the service, like the desk's and the import's: one rule, one French message."""
-    return Field(default, json_schema_extra={"minimum": bound.low, "maximum": bound.high})
-
-
-def _code(name: str, pk: int | None) -> str | None:
-    if pk is None:
-        return None
-    term = taxonomy.term_by_id(name, pk)
-    return term.code if term else None
-
-
-def _required_code(name: str, pk: int) -> str:
-    """The code of a term a fact must have (a protected foreign key: it exists)."""
-    term = taxonomy.term_by_id(name, pk)
-    if term is None:
-        raise LookupError(f"{name} {pk}: no such term")
-    return term.code
-
-
 # The visit's input and output are plain pydantic models, not ninja `Schema`s: a `Schema`
 # wraps every object it validates in a `DjangoGetter` (attribute access through Python), which
 # was a tenth of the CPU of `POST /api/v1/visits`. Same fields, same validation, same JSON.
+class Referral(BaseModel):
+    """« Réorienté vers »: a partner's code and/or a structure's name (80 characters at most,
+    never a person's name); only with the outcome `reoriente`."""
+
+    partner: str | None = None
+    structure: str = ""
+
+
 class RequestIn(BaseModel):
     theme: str
     partner: str | None = None
@@ -58,6 +58,19 @@ class RequestIn(BaseModel):
     help_kind: str | None = None
     outcome: str | None = None
     follow_up: bool = False
+    referral: Referral | None = None
+
+    def to_input(self) -> RequestInput:
+        target = self.referral or Referral()
+        return RequestInput(
+            theme=self.theme,
+            partner=self.partner,
+            help_kind=self.help_kind,
+            outcome=self.outcome,
+            follow_up=self.follow_up,
+            referral_partner=target.partner,
+            referral_structure=target.structure,
+        )
 
 
 class VisitIn(BaseModel):
@@ -77,7 +90,7 @@ class VisitIn(BaseModel):
     def to_input(self) -> VisitInput:
         """The visit as the validator takes it (the same as the desk's form and the import)."""
         return VisitInput(
-            requests=[RequestInput(**r.model_dump()) for r in self.requests],
+            requests=[r.to_input() for r in self.requests],
             occurred_at=self.occurred_at,
             channel=self.channel,
             age_band=self.age_band,
@@ -95,6 +108,7 @@ class RequestOut(BaseModel):
     follow_up: bool
     help_defaulted: bool
     outcome_defaulted: bool
+    referral: Referral | None
 
 
 class VisitOut(BaseModel):
@@ -135,80 +149,23 @@ class VisitOut(BaseModel):
                     follow_up=r.follow_up,
                     help_defaulted=r.help_defaulted,
                     outcome_defaulted=r.outcome_defaulted,
+                    referral=_referral_out(r),
                 )
                 for r in visit.requests.all()
             ],
         )
 
 
+def _referral_out(row) -> Referral | None:
+    target = referral_of(row)
+    if target is None:
+        return None
+    return Referral(partner=_code("partner", target.partner_id), structure=target.structure)
+
+
 class VisitPage(Schema):
     items: list[VisitOut]
     next_cursor: str | None = Field(None, description="À passer en `cursor` pour la page suivante.")
-
-
-class OutreachIn(Schema):
-    site_id: Id
-    day: datetime.date
-    place: str
-    partner: str | None = None
-    people_reached: int = _documented(bounds.PEOPLE_REACHED, 1)
-
-
-class OutreachOut(Schema):
-    id: int
-    site_id: int
-    day: datetime.date
-    place: str
-    partner: str | None
-    people_reached: int
-
-    @staticmethod
-    def resolve_place(obj) -> str:
-        return _required_code("place", obj.place_id)
-
-    @staticmethod
-    def resolve_partner(obj) -> str | None:
-        return _code("partner", obj.partner_id)
-
-
-class OutreachPage(Schema):
-    items: list[OutreachOut]
-    next_cursor: str | None = None
-
-
-class WorkshopIn(Schema):
-    site_id: Id
-    day: datetime.date
-    theme: str
-    title: str
-    participants: int = _documented(bounds.PARTICIPANTS)
-    duration_minutes: int | None = _documented(bounds.WORKSHOP_MINUTES, None)
-
-
-class WorkshopOut(Schema):
-    id: int
-    site_id: int
-    day: datetime.date
-    theme: str
-    title: str
-    participants: int
-    duration_minutes: int | None
-
-    @staticmethod
-    def resolve_theme(obj) -> str:
-        return _required_code("theme", obj.theme_id)
-
-
-class WorkshopPage(Schema):
-    items: list[WorkshopOut]
-    next_cursor: str | None = None
-
-
-class TermOut(Schema):
-    code: str
-    label: str
-    valid_from: datetime.date | None
-    valid_until: datetime.date | None
 
 
 class ActivityFilters(Schema):
@@ -365,15 +322,7 @@ def update_visit(request, visit_id: Id, payload: VisitIn):
     manager (a correction, whose `reason` is required and journaled)."""
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     if payload.site_id != visit.site_id:
-        raise NinjaValidationError(
-            [
-                {
-                    "loc": ["body", "payload", "site_id"],
-                    "msg": "Un passage ne change pas de point d'accueil.",
-                    "type": "value_error",
-                }
-            ]
-        )
+        raise _site_changed("Un passage ne change pas de point d'accueil.")
     try:
         services.visit_input_update(
             actor=request.auth, visit=visit, data=payload.to_input(), reason=payload.reason or ""
@@ -436,6 +385,41 @@ def list_workshops(request, filters: Query[ActivityFilters]):
 @router.get("/workshops/{workshop_id}", response=WorkshopOut)
 def get_workshop(request, workshop_id: Id):
     return get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
+
+
+def _site_changed(message: str) -> NinjaValidationError:
+    return NinjaValidationError(
+        [{"loc": ["body", "payload", "site_id"], "msg": message, "type": "value_error"}]
+    )
+
+
+def _updated(kind: counted.Kind, request, obj, payload):
+    """Replace an outreach act or a workshop (the create's fields; its site stays): the same
+    window as a visit (403 with its French message), the rollups and the journal follow."""
+    fields = payload.dict()
+    if fields.pop("site_id") != obj.site_id:
+        raise _site_changed("Un enregistrement ne change pas de point d'accueil.")
+    try:
+        return counted.update(kind, actor=request.auth, obj=obj, data=kind.input(**fields))
+    except DjangoValidationError as error:
+        raise _unprocessable(error, sent=type(payload)) from error
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from error
+
+
+@router.put("/outreach-acts/{act_id}", response=OutreachOut)
+def update_outreach_act(request, act_id: Id, payload: OutreachIn):
+    """Replace an outreach act: its author within the network's window, else a manager of its
+    site; the rollups move and the journal records the change."""
+    act = get_object_or_404(selectors.outreach_list(user=request.auth), pk=act_id)
+    return _updated(counted.OUTREACH, request, act, payload)
+
+
+@router.put("/workshops/{workshop_id}", response=WorkshopOut)
+def update_workshop(request, workshop_id: Id, payload: WorkshopIn):
+    """Replace a workshop: the same window, rollups and journal as an outreach act."""
+    workshop = get_object_or_404(selectors.workshop_list(user=request.auth), pk=workshop_id)
+    return _updated(counted.WORKSHOP, request, workshop, payload)
 
 
 def _deleted(kind: counted.Kind, request, obj):

@@ -59,6 +59,22 @@ class BreakdownOut(Schema):
     rows: list[BreakdownRowOut]
 
 
+class FinalOutcomeOut(Schema):
+    label: str
+    count: int
+
+
+class FollowUpsOut(Schema):
+    opened: int = Field(..., description="Suites à donner des demandes de la période.")
+    still_open: int = Field(..., description="Parmi elles, celles encore ouvertes.")
+    open_rate: float | None = Field(..., description="Part encore ouverte, en %.")
+    closed: int = Field(..., description="Suites closes sur la période.")
+    median_days_to_close: float | None = Field(
+        ..., description="Délai médian entre le passage et la clôture, en jours."
+    )
+    final_outcomes: list[FinalOutcomeOut]
+
+
 class PartnerReportOut(Schema):
     partner: PartnerOut
     period: str
@@ -77,6 +93,7 @@ class PartnerReportOut(Schema):
     generated_at: datetime.datetime
     source: str
     breakdowns: list[BreakdownOut]
+    follow_ups: FollowUpsOut | None = None
 
 
 class SiteOut(Schema):

@@ -32,6 +32,7 @@ from maillon.people.models import Employee, Exit
 from maillon.people.selectors import ExitRate, employees_in_scope
 from maillon.reports import indicators
 from maillon.reports.declared import compatible, declared_for, preferred
+from maillon.reports.followups import FollowUpOutcomes, followup_outcomes
 from maillon.reports.models import DeclaredFigure, FigureQualifier
 from maillon.reports.periods import Period
 from maillon.reports.scopes import Scope
@@ -98,6 +99,8 @@ class KeyFigures:
     labelled_on: datetime.date
     covered: bool  # Maillon holds activity of this scope for this period
     figures: dict[str, Figure]
+    # what became of the follow-ups (none when Maillon holds no activity for the period)
+    follow_ups: FollowUpOutcomes | None = None
 
     def __getitem__(self, code: str) -> Figure:
         return self.figures[code]
@@ -157,7 +160,8 @@ def key_figures(
             figure.also_declared = [s for s in statements if s is not chosen]
             figure.contradicted_by = [s for s in figure.also_declared if not _agrees(figure, s)]
         figures[code] = figure
-    return KeyFigures(scope, period, labelled_on, covered, figures)
+    follow_ups = followup_outcomes(scope=scope, period=period) if covered else None
+    return KeyFigures(scope, period, labelled_on, covered, figures, follow_ups)
 
 
 # -- computation -------------------------------------------------------------------------------

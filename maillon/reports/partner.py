@@ -31,6 +31,7 @@ from maillon.activity.models import HelpKind, Outcome, Theme
 from maillon.core.errors import NotFound
 from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
 from maillon.reports import indicators
+from maillon.reports.followups import FollowUpOutcomes, followup_outcomes
 from maillon.reports.periods import Period, add_months
 from maillon.reports.scopes import Scope
 
@@ -103,6 +104,8 @@ class PartnerReport:
     generated_at: datetime.datetime
     # requests whose outcome the agent did not type (the site's default applied)
     defaulted_outcomes: int = 0
+    # what became of the follow-ups of the partner's requests (`reports.followups`)
+    follow_ups: FollowUpOutcomes | None = None
     source: str = SOURCE
 
     @property
@@ -169,6 +172,7 @@ class PartnerReport:
             "defaulted_outcome_rate": (
                 None if self.defaulted_outcome_rate is None else float(self.defaulted_outcome_rate)
             ),
+            "follow_ups": self.follow_ups.as_dict() if self.follow_ups else None,
             "generated_at": self.generated_at,
             "source": self.source,
             "breakdowns": [
@@ -378,4 +382,5 @@ def partner_report(*, user: User | None, partner_code: str, period: Period) -> P
         network_requests=network[()]["requests"],
         generated_at=timezone.localtime(),
         defaulted_outcomes=defaulted[()]["defaulted_outcomes"],
+        follow_ups=followup_outcomes(scope=scope, period=period, partner=partner),
     )

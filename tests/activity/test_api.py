@@ -105,6 +105,7 @@ def test_a_visit_reads_the_same_when_created_listed_fetched_and_changed(client):
                 "follow_up": False,
                 "help_defaulted": False,
                 "outcome_defaulted": True,
+                "referral": None,
             },
             {
                 "partner": "cpam",
@@ -114,6 +115,7 @@ def test_a_visit_reads_the_same_when_created_listed_fetched_and_changed(client):
                 "follow_up": True,
                 "help_defaulted": True,
                 "outcome_defaulted": False,
+                "referral": None,
             },
         ],
     }
@@ -137,6 +139,7 @@ def test_a_visit_reads_the_same_when_created_listed_fetched_and_changed(client):
                 "follow_up": False,
                 "help_defaulted": True,
                 "outcome_defaulted": True,
+                "referral": None,
             }
         ],
     }

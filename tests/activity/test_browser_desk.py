@@ -115,7 +115,8 @@ def _focus_and_press(page, locator, key: str = "Enter") -> None:
 
 def test_a_mediator_s_day_by_keyboard(page):
     """Record a visit, edit it (its requests replaced, not added), record yesterday's visit the
-    next morning, delete one after confirming it: by keyboard, and the rollups stay exact."""
+    next morning, delete one after confirming it, then undo the deletion: by keyboard, and the
+    rollups stay exact after every step."""
     seed_reference_data()
     site = SiteFactory(name="PIMMS du Port")
     agent = agent_of(site)
@@ -155,6 +156,18 @@ def test_a_mediator_s_day_by_keyboard(page):
     _focus_and_press(page, page.get_by_role("button", name="Supprimer définitivement"))
     page.wait_for_url(re.compile(r"^[^?]*/activite/guichet/"))
     assert not Visit.objects.filter(pk=late.pk).exists()
+    _, differences, total = rollups_compare()
+    assert total == 0, differences
+
+    # « Passage supprimé — Annuler »: undone from the keyboard, the visit is back, whole
+    offer = page.get_by_role("status").filter(has_text="Passage supprimé —")
+    assert offer.is_visible()
+    _focus_and_press(page, offer.get_by_role("button", name=re.compile("^Annuler")))
+    page.get_by_role("status").filter(has_text="Suppression annulée").wait_for()
+    restored = Visit.objects.get(pk=late.pk)
+    assert (restored.day, restored.requests.count()) == (yesterday, 1)
+    assert page.locator(f"#passage-{late.pk}").is_visible()
+    assert not page.get_by_role("status").filter(has_text="Passage supprimé —").count()
     _, differences, total = rollups_compare()
     assert total == 0, differences
 

@@ -9,9 +9,10 @@ import time_machine
 from django.core.management import call_command
 
 from maillon.activity.exchange import COLUMNS, activity_import, import_agent
-from maillon.activity.models import Request, Theme, Visit
+from maillon.activity.models import ActivityPolicy, HelpKind, Request, Theme, Visit
 from maillon.activity.rollups_verify import rollups_compare
-from tests.factories import SiteFactory
+from maillon.network.models import NetworkMembership
+from tests.factories import NetworkFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,8 @@ def _import(tmp_path, lines, *, use_copy, skip_invalid, name):
 def _visits() -> list[tuple]:
     return [
         (v.site_id, v.day, v.occurred_at, v.channel_id, v.qpv_resident, v.duration_minutes,
-         [(r.position, r.partner_id, r.theme_id, r.help_kind_id, r.outcome_id, r.follow_up)
+         [(r.position, r.partner_id, r.theme_id, r.help_kind_id, r.outcome_id, r.follow_up,
+           r.help_defaulted, r.outcome_defaulted)
           for r in v.requests.order_by("position")])
         for v in Visit.objects.order_by("pk")
     ]  # fmt: skip
@@ -145,6 +147,59 @@ def test_set_based_and_portable_imports_give_the_same_answers(tmp_path, skip_inv
     assert [getattr(set_based, c) for c in counts] == [getattr(portable, c) for c in counts]
     assert set_based_rejects == portable_rejects
     assert _visits() == written
+    assert rollups_compare()[2] == 0
+
+
+def _strict_site():
+    """A site whose network's policy defaults the help to « accompagnement » and chose no
+    default outcome (the outcome is required there)."""
+    site = SiteFactory()
+    network = NetworkFactory()
+    NetworkMembership.objects.create(network=network, organisation=site.organisation)
+    ActivityPolicy.objects.create(
+        network=network, default_help_kind=HelpKind.objects.get(code="accompagnement")
+    )
+    return site
+
+
+def default_lines(site, strict) -> list[str]:
+    s, t = site.pk, strict.pk
+    return [
+        f"a;{s};2025-11-03;09:15;sur-site;;;;;caf;famille;;;",  # fallback: both defaulted
+        f"a;{s};2025-11-03;09:15;sur-site;;;;;cpam;logement;orientation;;",  # outcome only
+        f"b;{t};2025-11-03;10:00;sur-site;;;;;caf;famille;;resolu;",  # network's help
+        f"c;{t};2025-11-03;10:00;sur-site;;;;;caf;famille;information;;",  # no default outcome
+    ]
+
+
+@pytest.mark.parametrize(
+    "use_copy", [False, pytest.param(True, marks=pytest.mark.postgresql)], ids=["rows", "copy"]
+)
+@time_machine.travel(NOON, tick=False)
+def test_an_empty_help_or_outcome_takes_the_networks_default_and_is_marked_defaulted(
+    tmp_path, use_copy
+):
+    site, strict = SiteFactory(), _strict_site()
+    report, rejects = _import(
+        tmp_path, default_lines(site, strict), use_copy=use_copy, skip_invalid=True, name="d"
+    )
+    [problem] = report.problems
+    assert (problem.line, problem.column, problem.value) == (5, "issue", "")
+    assert problem.reason == (
+        "issue obligatoire : le réseau du point d'accueil n'a pas choisi d'issue par défaut"
+    )
+    assert (report.visits, report.requests, report.rejected_rows) == (2, 3, 1)
+    rows = [
+        (r.visit.site_id, r.help_kind.code, r.help_defaulted, r.outcome.code, r.outcome_defaulted)
+        for r in Request.objects.select_related("visit", "help_kind", "outcome").order_by(
+            "visit_id", "position"
+        )
+    ]
+    assert rows == [
+        (site.pk, "information", True, "resolu", True),
+        (site.pk, "orientation", False, "resolu", True),
+        (strict.pk, "accompagnement", True, "resolu", False),
+    ]
     assert rollups_compare()[2] == 0
 
 

@@ -155,6 +155,8 @@ PAGES: dict[str, Access] = {
     "activity:outreach_delete": Access(Rule.SITE_MANAGE, "act"),
     "activity:workshop_edit": Access(Rule.SITE_MANAGE, "workshop"),
     "activity:workshop_delete": Access(Rule.SITE_MANAGE, "workshop"),
+    # undo a deletion: only the user's own, recent one (the journal entry in the POST body)
+    "activity:undo": Access(Rule.AUTHENTICATED),
     # the network's desk rules: its network admin only (a manager: 404)
     "activity:policy": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
     # staff
@@ -216,6 +218,14 @@ VISIT_BODY = {
     "requests": [{"theme": "famille", "partner": "caf"}],
     "reason": "Contrôle",  # a manager's change is a correction: it says why (a create ignores it)
 }
+OUTREACH_BODY = {"site_id": "{site}", "day": "{day}", "place": "transports"}
+WORKSHOP_BODY = {
+    "site_id": "{site}",
+    "day": "{day}",
+    "theme": "numerique",
+    "title": "Intrusion",
+    "participants": 3,
+}
 OPERATIONS: dict[str, Access] = {
     "maillon_api_geo_list_communes": Access(Rule.PUBLIC),
     "maillon_api_geo_get_commune": Access(Rule.PUBLIC, "commune"),
@@ -231,7 +241,7 @@ OPERATIONS: dict[str, Access] = {
     "maillon_api_activity_delete_visit": Access(Rule.SITE_MANAGE, "visit"),
     "maillon_api_activity_create_outreach_act": Access(
         Rule.SITE_READ,
-        body={"site_id": "{site}", "day": "{day}", "place": "transports"},
+        body=OUTREACH_BODY,
         **SITE_QUERY,
     ),
     "maillon_api_activity_list_outreach_acts": Access(
@@ -240,20 +250,18 @@ OPERATIONS: dict[str, Access] = {
     "maillon_api_activity_get_outreach_act": Access(Rule.SITE_READ, "act"),
     # deleted like a visit: its author within the window, else a manager of the site
     "maillon_api_activity_delete_outreach_act": Access(Rule.SITE_MANAGE, "act"),
+    "maillon_api_activity_update_outreach_act": Access(Rule.SITE_MANAGE, "act", body=OUTREACH_BODY),
     "maillon_api_activity_create_workshop": Access(
         Rule.SITE_READ,
-        body={
-            "site_id": "{site}",
-            "day": "{day}",
-            "theme": "numerique",
-            "title": "Intrusion",
-            "participants": 3,
-        },
+        body=WORKSHOP_BODY,
         **SITE_QUERY,
     ),
     "maillon_api_activity_list_workshops": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
     "maillon_api_activity_get_workshop": Access(Rule.SITE_READ, "workshop"),
     "maillon_api_activity_delete_workshop": Access(Rule.SITE_MANAGE, "workshop"),
+    "maillon_api_activity_update_workshop": Access(
+        Rule.SITE_MANAGE, "workshop", body=WORKSHOP_BODY
+    ),
     "maillon_api_followups_list_follow_ups": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
     "maillon_api_followups_close_follow_up": Access(
         Rule.SITE_READ, "followup", body={"outcome": "resolu"}

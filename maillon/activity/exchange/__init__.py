@@ -15,8 +15,8 @@ Columns (French headers; the English names in brackets are accepted too):
 | duree (duration) | minutes, optional |
 | partenaire (partner) | code or name of the partner, optional |
 | theme | code or label |
-| aide (help) | code or label (default: information) |
-| issue (outcome) | code or label (default: résolu lors du passage) |
+| aide (help) | code or label; empty: the default of the site's network (`ActivityPolicy`) |
+| issue (outcome) | code or label; empty: the network's default (none chosen: required) |
 | suite (follow_up) | oui / non (default: non) |
 
 A visit is a run of consecutive rows with the same `passage`. The import runs in ONE

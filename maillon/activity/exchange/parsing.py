@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from maillon.activity import bounds, taxonomy
 from maillon.activity.exchange.reading import COLUMNS
-from maillon.activity.validation import day_problem, term_problem
+from maillon.activity.policy import request_defaults_by_site
+from maillon.activity.validation import RequestDefaults, day_problem, term_problem
 from maillon.core.importing import Problem
 from maillon.core.text import fold
 from maillon.network.models import Site
@@ -34,6 +35,13 @@ KEY_MISSING = "identifiant de passage obligatoire"
 KEY_NOT_CONSECUTIVE = "les lignes d'un même passage doivent se suivre"
 KEY_OTHER_VISIT = "ce passage a déjà une autre date, heure, point d'accueil ou canal"
 
+# An empty `aide` or `issue` takes the default of the site's network (`ActivityPolicy`); a network
+# that chose none makes the column required, as at the desk.
+NO_DEFAULT = {
+    "aide": "aide obligatoire : le réseau du point d'accueil n'a pas choisi d'aide par défaut",
+    "issue": "issue obligatoire : le réseau du point d'accueil n'a pas choisi d'issue par défaut",
+}
+
 
 class _Rejected(Exception):
     def __init__(self, problem: Problem):
@@ -48,13 +56,17 @@ class _Lookups:
         self.terms = {name: self._index(v.terms) for name, v in vocab.items()}
         self.sites: dict[str, int] = {}
         self.zones: dict[int, datetime.tzinfo] = {}
+        organisation_of: dict[int, int | None] = {}
         for site in Site.objects.select_related("commune__region").only(
-            "pk", "fs_id", "commune__timezone", "commune__region__timezone"
+            "pk", "fs_id", "organisation_id", "commune__timezone", "commune__region__timezone"
         ):
             self.sites[str(site.pk)] = site.pk
             if site.fs_id:
                 self.sites[f"fs:{site.fs_id}"] = site.pk
             self.zones[site.pk] = site_timezone(site)
+            organisation_of[site.pk] = site.organisation_id
+        # the help and outcome of an empty `aide` / `issue`, per site (its network's policy)
+        self.defaults: dict[int, RequestDefaults] = request_defaults_by_site(organisation_of)
         self.dates: dict[str, datetime.date | None] = {}
         self.today = timezone.localdate()
 
@@ -148,7 +160,8 @@ class VisitRow:
     qpv_resident: bool | None
     first_visit: bool | None
     duration_minutes: int | None
-    requests: list[tuple] = field(default_factory=list)  # (partner, theme, help, outcome, follow)
+    # (partner, theme, help, outcome, follow-up, help defaulted, outcome defaulted)
+    requests: list[tuple] = field(default_factory=list)
     source: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     raw: tuple[str, ...] = ()  # the visit's columns as read (`visit_columns`)
 
@@ -189,19 +202,38 @@ def _parse_visit(line: int, row: dict[str, str], lookups: _Lookups) -> VisitRow:
 
 
 def _parse_request(line: int, row: dict[str, str], visit: VisitRow, lookups: _Lookups) -> tuple:
+    """(partner, theme, help, outcome, follow-up, help defaulted, outcome defaulted)."""
     day = visit.day
     partner = row.get("partenaire", "")
-    help_kind = row.get("aide", "") or "information"
-    outcome = row.get("issue", "") or "resolu"
     if not row.get("theme"):
         raise _Rejected(Problem(line, "theme", "", "le thème est obligatoire"))
-    return (
-        lookups.term("partner", partner, line, "partenaire", day=day) if partner else None,
-        lookups.term("theme", row["theme"], line, "theme", day=day),
-        lookups.term("help_kind", help_kind, line, "aide", day=day),
-        lookups.term("outcome", outcome, line, "issue", day=day),
-        bool(_tristate(row.get("suite", ""), line, "suite")),
+    partner_id = lookups.term("partner", partner, line, "partenaire", day=day) if partner else None
+    theme_id = lookups.term("theme", row["theme"], line, "theme", day=day)
+    defaults = lookups.defaults[visit.site_id]
+    help_kind_id = _defaulted(
+        "help_kind", "aide", row, defaults.help_kind_id, line, lookups, day=day
     )
+    outcome_id = _defaulted("outcome", "issue", row, defaults.outcome_id, line, lookups, day=day)
+    return (
+        partner_id,
+        theme_id,
+        help_kind_id,
+        outcome_id,
+        bool(_tristate(row.get("suite", ""), line, "suite")),
+        not row.get("aide"),
+        not row.get("issue"),
+    )
+
+
+def _defaulted(
+    name: str, column: str, row: dict[str, str], default_id: int | None, line: int, lookups, *, day
+) -> int:
+    """The term of `column`, or the site's default when the cell is empty (none: rejected)."""
+    if value := row.get(column, ""):
+        return lookups.term(name, value, line, column, day=day)
+    if default_id is None:
+        raise _Rejected(Problem(line, column, "", NO_DEFAULT[column]))
+    return default_id
 
 
 def _same_visit(a: VisitRow, b: VisitRow) -> bool:

@@ -49,11 +49,12 @@ ZONES = "maillon_import_zone_days"
 CHECKED = "maillon_import_checked"
 BAD = "maillon_import_bad_runs"
 IDS = "maillon_import_ids"
-TABLES = (ROWS, VALUES, ZONES, CHECKED, BAD, IDS)
+DEFAULTS = "maillon_import_defaults"
+TABLES = (ROWS, VALUES, ZONES, CHECKED, BAD, IDS, DEFAULTS)
 FETCH = 2_000  # rows per round trip when reading results back
 
-# The columns resolved through the mapping table → the SQL of the value looked up (aide and
-# issue have defaults, as in `_parse_request`).
+# The columns resolved through the mapping table → the SQL of the value looked up (an empty aide
+# or issue takes the site's default, joined from DEFAULTS, as in `_parse_request`).
 LOOKED_UP = {
     "point_accueil": "s.point_accueil",
     "date": "s.date",
@@ -65,8 +66,8 @@ LOOKED_UP = {
     "duree": "s.duree",
     "partenaire": "s.partenaire",
     "theme": "s.theme",
-    "aide": "COALESCE(NULLIF(s.aide, ''), 'information')",
-    "issue": "COALESCE(NULLIF(s.issue, ''), 'resolu')",
+    "aide": "s.aide",
+    "issue": "s.issue",
     "suite": "s.suite",
 }
 VOCABULARY = {
@@ -112,8 +113,10 @@ CHECKS: list[tuple[str, str]] = [
     ("theme", "x.theme = ''"),
     _term_check("partenaire", optional=True),
     _term_check("theme", optional=False),
-    _term_check("aide", optional=False),
-    _term_check("issue", optional=False),
+    _term_check("aide", optional=True),
+    ("aide", "x.aide = '' AND x.help_kind_id IS NULL"),  # no default: NO_DEFAULT
+    _term_check("issue", optional=True),
+    ("issue", "x.issue = '' AND x.outcome_id IS NULL"),
     ("suite", "NOT x.ok_suite"),
     ("passage", f"x.pos + 1 > {bounds.MAX_REQUESTS}"),
 ]
@@ -185,6 +188,13 @@ class SetBasedImport:
             for number, zone in zones.values():
                 for record in zone_days(zone, sorted(days)):
                     copy.write_row((number, *record))
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {DEFAULTS} (site_id bigint, help_kind_id bigint,"
+            " outcome_id bigint)"
+        )
+        with self.cursor.copy(f"COPY {DEFAULTS} FROM STDIN") as copy:
+            for site_id, defaults in self.lookups.defaults.items():
+                copy.write_row((site_id, defaults.help_kind_id, defaults.outcome_id))
         self.cursor.execute(f"ANALYZE {VALUES}")
         self.cursor.execute(f"ANALYZE {ZONES}")
 
@@ -235,12 +245,15 @@ class SetBasedImport:
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {CHECKED} AS WITH r AS ("  # noqa: S608 - constants only
             " SELECT s.line, s.run, s.pos, s.passage, s.theme, s.tranche_age, s.partenaire,"
+            " s.aide, s.issue,"
             f" {m['point_accueil']}.num AS site_id, {m['date']}.day, {m['heure']}.t,"
             f" {m['canal']}.num AS channel_id, {m['tranche_age']}.num AS age_band_id,"
             f" {m['qpv']}.flag AS qpv, {m['premiere_visite']}.flag AS first_visit,"
             f" {m['duree']}.num AS minutes, {m['partenaire']}.num AS partner_id,"
-            f" {m['theme']}.num AS theme_id, {m['aide']}.num AS help_kind_id,"
-            f" {m['issue']}.num AS outcome_id, COALESCE({m['suite']}.flag, false) AS follow_up,"
+            f" {m['theme']}.num AS theme_id, CASE s.aide WHEN '' THEN d.help_kind_id"
+            f" ELSE {m['aide']}.num END AS help_kind_id, CASE s.issue WHEN '' THEN d.outcome_id"
+            f" ELSE {m['issue']}.num END AS outcome_id,"
+            f" COALESCE({m['suite']}.flag, false) AS follow_up,"
             f" (({m['date']}.day + {m['heure']}.t) - make_interval(secs => CASE WHEN z.switch"
             f" IS NULL OR {m['heure']}.t < z.switch THEN z.before_s ELSE z.after_s END))"
             " AT TIME ZONE 'UTC' AS occurred_at,"
@@ -249,6 +262,7 @@ class SetBasedImport:
             f" FROM {ROWS} s {joins}"
             f" LEFT JOIN {ZONES} z ON z.zone = {m['point_accueil']}.zone"
             f" AND z.day = {m['date']}.day"
+            f" LEFT JOIN {DEFAULTS} d ON d.site_id = {m['point_accueil']}.num"
             "), x AS ("
             " SELECT r.*, first_value(site_id) OVER w AS h_site_id,"
             " first_value(day) OVER w AS h_day, first_value(t) OVER w AS h_t,"
@@ -256,8 +270,8 @@ class SetBasedImport:
             " FROM r WINDOW w AS (PARTITION BY run ORDER BY pos)"
             ") SELECT x.line, x.run, x.pos, x.site_id, x.day, x.occurred_at, x.channel_id,"
             " x.age_band_id, x.qpv, x.first_visit, x.minutes, x.partner_id, x.theme_id,"
-            " x.help_kind_id, x.outcome_id, x.follow_up,"
-            f" CASE {problem} END AS problem FROM x"
+            " x.help_kind_id, x.outcome_id, x.follow_up, x.aide = '' AS help_defaulted,"
+            f" x.issue = '' AS outcome_defaulted, CASE {problem} END AS problem FROM x"
         )
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {BAD} AS SELECT DISTINCT ON (run) run, line AS bad_line,"  # noqa: S608
@@ -311,7 +325,9 @@ class SetBasedImport:
             if code < OTHER_VISIT:
                 _parse_visit(line, row, self.lookups)
             else:
-                _parse_request(line, row, SimpleNamespace(day=day), self.lookups)  # type: ignore[arg-type]
+                site_id = self.lookups.sites[row["point_accueil"]]  # checked: a request's check
+                visit = SimpleNamespace(day=day, site_id=site_id)
+                _parse_request(line, row, visit, self.lookups)  # type: ignore[arg-type]
         except _Rejected as rejected:
             if rejected.problem.column == CHECKS[code][0]:
                 return rejected.problem
@@ -349,8 +365,9 @@ class SetBasedImport:
         )
         self.cursor.execute(
             f"INSERT INTO {requests} (visit_id, position, partner_id, theme_id, help_kind_id,"  # noqa: S608
-            " outcome_id, follow_up) SELECT i.id, c.pos, c.partner_id, c.theme_id,"
-            " c.help_kind_id, c.outcome_id, c.follow_up"
+            " outcome_id, follow_up, help_defaulted, outcome_defaulted) SELECT i.id, c.pos,"
+            " c.partner_id, c.theme_id, c.help_kind_id, c.outcome_id, c.follow_up,"
+            " c.help_defaulted, c.outcome_defaulted"
             f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
         )
         self._open_follow_ups()

@@ -137,7 +137,8 @@ class BatchWriter:
             )
             cursor.executemany(
                 "INSERT INTO activity_request (visit_id, position, partner_id, theme_id,"
-                " help_kind_id, outcome_id, follow_up) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                " help_kind_id, outcome_id, follow_up, help_defaulted, outcome_defaulted)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     (pk, i, *r)
                     for pk, v in zip(ids, batch, strict=True)
@@ -152,7 +153,10 @@ VISIT_COPY_COLUMNS = (
     "site_id, agent_id, occurred_at, day, channel_id, age_band_id, qpv_resident, first_visit,"
     " duration_minutes, created_at, updated_at"
 )
-REQUEST_COPY_COLUMNS = "position, partner_id, theme_id, help_kind_id, outcome_id, follow_up"
+REQUEST_COPY_COLUMNS = (
+    "position, partner_id, theme_id, help_kind_id, outcome_id, follow_up, help_defaulted,"
+    " outcome_defaulted"
+)
 
 
 def _copy_value(value) -> str:

@@ -19,6 +19,7 @@ from maillon.activity.models.facts import (
 from maillon.activity.models.followups import MAX_REFERENCE_LENGTH, FollowUp, FollowUpQuerySet
 from maillon.activity.models.policy import ActivityPolicy
 from maillon.activity.models.records import ActivityImport, IdempotencyKey
+from maillon.activity.models.referrals import MAX_STRUCTURE_LENGTH, Referral
 from maillon.activity.models.rollups import (
     OutreachDailyRollup,
     OutreachMonthlyRollup,
@@ -42,6 +43,7 @@ from maillon.activity.models.taxonomies import (
 
 __all__ = [
     "MAX_REFERENCE_LENGTH",
+    "MAX_STRUCTURE_LENGTH",
     "ActivityImport",
     "ActivityPolicy",
     "AgeBand",
@@ -56,6 +58,7 @@ __all__ = [
     "OutreachDailyRollup",
     "OutreachMonthlyRollup",
     "OutreachPlace",
+    "Referral",
     "Request",
     "RequestDailyRollup",
     "RequestMonthlyRollup",

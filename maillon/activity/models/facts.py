@@ -42,7 +42,7 @@ class VisitQuerySet(models.QuerySet["Visit"]):
             models.Prefetch(
                 "requests",
                 queryset=Request.objects.select_related(
-                    "partner", "theme", "help_kind", "outcome"
+                    "partner", "theme", "help_kind", "outcome", "referral__partner"
                 ).order_by("position", "pk"),
             )
         )

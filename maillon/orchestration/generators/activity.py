@@ -363,6 +363,8 @@ def _site_rows(
                         ids["help_kind"][mix.help_kinds.pick(rng)],
                         ids["outcome"][outcome],
                         outcome == "a-revoir" and rng.random() < 0.8,
+                        False,  # help and outcome drawn, not defaulted
+                        False,
                     )
                 )
             day_requests += len(visit.requests)

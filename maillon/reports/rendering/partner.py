@@ -34,6 +34,7 @@ def report_facts(report: PartnerReport) -> list[tuple[str, object]]:
             _("Part des demandes dont l'issue n'a pas été saisie (valeur par défaut, %)"),
             report.defaulted_outcome_rate,
         ),
+        *(report.follow_ups.facts() if report.follow_ups else []),
         (_("Moyenne par point d'accueil"), _rounded(report.average_per_site)),
         (
             _("Moyenne du réseau par point d'accueil"),

@@ -22,6 +22,7 @@ from maillon.core.errors import NotFound
 from maillon.network.selectors import site_timezone
 from maillon.web.activity.forms import OutreachForm, WorkshopForm
 from maillon.web.activity.history import VIEWS
+from maillon.web.activity.undo import undo_offer, undo_offer_set
 from maillon.web.activity.views import _add_errors, _desk_site
 from maillon.web.http import AuthenticatedHttpRequest
 
@@ -100,6 +101,7 @@ def _list_view(request: AuthenticatedHttpRequest, page: Page) -> HttpResponse:
             "links": links,
             "outreach": page.kind is counted.OUTREACH,
             "new_url": reverse("activity:outreach" if page is OUTREACH else "activity:workshops"),
+            "undo": undo_offer(request),
         },
     )
 
@@ -160,8 +162,8 @@ def _delete_view(request: AuthenticatedHttpRequest, page: Page, pk: int) -> Http
     item = _get(request, page, pk)
     counted.require_change(actor=request.user, obj=item)
     if request.method == "POST":
-        counted.delete(page.kind, actor=request.user, obj=item)
-        messages.success(request, str(page.deleted))
+        entry = counted.delete(page.kind, actor=request.user, obj=item)
+        undo_offer_set(request, entry, str(page.deleted).rstrip("."))
         return redirect(_list_url(page, item))
     return render(
         request,

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from maillon.activity import bounds, counted, taxonomy
 from maillon.activity.inputs import OutreachInput, RequestInput, VisitInput, WorkshopInput
+from maillon.activity.models import MAX_STRUCTURE_LENGTH
 from maillon.activity.quick import parse_quick, quick_text
+from maillon.activity.referrals import referral_of
 from maillon.activity.validation import RequestDefaults
 from maillon.web.forms import choice_field
 
@@ -140,6 +142,7 @@ class VisitForm(forms.Form):
         help_label, outcome_label = self.default_labels
         helps = [_default_choice(help_label), *_choices("help_kind", day=day)]
         outcomes = [_default_choice(outcome_label), *_choices("outcome", day=day)]
+        referral_partners = _choices("partner", day=day, blank="—")
         for i in range(self.rows):
             self.fields[f"r{i}_partner"] = forms.ChoiceField(
                 label=_("Partenaire"), choices=partners, required=False
@@ -156,6 +159,14 @@ class VisitForm(forms.Form):
             self.fields[f"r{i}_follow_up"] = forms.BooleanField(
                 label=_("Suite à donner"), required=False
             )
+            self.fields[f"r{i}_referral_partner"] = forms.ChoiceField(
+                label=_("Réorienté vers le partenaire"), choices=referral_partners, required=False
+            )
+            self.fields[f"r{i}_referral_structure"] = forms.CharField(
+                label=_("Réorienté vers la structure (jamais le nom d'une personne)"),
+                max_length=MAX_STRUCTURE_LENGTH,
+                required=False,
+            )
 
     @property
     def is_repeat(self) -> bool:
@@ -164,7 +175,15 @@ class VisitForm(forms.Form):
 
     def request_rows(self):
         """[(row number, [bound fields])] for the template."""
-        names = ("partner", "theme", "help_kind", "outcome", "follow_up")
+        names = (
+            "partner",
+            "theme",
+            "help_kind",
+            "outcome",
+            "follow_up",
+            "referral_partner",
+            "referral_structure",
+        )
         return [(i + 1, [self[f"r{i}_{n}"] for n in names]) for i in range(self.rows)]
 
     def clean(self) -> dict[str, Any]:
@@ -186,9 +205,11 @@ class VisitForm(forms.Form):
                         help_kind=data.get(f"r{i}_help_kind") or None,
                         outcome=data.get(f"r{i}_outcome") or None,
                         follow_up=bool(data.get(f"r{i}_follow_up")),
+                        referral_partner=data.get(f"r{i}_referral_partner") or None,
+                        referral_structure=data.get(f"r{i}_referral_structure", ""),
                     )
                 )
-            elif data.get(f"r{i}_partner"):
+            elif any(data.get(f"r{i}_{n}") for n in ("partner", "referral_structure")):
                 self.add_error(f"r{i}_theme", _("Choisissez le thème de cette demande."))
         if not requests and not self.is_repeat and not self.errors:
             self.add_error("quick", _("Saisissez au moins une demande."))
@@ -253,6 +274,11 @@ class VisitForm(forms.Form):
                 "" if r.outcome_defaulted else vocab["outcome"].by_id[r.outcome_id].code
             )
             initial[f"r{i}_follow_up"] = r.follow_up
+            if (target := referral_of(r)) is not None:
+                initial[f"r{i}_referral_partner"] = (
+                    vocab["partner"].by_id[target.partner_id].code if target.partner_id else ""
+                )
+                initial[f"r{i}_referral_structure"] = target.structure
         return initial
 
 

@@ -9,10 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillon.activity import history, selectors, taxonomy
 from maillon.activity.history import HISTORY_LIMIT, HistoryFilters, Span
+from maillon.activity.referrals import referral_of
 from maillon.web.forms import choice_field
 from maillon.web.http import AuthenticatedHttpRequest
 
@@ -72,6 +74,12 @@ class HistoryForm(forms.Form):
         )
 
 
+def _referral_text(row) -> list[str]:
+    """« réorienté vers … » when the request names its target (prefetched with the visit)."""
+    target = referral_of(row)
+    return [] if target is None else [_("réorienté vers %(target)s") % {"target": target}]
+
+
 def _rows(visits, vocab) -> list[dict]:
     rows = []
     for visit in visits:
@@ -81,6 +89,7 @@ def _rows(visits, vocab) -> list[dict]:
                     vocab["partner"].by_id[r.partner_id].label if r.partner_id else "—",
                     vocab["theme"].by_id[r.theme_id].label,
                     vocab["outcome"].by_id[r.outcome_id].label,
+                    *_referral_text(r),
                 ]
             )
             for r in visit.requests.all()

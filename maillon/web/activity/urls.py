@@ -15,7 +15,7 @@ urlpatterns = [
 
 # the mediator's day beyond the desk: history, follow-ups, lists of outreach and workshops,
 # the network's rules (issue 14)
-from maillon.web.activity import counted, followups, history, policy  # noqa: E402
+from maillon.web.activity import counted, followups, history, policy, undo  # noqa: E402
 
 urlpatterns += [
     path("historique/", history.history_view, name="history"),
@@ -33,4 +33,5 @@ urlpatterns += [
     path("ateliers/<int:pk>/", counted.workshop_edit_view, name="workshop_edit"),
     path("ateliers/<int:pk>/supprimer/", counted.workshop_delete_view, name="workshop_delete"),
     path("regles/", policy.policy_view, name="policy"),
+    path("annuler/", undo.undo_view, name="undo"),
 ]

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from maillon.accounts.models import User
 from maillon.activity import bounds, counted, selectors, services, taxonomy
 from maillon.activity.policy import ChangeRight, request_defaults
+from maillon.activity.referrals import referral_of
 from maillon.network.models import Site
 from maillon.network.selectors import site_timezone
 from maillon.web.activity.forms import DeleteForm, OutreachForm, VisitForm, WorkshopForm
+from maillon.web.activity.undo import undo_offer, undo_offer_set
 from maillon.web.http import AuthenticatedHttpRequest
 
 
@@ -73,6 +75,7 @@ def _log_row(visit, user: User, vocab, can_correct: bool) -> dict:
                 "outcome": vocab["outcome"].by_id[r.outcome_id].label,
                 "outcome_defaulted": r.outcome_defaulted,
                 "follow_up": r.follow_up,
+                "referral": referral_of(r),
             }
             for r in visit.requests.all()
         ],
@@ -147,6 +150,7 @@ def desk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "log": _log_rows(log, request.user, can_correct),
         "recorded": recorded,
         "idempotency_key": services.new_idempotency_key(),
+        "undo": undo_offer(request),
         **_legend(day),
     }
     status = (
@@ -224,7 +228,7 @@ def visit_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = DeleteForm(data, correction=right is ChangeRight.CORRECTION)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_delete(
+            entry = services.visit_delete(
                 actor=request.user, visit=visit, reason=form.cleaned_data.get("reason", "")
             )
         except ValidationError as error:
@@ -232,7 +236,7 @@ def visit_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         except PermissionDenied:
             return _locked(request, visit)
         else:
-            messages.success(request, _("Passage supprimé."))
+            undo_offer_set(request, entry, _("Passage supprimé"))
             return redirect(_desk_url(visit.site_id, visit.day, today))
     return render(
         request,
