@@ -378,6 +378,7 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
         row.visit = visit
     Request.objects.bulk_create(rows)
     referrals_attach(visit_id=visit.pk, referrals=valid.referrals)
+    referrals_cache(rows, valid.referrals)  # the journal below reads them: no query
     if followups.to_review(rows):
         followups.followups_open(
             rows=rows,
@@ -395,7 +396,6 @@ def visit_input_update(*, actor: User, visit: Visit, data: VisitInput, reason: s
         note=reason,
     )
     _cache_requests(visit, rows)
-    referrals_cache(rows, valid.referrals)
     return visit
 
 

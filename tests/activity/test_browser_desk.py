@@ -81,6 +81,11 @@ def test_desk_outreach_and_workshop_pages_pass_axe(page):
     ):
         page.goto(url)
         assert axe_problems(page) == [], url
+    # the desk right after a deletion, with « Passage supprimé — Annuler »
+    page.goto(f"/activite/passages/{visit.pk}/supprimer/")
+    page.get_by_role("button", name="Supprimer définitivement").click()
+    page.get_by_role("status").filter(has_text="Passage supprimé —").wait_for()
+    assert axe_problems(page) == [], "guichet après une suppression"
 
 
 def test_every_link_and_button_of_the_desk_tabs_is_readable(page):
