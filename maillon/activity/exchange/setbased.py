@@ -15,7 +15,9 @@
    and one aggregation per rollup table (`rollups_add_visits_where`).
 """
 
+import contextlib
 import datetime
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -123,8 +125,17 @@ NOT_CONSECUTIVE, OTHER_VISIT, TOO_MANY = 1, 10, len(CHECKS) - 1
 class SetBasedImport:
     """One import on PostgreSQL, inside the caller's transaction (see the module doc)."""
 
-    def __init__(self, cursor, lookups: _Lookups) -> None:
+    def __init__(self, cursor, lookups: _Lookups, timings: dict[str, float]) -> None:
         self.cursor, self.lookups = cursor, lookups  # a psycopg cursor
+        self.timings = timings  # seconds per stage, filled as the stages run
+
+    @contextlib.contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
     def stage(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
         """Create the work tables, stream the file into the staging table, check every row."""
@@ -133,9 +144,12 @@ class SetBasedImport:
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {ROWS} (line integer, run integer, pos integer, {columns})"
         )
-        rows = self._copy_rows(path, on_rows)
-        self._resolve()
-        self._check()
+        with self.timed("copy"):
+            rows = self._copy_rows(path, on_rows)
+        with self.timed("resolve"):
+            self._resolve()
+        with self.timed("check"):
+            self._check()
         return rows
 
     def _copy_rows(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
@@ -333,6 +347,8 @@ class SetBasedImport:
         """The valid visits and their requests, then their contribution to the rollups."""
         visits, requests = Visit._meta.db_table, Request._meta.db_table
         now = timezone.now()
+        facts = self.timed("facts")
+        facts.__enter__()
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {IDS} AS SELECT c.run,"  # noqa: S608
             f" nextval(pg_get_serial_sequence('{visits}', 'id')) AS id"
@@ -353,7 +369,11 @@ class SetBasedImport:
             " c.help_kind_id, c.outcome_id, c.follow_up"
             f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
         )
-        self._open_follow_ups()
+        facts.__exit__(None, None, None)
+        with self.timed("follow-ups"):
+            self._open_follow_ups()
+        rollups = self.timed("rollups")
+        rollups.__enter__()
         self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
         low, high, count = self.cursor.fetchone()
         if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
@@ -361,6 +381,7 @@ class SetBasedImport:
         elif count:
             self.cursor.execute(f"ANALYZE {IDS}")
             rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+        rollups.__exit__(None, None, None)
 
     def _open_follow_ups(self) -> None:
         """The follow-ups of the « à revoir » requests imported, as every write path opens them
@@ -410,11 +431,12 @@ def set_based_import(*, path, agent_id, report, skip_invalid, rejects, on_rows, 
     """Fill `report` and, unless a row is bad and bad rows are not skipped, write the valid
     visits. `rejects` (or None) has `write(source, problem)` as in the portable path."""
     with connection.cursor() as wrapper:
-        work = SetBasedImport(wrapper.cursor, _Lookups())
+        work = SetBasedImport(wrapper.cursor, _Lookups(), report.timings)
         report.rows = work.stage(path, on_rows)
-        report.visits, report.requests, report.rejected_rows = work.counts(
-            skip_invalid=skip_invalid
-        )
+        with work.timed("counts"):
+            report.visits, report.requests, report.rejected_rows = work.counts(
+                skip_invalid=skip_invalid
+            )
         reasons: dict[int, Problem] = {}
         for run, problem in work.problems():
             if len(report.problems) < max_problems:

@@ -112,3 +112,7 @@ class Command(BaseCommand):
             f"en base {totals['visits']:,} passages / {totals['requests']:,} demandes ; "
             f"différences cumuls/détail {differences}"
         )
+        if report.timings:  # the set-based path: where the time went
+            stages = " ; ".join(f"{k} {v:.2f} s" for k, v in report.timings.items())
+            rest = elapsed - sum(report.timings.values())
+            console.print(f"Étapes : {stages} ; reste (enregistrement, validation) {rest:.2f} s")
