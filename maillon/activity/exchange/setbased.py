@@ -1,6 +1,6 @@
 """PostgreSQL: the import as a handful of set-based statements in the import's transaction.
 
-1. The file is streamed (`iter_rows`) into a temporary staging table by COPY, each row with its
+1. The file is streamed (`iter_columns`) into a temporary staging table by COPY, each row with its
    line, its run (a visit: consecutive rows with one non-empty `passage`) and its position in
    the run. Python holds one row at a time.
 2. Each column's distinct values are checked ONCE in Python by the portable path's own functions
@@ -38,10 +38,10 @@ from maillon.activity.exchange.parsing import (
     _time,
     _tristate,
 )
-from maillon.activity.exchange.reading import COLUMNS, iter_rows
+from maillon.activity.exchange.reading import COLUMNS, iter_columns
 from maillon.activity.followups import TO_REVIEW, followups_attach_many
 from maillon.activity.models import Request, Visit
-from maillon.activity.rollups import rollups_add_visits_where
+from maillon.activity.rollups import Batch, rollups_add_batch, rollups_add_visits_where
 from maillon.core.importing import Problem
 from maillon.core.text import fold
 
@@ -53,6 +53,9 @@ BAD = "maillon_import_bad_runs"
 IDS = "maillon_import_ids"
 TABLES = (ROWS, VALUES, ZONES, CHECKED, BAD, IDS)
 FETCH = 2_000  # rows per round trip when reading results back
+# Memory for each sort and hash of the import's statements (the checks' window functions, the
+# rollup aggregations), for its transaction only: at 4 MB (the default) they spill to disk.
+WORK_MEM = "64MB"
 
 # The columns resolved through the mapping table → the SQL of the value looked up (aide and
 # issue have defaults, as in `_parse_request`).
@@ -155,14 +158,14 @@ class SetBasedImport:
     def _copy_rows(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
         rows, run, pos, previous = 0, 0, 0, ""
         with self.cursor.copy(f"COPY {ROWS} FROM STDIN") as copy:
-            for line, row in iter_rows(path):
-                key = row.get("passage", "")
+            for line, values in iter_columns(path):
+                key = values[0]  # passage
                 if key and key == previous:
                     pos += 1
                 else:
                     run, pos = run + 1, 0
                 previous = key
-                copy.write_row((line, run, pos, *[row.get(c, "") for c in COLUMNS]))
+                copy.write_row((line, run, pos, *values))
                 rows += 1
                 if on_rows and rows % 10_000 == 0:
                     on_rows(10_000)
@@ -181,13 +184,11 @@ class SetBasedImport:
         zones: dict[str, tuple[int, datetime.tzinfo]] = {}
         days: set[datetime.date] = set()
         records = []  # a column's distinct values: few (no COPY may run beside a query)
-        for column, sql in LOOKED_UP.items():
-            self.cursor.execute(f"SELECT DISTINCT {sql} FROM {ROWS} s")  # noqa: S608
-            for (value,) in self.cursor.fetchall():
-                record = self._resolved(column, value, zones)
-                if column == "date" and record[0]:
-                    days.add(record[2])
-                records.append((column, value, *record))
+        for column, value in self._distinct_values():
+            record = self._resolved(column, value, zones)
+            if column == "date" and record[0]:
+                days.add(record[2])
+            records.append((column, value, *record))
         with self.cursor.copy(f"COPY {VALUES} FROM STDIN") as copy:
             for record in records:
                 copy.write_row(record)
@@ -201,6 +202,22 @@ class SetBasedImport:
                     copy.write_row((number, *record))
         self.cursor.execute(f"ANALYZE {VALUES}")
         self.cursor.execute(f"ANALYZE {ZONES}")
+
+    def _distinct_values(self) -> list[tuple[str, str]]:
+        """(column, value) for each distinct value of each looked-up column, in ONE scan of the
+        staging table (grouping sets; `GROUPING(…)` has a 0 bit for the column grouped on)."""
+        columns, expressions = list(LOOKED_UP), ", ".join(LOOKED_UP.values())
+        sets = ", ".join(f"({sql})" for sql in LOOKED_UP.values())
+        self.cursor.execute(
+            f"SELECT GROUPING({expressions}), {expressions} FROM {ROWS} s"  # noqa: S608
+            f" GROUP BY GROUPING SETS ({sets})"
+        )
+        last = len(columns) - 1
+        distinct = []
+        for grouping, *values in self.cursor.fetchall():
+            index = last - (((1 << len(columns)) - 1) ^ grouping).bit_length() + 1
+            distinct.append((columns[index], values[index]))
+        return distinct
 
     def _resolved(self, column: str, value: str, zones: dict) -> tuple:
         """(ok, num, day, t, flag, zone, valid_from, valid_until) of one value of `column`."""
@@ -345,10 +362,31 @@ class SetBasedImport:
 
     def write(self, *, agent_id: int) -> None:
         """The valid visits and their requests, then their contribution to the rollups."""
+        with self.timed("facts"):
+            self._write_facts(agent_id)
+        with self.timed("follow-ups"):
+            self._open_follow_ups()
+        with self.timed("rollups"):
+            self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
+            low, high, count = self.cursor.fetchone()
+            if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
+                # a range on both fact tables: each is read by its index, no join to find the
+                # batch's requests
+                rollups_add_batch(
+                    Batch(
+                        "v.id BETWEEN %s AND %s",
+                        [low, high],
+                        "r.visit_id BETWEEN %s AND %s",
+                        [low, high],
+                    )
+                )
+            elif count:
+                self.cursor.execute(f"ANALYZE {IDS}")
+                rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+
+    def _write_facts(self, agent_id: int) -> None:
         visits, requests = Visit._meta.db_table, Request._meta.db_table
         now = timezone.now()
-        facts = self.timed("facts")
-        facts.__enter__()
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {IDS} AS SELECT c.run,"  # noqa: S608
             f" nextval(pg_get_serial_sequence('{visits}', 'id')) AS id"
@@ -369,19 +407,6 @@ class SetBasedImport:
             " c.help_kind_id, c.outcome_id, c.follow_up"
             f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
         )
-        facts.__exit__(None, None, None)
-        with self.timed("follow-ups"):
-            self._open_follow_ups()
-        rollups = self.timed("rollups")
-        rollups.__enter__()
-        self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
-        low, high, count = self.cursor.fetchone()
-        if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
-            rollups_add_visits_where("v.id BETWEEN %s AND %s", [low, high])
-        elif count:
-            self.cursor.execute(f"ANALYZE {IDS}")
-            rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
-        rollups.__exit__(None, None, None)
 
     def _open_follow_ups(self) -> None:
         """The follow-ups of the « à revoir » requests imported, as every write path opens them
@@ -431,6 +456,7 @@ def set_based_import(*, path, agent_id, report, skip_invalid, rejects, on_rows, 
     """Fill `report` and, unless a row is bad and bad rows are not skipped, write the valid
     visits. `rejects` (or None) has `write(source, problem)` as in the portable path."""
     with connection.cursor() as wrapper:
+        wrapper.cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         work = SetBasedImport(wrapper.cursor, _Lookups(), report.timings)
         report.rows = work.stage(path, on_rows)
         with work.timed("counts"):
