@@ -387,11 +387,16 @@ class SetBasedImport:
     def _write_facts(self, agent_id: int) -> None:
         visits, requests = Visit._meta.db_table, Request._meta.db_table
         now = timezone.now()
+        # the sequence looked up once: `pg_get_serial_sequence` in the statement would resolve
+        # the table's name (and lock it) again for every visit
+        self.cursor.execute(f"SELECT pg_get_serial_sequence('{visits}', 'id')::regclass::oid")
+        sequence = self.cursor.fetchone()[0]
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {IDS} AS SELECT c.run,"  # noqa: S608
-            f" nextval(pg_get_serial_sequence('{visits}', 'id')) AS id"
+            " nextval(%s::oid) AS id"
             f" FROM {CHECKED} c WHERE c.pos = 0"
-            f" AND NOT EXISTS (SELECT FROM {BAD} b WHERE b.run = c.run) ORDER BY c.run"
+            f" AND NOT EXISTS (SELECT FROM {BAD} b WHERE b.run = c.run) ORDER BY c.run",
+            [sequence],
         )
         self.cursor.execute(
             f"INSERT INTO {visits} (id, site_id, agent_id, occurred_at, day, channel_id,"  # noqa: S608
