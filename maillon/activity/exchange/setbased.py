@@ -381,7 +381,6 @@ class SetBasedImport:
                     )
                 )
             elif count:
-                self.cursor.execute(f"ANALYZE {IDS}")
                 rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
 
     def _write_facts(self, agent_id: int) -> None:
@@ -398,19 +397,20 @@ class SetBasedImport:
             f" AND NOT EXISTS (SELECT FROM {BAD} b WHERE b.run = c.run) ORDER BY c.run",
             [sequence],
         )
+        self.cursor.execute(f"ANALYZE {IDS}")  # its size: a hash join, not two sorts
         self.cursor.execute(
             f"INSERT INTO {visits} (id, site_id, agent_id, occurred_at, day, channel_id,"  # noqa: S608
             " age_band_id, qpv_resident, first_visit, duration_minutes, created_at, updated_at)"
             " SELECT i.id, c.site_id, %s, c.occurred_at, c.day, c.channel_id, c.age_band_id,"
             " c.qpv, c.first_visit, c.minutes, %s, %s"
-            f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run AND c.pos = 0 ORDER BY i.id",
+            f" FROM {CHECKED} c JOIN {IDS} i ON i.run = c.run WHERE c.pos = 0",  # file order
             [agent_id, now, now],
         )
         self.cursor.execute(
             f"INSERT INTO {requests} (visit_id, position, partner_id, theme_id, help_kind_id,"  # noqa: S608
             " outcome_id, follow_up) SELECT i.id, c.pos, c.partner_id, c.theme_id,"
             " c.help_kind_id, c.outcome_id, c.follow_up"
-            f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
+            f" FROM {CHECKED} c JOIN {IDS} i ON i.run = c.run"  # in the order of the file
         )
 
     def _open_follow_ups(self) -> None:
