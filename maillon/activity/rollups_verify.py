@@ -98,3 +98,29 @@ def _norm_key(key: Sequence) -> tuple:
     """A key comparable across both sides and sorted as the database sorts it: integers stay
     integers, dates become ISO text (SQLite gives text, PostgreSQL dates)."""
     return tuple(v.isoformat() if isinstance(v, datetime.date) else v for v in key)
+
+
+# (fact table, column, taxonomy table) of every taxonomy reference without a database foreign
+# key (see « Taxonomy references » in activity/models/facts.py)
+TAXONOMY_REFERENCES = (
+    ("activity_visit", "channel_id", "activity_channel"),
+    ("activity_visit", "age_band_id", "activity_ageband"),
+    ("activity_request", "partner_id", "network_partner"),
+    ("activity_request", "theme_id", "activity_theme"),
+    ("activity_request", "help_kind_id", "activity_helpkind"),
+    ("activity_request", "outcome_id", "activity_outcome"),
+)
+
+
+def taxonomy_orphans() -> dict[str, int]:
+    """`table.column` → rows whose taxonomy id is not in the taxonomy table (none expected: every
+    write path resolves codes against the taxonomies before writing)."""
+    orphans = {}
+    with connection.cursor() as cursor:
+        for table, column, taxonomy in TAXONOMY_REFERENCES:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {table} f WHERE f.{column} IS NOT NULL"  # noqa: S608
+                f" AND NOT EXISTS (SELECT 1 FROM {taxonomy} t WHERE t.id = f.{column})"
+            )
+            orphans[f"{table}.{column}"] = cursor.fetchone()[0]
+    return orphans

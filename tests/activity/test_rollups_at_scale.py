@@ -158,3 +158,30 @@ def _other_connections() -> int:
             " AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
+
+
+@pytest.mark.postgresql
+@time_machine.travel(NOON, tick=False)
+def test_adding_to_an_existing_rollup_row_is_a_hot_update():
+    """The rollup tables keep free space in their pages (migration 0013, fillfactor 70): adding
+    to an existing key writes no index entry (a HOT update), where full pages made every such
+    update write one in each of the table's three indexes."""
+    _generate("9997", months=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [VisitDailyRollup._meta.db_table]
+        )
+        assert "fillfactor=70" in cursor.fetchone()[0]
+        with transaction.atomic():
+            sql, params = batch_upsert_sql(
+                VISIT_SPECS[0], Batch("v.id > %s", [0], "r.visit_id > %s", [0])
+            )
+            cursor.execute(sql, params)  # every key exists: every row takes the conflict path
+            cursor.execute(
+                "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+                [VisitDailyRollup._meta.db_table],
+            )
+            updated, hot = cursor.fetchone()
+            transaction.set_rollback(True)
+    assert updated > 0
+    assert hot > 0

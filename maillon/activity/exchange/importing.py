@@ -67,6 +67,8 @@ class ImportReport:
     rejected_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    # seconds spent in each stage of the set-based path (empty on the portable path)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def import_agent(username: str | None = None) -> User:

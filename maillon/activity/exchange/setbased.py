@@ -1,6 +1,6 @@
 """PostgreSQL: the import as a handful of set-based statements in the import's transaction.
 
-1. The file is streamed (`iter_rows`) into a temporary staging table by COPY, each row with its
+1. The file is streamed (`iter_columns`) into a temporary staging table by COPY, each row with its
    line, its run (a visit: consecutive rows with one non-empty `passage`) and its position in
    the run. Python holds one row at a time.
 2. Each column's distinct values are checked ONCE in Python by the portable path's own functions
@@ -15,7 +15,9 @@
    and one aggregation per rollup table (`rollups_add_visits_where`).
 """
 
+import contextlib
 import datetime
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -36,10 +38,10 @@ from maillon.activity.exchange.parsing import (
     _time,
     _tristate,
 )
-from maillon.activity.exchange.reading import COLUMNS, iter_rows
+from maillon.activity.exchange.reading import COLUMNS, iter_columns
 from maillon.activity.followups import TO_REVIEW, followups_attach_many
 from maillon.activity.models import Request, Visit
-from maillon.activity.rollups import rollups_add_visits_where
+from maillon.activity.rollups import Batch, rollups_add_batch, rollups_add_visits_where
 from maillon.core.importing import Problem
 from maillon.core.text import fold
 
@@ -52,6 +54,9 @@ IDS = "maillon_import_ids"
 DEFAULTS = "maillon_import_defaults"
 TABLES = (ROWS, VALUES, ZONES, CHECKED, BAD, IDS, DEFAULTS)
 FETCH = 2_000  # rows per round trip when reading results back
+# Memory for each sort and hash of the import's statements (the checks' window functions, the
+# rollup aggregations), for its transaction only: at 4 MB (the default) they spill to disk.
+WORK_MEM = "64MB"
 
 # The columns resolved through the mapping table → the SQL of the value looked up (an empty aide
 # or issue takes the site's default, joined from DEFAULTS, as in `_parse_request`).
@@ -126,8 +131,17 @@ NOT_CONSECUTIVE, OTHER_VISIT, TOO_MANY = 1, 10, len(CHECKS) - 1
 class SetBasedImport:
     """One import on PostgreSQL, inside the caller's transaction (see the module doc)."""
 
-    def __init__(self, cursor, lookups: _Lookups) -> None:
+    def __init__(self, cursor, lookups: _Lookups, timings: dict[str, float]) -> None:
         self.cursor, self.lookups = cursor, lookups  # a psycopg cursor
+        self.timings = timings  # seconds per stage, filled as the stages run
+
+    @contextlib.contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
     def stage(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
         """Create the work tables, stream the file into the staging table, check every row."""
@@ -136,22 +150,25 @@ class SetBasedImport:
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {ROWS} (line integer, run integer, pos integer, {columns})"
         )
-        rows = self._copy_rows(path, on_rows)
-        self._resolve()
-        self._check()
+        with self.timed("copy"):
+            rows = self._copy_rows(path, on_rows)
+        with self.timed("resolve"):
+            self._resolve()
+        with self.timed("check"):
+            self._check()
         return rows
 
     def _copy_rows(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
         rows, run, pos, previous = 0, 0, 0, ""
         with self.cursor.copy(f"COPY {ROWS} FROM STDIN") as copy:
-            for line, row in iter_rows(path):
-                key = row.get("passage", "")
+            for line, values in iter_columns(path):
+                key = values[0]  # passage
                 if key and key == previous:
                     pos += 1
                 else:
                     run, pos = run + 1, 0
                 previous = key
-                copy.write_row((line, run, pos, *[row.get(c, "") for c in COLUMNS]))
+                copy.write_row((line, run, pos, *values))
                 rows += 1
                 if on_rows and rows % 10_000 == 0:
                     on_rows(10_000)
@@ -170,13 +187,11 @@ class SetBasedImport:
         zones: dict[str, tuple[int, datetime.tzinfo]] = {}
         days: set[datetime.date] = set()
         records = []  # a column's distinct values: few (no COPY may run beside a query)
-        for column, sql in LOOKED_UP.items():
-            self.cursor.execute(f"SELECT DISTINCT {sql} FROM {ROWS} s")  # noqa: S608
-            for (value,) in self.cursor.fetchall():
-                record = self._resolved(column, value, zones)
-                if column == "date" and record[0]:
-                    days.add(record[2])
-                records.append((column, value, *record))
+        for column, value in self._distinct_values():
+            record = self._resolved(column, value, zones)
+            if column == "date" and record[0]:
+                days.add(record[2])
+            records.append((column, value, *record))
         with self.cursor.copy(f"COPY {VALUES} FROM STDIN") as copy:
             for record in records:
                 copy.write_row(record)
@@ -197,6 +212,22 @@ class SetBasedImport:
                 copy.write_row((site_id, defaults.help_kind_id, defaults.outcome_id))
         self.cursor.execute(f"ANALYZE {VALUES}")
         self.cursor.execute(f"ANALYZE {ZONES}")
+
+    def _distinct_values(self) -> list[tuple[str, str]]:
+        """(column, value) for each distinct value of each looked-up column, in ONE scan of the
+        staging table (grouping sets; `GROUPING(…)` has a 0 bit for the column grouped on)."""
+        columns, expressions = list(LOOKED_UP), ", ".join(LOOKED_UP.values())
+        sets = ", ".join(f"({sql})" for sql in LOOKED_UP.values())
+        self.cursor.execute(
+            f"SELECT GROUPING({expressions}), {expressions} FROM {ROWS} s"  # noqa: S608
+            f" GROUP BY GROUPING SETS ({sets})"
+        )
+        last = len(columns) - 1
+        distinct = []
+        for grouping, *values in self.cursor.fetchall():
+            index = last - (((1 << len(columns)) - 1) ^ grouping).bit_length() + 1
+            distinct.append((columns[index], values[index]))
+        return distinct
 
     def _resolved(self, column: str, value: str, zones: dict) -> tuple:
         """(ok, num, day, t, flag, zone, valid_from, valid_until) of one value of `column`."""
@@ -347,20 +378,48 @@ class SetBasedImport:
 
     def write(self, *, agent_id: int) -> None:
         """The valid visits and their requests, then their contribution to the rollups."""
+        with self.timed("facts"):
+            self._write_facts(agent_id)
+        with self.timed("follow-ups"):
+            self._open_follow_ups()
+        with self.timed("rollups"):
+            self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
+            low, high, count = self.cursor.fetchone()
+            if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
+                # a range on both fact tables: each is read by its index, no join to find the
+                # batch's requests
+                rollups_add_batch(
+                    Batch(
+                        "v.id BETWEEN %s AND %s",
+                        [low, high],
+                        "r.visit_id BETWEEN %s AND %s",
+                        [low, high],
+                    )
+                )
+            elif count:
+                rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+
+    def _write_facts(self, agent_id: int) -> None:
         visits, requests = Visit._meta.db_table, Request._meta.db_table
         now = timezone.now()
+        # the sequence looked up once: `pg_get_serial_sequence` in the statement would resolve
+        # the table's name (and lock it) again for every visit
+        self.cursor.execute(f"SELECT pg_get_serial_sequence('{visits}', 'id')::regclass::oid")
+        sequence = self.cursor.fetchone()[0]
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {IDS} AS SELECT c.run,"  # noqa: S608
-            f" nextval(pg_get_serial_sequence('{visits}', 'id')) AS id"
+            " nextval(%s::oid) AS id"
             f" FROM {CHECKED} c WHERE c.pos = 0"
-            f" AND NOT EXISTS (SELECT FROM {BAD} b WHERE b.run = c.run) ORDER BY c.run"
+            f" AND NOT EXISTS (SELECT FROM {BAD} b WHERE b.run = c.run) ORDER BY c.run",
+            [sequence],
         )
+        self.cursor.execute(f"ANALYZE {IDS}")  # its size: a hash join, not two sorts
         self.cursor.execute(
             f"INSERT INTO {visits} (id, site_id, agent_id, occurred_at, day, channel_id,"  # noqa: S608
             " age_band_id, qpv_resident, first_visit, duration_minutes, created_at, updated_at)"
             " SELECT i.id, c.site_id, %s, c.occurred_at, c.day, c.channel_id, c.age_band_id,"
             " c.qpv, c.first_visit, c.minutes, %s, %s"
-            f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run AND c.pos = 0 ORDER BY i.id",
+            f" FROM {CHECKED} c JOIN {IDS} i ON i.run = c.run WHERE c.pos = 0",  # file order
             [agent_id, now, now],
         )
         self.cursor.execute(
@@ -368,16 +427,8 @@ class SetBasedImport:
             " outcome_id, follow_up, help_defaulted, outcome_defaulted) SELECT i.id, c.pos,"
             " c.partner_id, c.theme_id, c.help_kind_id, c.outcome_id, c.follow_up,"
             " c.help_defaulted, c.outcome_defaulted"
-            f" FROM {IDS} i JOIN {CHECKED} c ON c.run = i.run ORDER BY i.id, c.pos"
+            f" FROM {CHECKED} c JOIN {IDS} i ON i.run = c.run"  # in the order of the file
         )
-        self._open_follow_ups()
-        self.cursor.execute(f"SELECT min(id), max(id), count(*) FROM {IDS}")  # noqa: S608
-        low, high, count = self.cursor.fetchone()
-        if count and high - low + 1 == count:  # no concurrent writer drew ids meanwhile
-            rollups_add_visits_where("v.id BETWEEN %s AND %s", [low, high])
-        elif count:
-            self.cursor.execute(f"ANALYZE {IDS}")
-            rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
 
     def _open_follow_ups(self) -> None:
         """The follow-ups of the « à revoir » requests imported, as every write path opens them
@@ -427,11 +478,13 @@ def set_based_import(*, path, agent_id, report, skip_invalid, rejects, on_rows, 
     """Fill `report` and, unless a row is bad and bad rows are not skipped, write the valid
     visits. `rejects` (or None) has `write(source, problem)` as in the portable path."""
     with connection.cursor() as wrapper:
-        work = SetBasedImport(wrapper.cursor, _Lookups())
+        wrapper.cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        work = SetBasedImport(wrapper.cursor, _Lookups(), report.timings)
         report.rows = work.stage(path, on_rows)
-        report.visits, report.requests, report.rejected_rows = work.counts(
-            skip_invalid=skip_invalid
-        )
+        with work.timed("counts"):
+            report.visits, report.requests, report.rejected_rows = work.counts(
+                skip_invalid=skip_invalid
+            )
         reasons: dict[int, Problem] = {}
         for run, problem in work.problems():
             if len(report.problems) < max_problems:

@@ -48,6 +48,15 @@ class VisitQuerySet(models.QuerySet["Visit"]):
         )
 
 
+# Taxonomy references: the fact tables' references to the taxonomies (channel, age band;
+# partner, theme, help, outcome) carry no database foreign key (`db_constraint=False`, issue 19
+# decision 1): with one, every fact row fires a constraint trigger at commit, which was the
+# largest cost of a bulk import. Every write path resolves codes against the taxonomies in
+# force before writing (desk and API validation, `exchange.parsing` and `exchange.setbased`,
+# the generator), and tests/activity/test_no_orphans.py proves that none writes an unknown id.
+# Deleting a term is still refused while facts use it (`on_delete=PROTECT`, enforced by Django).
+
+
 class Visit(models.Model):
     """One person helped once, on one channel (passage). No personal data.
 
@@ -72,7 +81,12 @@ class Visit(models.Model):
     occurred_at = models.DateTimeField(_("date et heure"))
     day = models.DateField(_("jour"), help_text=_("Jour local du passage (fuseau du site)."))
     channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, related_name="+", verbose_name=_("canal"), db_index=False
+        Channel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("canal"),
+        db_index=False,
+        db_constraint=False,  # see « Taxonomy references » above Visit
     )
     age_band = models.ForeignKey(
         AgeBand,
@@ -82,6 +96,7 @@ class Visit(models.Model):
         related_name="+",
         verbose_name=_("tranche d'âge"),
         db_index=False,
+        db_constraint=False,
     )
     qpv_resident = models.BooleanField(_("habite un QPV"), null=True, blank=True)
     first_visit = models.BooleanField(_("première visite"), null=True, blank=True)
@@ -135,9 +150,15 @@ class Request(models.Model):
         related_name="+",
         verbose_name=_("partenaire"),
         db_index=False,
+        db_constraint=False,  # see « Taxonomy references » above Visit
     )
     theme = models.ForeignKey(
-        Theme, on_delete=models.PROTECT, related_name="+", verbose_name=_("thème"), db_index=False
+        Theme,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("thème"),
+        db_index=False,
+        db_constraint=False,
     )
     help_kind = models.ForeignKey(
         HelpKind,
@@ -145,9 +166,15 @@ class Request(models.Model):
         related_name="+",
         verbose_name=_("aide apportée"),
         db_index=False,
+        db_constraint=False,
     )
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("issue"), db_index=False
+        Outcome,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issue"),
+        db_index=False,
+        db_constraint=False,
     )
     follow_up = models.BooleanField(_("suite à donner"), default=False)
     # True when the agent typed no help (no outcome) and the site's policy default was applied:

@@ -114,6 +114,10 @@ class Command(BaseCommand):
             f"en base {totals['visits']:,} passages / {totals['requests']:,} demandes ; "
             f"différences cumuls/détail {differences}"
         )
+        if report.timings:  # the set-based path: where the time went
+            stages = " ; ".join(f"{k} {v:.2f} s" for k, v in report.timings.items())
+            rest = elapsed - sum(report.timings.values())
+            console.print(f"Étapes : {stages} ; reste (enregistrement, validation) {rest:.2f} s")
         if differences == 0 and not report.problems:  # a figure only for a correct run
             raw_rate = raw_copy_rate(options["file"], COLUMNS, report.rows)
             console.print(f"COPY brut du même fichier : {raw_rate:,.0f} lignes/s")

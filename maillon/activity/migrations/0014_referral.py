@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activity', '0011_followup_outcomes'),
+        ('activity', '0013_rollups_fillfactor'),
         ('network', '0005_site_services_info_confirmed_on'),
     ]
 
