@@ -31,8 +31,9 @@ def audit_document(
         by_role[role]["failing"] += 0 if audit.passed else 1
     return {
         "date": day.isoformat(),
-        "method": "axe-core (WCAG 2.0/2.1 A, AA) and Maillon's focus, reflow and text-spacing "
-        "checks in Chromium, over every page each role reaches from its home page",
+        "method": "axe-core (WCAG 2.0/2.1 A, AA) and Maillon's focus, reflow, text-spacing "
+        "and link and button contrast (as drawn, hovered, focused) checks in Chromium, over "
+        "every page each role reaches from its home page",
         "pages": len(audits),
         "distinct_views": len({view for _, view, _ in audits}),
         "views_not_reached": sorted(views - reached),
