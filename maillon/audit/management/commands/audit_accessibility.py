@@ -35,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=AUDIT_FILE)
         parser.add_argument("--chromium", default="/usr/bin/chromium")
         parser.add_argument(
+            "--docs",
+            type=Path,
+            default=None,
+            help="fichier Markdown où écrire le tableau (entre ses repères <!-- audit:… -->)",
+        )
+        parser.add_argument(
             "--demo",
             action="store_true",
             help="charge la démo (maillon demo) et la sert à --url le temps de l'audit",
@@ -70,6 +76,8 @@ class Command(BaseCommand):
             audits, reached=reached, views=all_views(), day=timezone.localdate()
         )
         path = report.write(document, options["output"])
+        if options["docs"]:
+            report.write_docs(document, options["docs"])
         self.stdout.write("")
         self.stdout.write(report.table(document))
         self.stdout.write(
