@@ -37,6 +37,7 @@ def test_agent_records_a_visit_by_keyboard_and_edits_it(page):
     keystrokes = "caf2 cpam3"
     page.keyboard.type(keystrokes)
     page.keyboard.press("Enter")
+    print(f"\ndesk visit: {len(keystrokes) + 1} keystrokes")
     assert len(keystrokes) + 1 <= 12
     status = page.get_by_role("status").filter(has_text="Passage enregistré")
     status.wait_for()
