@@ -6,12 +6,15 @@
 - `focus_problems`, `reflow_problems`, `spacing_problems`: focus rings ≥ 3:1 on the first focus
   stops, no sideways scrolling at 320 px outside labelled scroll regions, no text clipped with
   the WCAG 1.4.12 spacing;
+- `contrast_problems`: the text of every link and button below 4.5:1 (3:1 large) as drawn,
+  hovered or focused (axe lists white on white as "needs review" and sees one state only);
 - `page_problems`: all of them, by check, for one page.
 """
 
 from maillon.audit.checks import (
     audit_page,
     axe_findings,
+    contrast_findings,
     focus_findings,
     reflow_findings,
     spacing_findings,
@@ -21,49 +24,13 @@ axe_problems = axe_findings
 focus_problems = focus_findings
 reflow_problems = reflow_findings
 spacing_problems = spacing_findings
+contrast_problems = contrast_findings
 
 
 def page_problems(page) -> dict[str, list[str]]:
     """Every check on the page open in `page`, failing ones only."""
     audit = audit_page(page, page.url)
     return {name: found for name, found in audit.findings.items() if found}
-
-
-# The computed colour of each visible link and button against the first opaque background
-# behind it, and the WCAG contrast ratio of the two. axe classes equal colours (white on white)
-# as "needs review", not as a violation: this measures them instead.
-_CONTRASTS = """
-() => {
-  const rgba = (text) => (text.match(/[\\d.]+/g) || ["0", "0", "0", "0"]).map(Number);
-  const luminance = ([r, g, b]) => {
-    const channel = (c) => {
-      c /= 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    };
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-  };
-  const background = (element) => {
-    for (let node = element; node; node = node.parentElement) {
-      const colour = rgba(getComputedStyle(node).backgroundColor);
-      if (colour.length < 4 || colour[3] > 0) return colour;
-    }
-    return [255, 255, 255, 1];
-  };
-  return [...document.querySelectorAll("a, button")]
-    .filter((element) => element.getClientRects().length && element.innerText.trim())
-    .map((element) => {
-      const front = luminance(rgba(getComputedStyle(element).color));
-      const back = luminance(background(element));
-      const ratio = (Math.max(front, back) + 0.05) / (Math.min(front, back) + 0.05);
-      return [element.innerText.trim().slice(0, 40), Math.round(ratio * 100) / 100];
-    });
-}
-"""
-
-
-def low_contrast(page, minimum: float = 4.5) -> list[tuple[str, float]]:
-    """The visible links and buttons of the page whose text contrast is under `minimum`."""
-    return [(text, ratio) for text, ratio in page.evaluate(_CONTRASTS) if ratio < minimum]
 
 
 class Keys:

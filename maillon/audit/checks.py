@@ -14,6 +14,8 @@ tests hold.
   scrolls in its own container, focusable and labelled (RGAA 10.11, WCAG 1.4.10).
 - `spacing_findings`: with the text-spacing styles of WCAG 1.4.12 injected, no text is clipped
   (RGAA 10.12).
+- `contrast_findings` (maillon/audit/contrast.py): the text of every link and button at 4.5:1
+  (3:1 large) as drawn, hovered and focused (RGAA 3.2).
 """
 
 from __future__ import annotations
@@ -23,38 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from maillon.audit.colours import COLOUR_JS
+from maillon.audit.contrast import contrast_findings
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FOCUS_STOPS = 10
 FOCUS_MINIMUM = 3.0
 REFLOW_WIDTH = 320
-
-# WCAG 2.1 contrast from computed colours, shared by the scripts below.
-_COLOUR_JS = """
-  const rgba = (text) => {
-    const found = (text || "").match(/[\\d.]+/g);
-    if (!found) return [0, 0, 0, 0];
-    const [r, g, b, a] = found.map(Number);
-    return [r, g, b, a === undefined ? 1 : a];
-  };
-  const luminance = ([r, g, b]) => {
-    const channel = (c) => {
-      c /= 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    };
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-  };
-  const ratio = (one, two) => {
-    const [a, b] = [luminance(one), luminance(two)];
-    return Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100;
-  };
-  const describe = (element) => {
-    let text = element.tagName.toLowerCase();
-    if (element.id) text += "#" + element.id;
-    else if (element.classList.length) text += "." + [...element.classList].join(".");
-    const label = (element.getAttribute("aria-label") || element.innerText || "").trim();
-    return label ? `${text} « ${label.slice(0, 30)} »` : text;
-  };
-"""
 
 # The colours of the focused element's indicator (outline, box-shadow rings) and of the
 # background painted just outside it, sampled on its four sides.
@@ -62,7 +39,7 @@ _FOCUS_RING = (
     """
 (minimum) => {
 """
-    + _COLOUR_JS
+    + COLOUR_JS
     + """
   const element = document.activeElement;
   if (!element || element === document.body) return null;
@@ -109,7 +86,7 @@ _REFLOW = (
     """
 () => {
 """
-    + _COLOUR_JS
+    + COLOUR_JS
     + """
   const width = document.documentElement.clientWidth;
   const findings = [];
@@ -179,7 +156,7 @@ _CLIPPED = (
     """
 () => {
 """
-    + _COLOUR_JS
+    + COLOUR_JS
     + """
   const findings = [];
   for (const node of document.body.querySelectorAll("*")) {
@@ -322,6 +299,7 @@ CHECKS: dict[str, Callable[[Any], list[str]]] = {
     "focus": focus_findings,
     "reflow": reflow_findings,
     "spacing": spacing_findings,
+    "contrast": contrast_findings,
 }
 
 

@@ -15,16 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.urls import Resolver404, get_resolver, resolve
 from playwright.sync_api import Error as PlaywrightError
 
-# Patterns that are not pages for a person: files, actions, and Django's own admin (the
-# installation's technical tool, outside the audit's scope and declared so in the statement).
-SKIPPED_VIEWS = {
-    "accounts:logout",
-    "directory:open_data_file",
-    "journal:export",
-    "api:openapi-json",
-}
-SKIPPED_NAMESPACES = ("admin",)
-DOWNLOAD_FORMATS = {"csv", "xlsx", "pdf", "md", "json", "geojson"}
+from maillon.audit.pages import DOWNLOAD_FORMATS, not_a_page
 
 # The demo's accounts (`maillon demo`), one per role, and where each one starts.
 DEMO_ROLES = {
@@ -53,7 +44,7 @@ def view_name(path: str) -> str | None:
     except Resolver404:
         return None
     name = match.view_name
-    if name in SKIPPED_VIEWS or name.partition(":")[0] in SKIPPED_NAMESPACES:
+    if not_a_page(name):  # a file, an action, a fragment, the admin (maillon/audit/pages.py)
         return None
     formats = parse_qs(parts.query).get("format", [])
     if any(value in DOWNLOAD_FORMATS for value in formats):
@@ -62,7 +53,7 @@ def view_name(path: str) -> str | None:
 
 
 def all_views() -> set[str]:
-    """Every named pattern that the crawl could reach (for the coverage line)."""
+    """Every named pattern that is a page (for the coverage line)."""
     found: set[str] = set()
 
     def walk(patterns, namespace: str = "") -> None:
@@ -76,7 +67,7 @@ def all_views() -> set[str]:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 if namespace == "api" and name != "api:openapi-view":
                     continue  # the API's operations are JSON, audited by their schema
-                if name not in SKIPPED_VIEWS and namespace not in SKIPPED_NAMESPACES:
+                if not not_a_page(name):
                     found.add(name)
 
     walk(get_resolver().url_patterns)

@@ -31,8 +31,9 @@ def audit_document(
         by_role[role]["failing"] += 0 if audit.passed else 1
     return {
         "date": day.isoformat(),
-        "method": "axe-core (WCAG 2.0/2.1 A, AA) and Maillon's focus, reflow and text-spacing "
-        "checks in Chromium, over every page each role reaches from its home page",
+        "method": "axe-core (WCAG 2.0/2.1 A, AA) and Maillon's focus, reflow, text-spacing "
+        "and link and button contrast (as drawn, hovered, focused) checks in Chromium, over "
+        "every page each role reaches from its home page",
         "pages": len(audits),
         "distinct_views": len({view for _, view, _ in audits}),
         "views_not_reached": sorted(views - reached),
@@ -67,3 +68,25 @@ def table(document: dict) -> str:
     for role, counts in document["roles"].items():
         lines.append(f"| {role} | {counts['pages']} | {counts['failing']} |")
     return "\n".join(lines)
+
+
+BEGIN, END = "<!-- audit:begin -->", "<!-- audit:end -->"
+
+
+def summary(document: dict) -> str:
+    """The last audit in Markdown: its date and size, the table, the patterns no role reached."""
+    not_reached = ", ".join(f"`{view}`" for view in document["views_not_reached"]) or "none"
+    return (
+        f"Run on the demo's data on {document['date']} (`maillon audit accessibility`, file "
+        f"`maillon/directory/data/accessibility-audit.json`): {document['pages']} role × page "
+        f"audits, {document['distinct_views']} distinct pages.\n\n{table(document)}\n\n"
+        "URL patterns that are pages (`maillon/audit/pages.py`) no role reached by following "
+        f"the demo's links (the tests' sweep audits every one of them): {not_reached}."
+    )
+
+
+def write_docs(document: dict, path: Path) -> None:
+    """Put `summary(document)` between the audit markers of the Markdown file at `path`."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    path.write_text(f"{text[:start]}\n{summary(document)}\n{text[end:]}", encoding="utf-8")

@@ -25,6 +25,7 @@ CHECK_CRITERIA: dict[str, list[str]] = {
     "focus": ["3.3", "10.7"],
     "reflow": ["10.11"],
     "spacing": ["10.12"],
+    "contrast": ["3.2"],
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from maillon.accounts.models import ApiToken
-from tests.accessibility import axe_problems, low_contrast
+from tests.accessibility import axe_problems, contrast_problems
 from tests.browser import log_in
 from tests.factories import SiteFactory, agent_of
 
@@ -28,7 +28,7 @@ def test_an_agent_creates_and_revokes_a_token_on_a_phone(page):
     row = page.get_by_role("row", name=re.compile("tableur du siège"))
     expect(row).to_contain_text("lecture seule")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert low_contrast(page) == []
+    assert contrast_problems(page) == []
     assert axe_problems(page) == []
 
     row.get_by_role("link", name=re.compile("Révoquer")).click()

@@ -4,7 +4,13 @@ a page built with the defect it looks for, and passes once the defect is fixed."
 import pytest
 
 from maillon.audit.checks import contrast_failure
-from tests.accessibility import axe_problems, focus_problems, reflow_problems, spacing_problems
+from tests.accessibility import (
+    axe_problems,
+    contrast_problems,
+    focus_problems,
+    reflow_problems,
+    spacing_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +85,25 @@ def test_text_spacing_finds_clipped_text(blank):
     assert any("clips its text" in p for p in spacing_problems(blank))
     _page(blank, box, ".box { max-width: 22rem; }")
     assert spacing_problems(blank) == []
+
+
+def test_links_and_buttons_are_measured_hovered_and_focused(blank):
+    """axe sees the page as loaded: a hover or focus style that paints the text in its
+    background's colour is found by forcing each state."""
+    body = (
+        '<p><a href="#a">Modifier</a> <button>Supprimer</button></p>'
+        '<p style="background: #0b4f8a"><a class="light" href="#b">Sur fond bleu</a></p>'
+    )
+    base = "a { color: #0b4f8a; } .light { color: #fff; } button { color: #a4161a; }"
+    _page(blank, body, base)
+    assert contrast_problems(blank) == []
+    _page(blank, body, base + " button:hover { background: #a4161a; }")
+    assert contrast_problems(blank) == ["button « Supprimer » (hover): text 1:1 below 4.5:1"]
+    _page(blank, body, base + " .light:focus { color: #4a7fb0; }")
+    found = contrast_problems(blank)
+    assert [p.split(":")[0] for p in found] == ["a.light « Sur fond bleu » (focus)"], found
+    _page(blank, body, base + " a:hover { color: #ddd; } .light:hover { color: #fff; }")
+    assert [p.split(" (")[1][:5] for p in contrast_problems(blank)] == ["hover"]
+    assert blank.evaluate("getComputedStyle(document.querySelector('a')).color") == (
+        "rgb(11, 79, 138)"  # the states are released afterwards
+    )
