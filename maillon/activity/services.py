@@ -429,6 +429,15 @@ def visit_can_correct_on(*, user: User, site: Site) -> bool:
     return manages_site(user, site)
 
 
+def _referral_input(row: Request, vocab) -> dict[str, Any]:
+    """The « réorienté vers » target of a request, as input (none: nothing)."""
+    target = referral_of(row)
+    if target is None:
+        return {}
+    partner = vocab["partner"].by_id[target.partner_id].code if target.partner_id else None
+    return {"referral_partner": partner, "referral_structure": target.structure}
+
+
 @transaction.atomic
 def visit_repeat_last(
     *, agent: User, site_id: int, idempotency_key: str | None = None
@@ -451,8 +460,9 @@ def visit_repeat_last(
             help_kind=None if r.help_defaulted else vocab["help_kind"].by_id[r.help_kind_id].code,
             outcome=None if r.outcome_defaulted else vocab["outcome"].by_id[r.outcome_id].code,
             follow_up=r.follow_up,
+            **_referral_input(r, vocab),
         )
-        for r in last.requests.order_by("position", "pk")
+        for r in last.requests.select_related("referral").order_by("position", "pk")
     ]
     return visit_record(
         agent=agent,

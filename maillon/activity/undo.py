@@ -29,7 +29,8 @@ from maillon.journal.models import JournalEntry
 from maillon.journal.services import journal_record
 
 UNDO_MINUTES = 5
-SNAPSHOT = "restauration"  # the key of the deletion's changes that holds the rows
+# the key of the deletion's changes that holds the rows (« _ »: not shown as a change)
+SNAPSHOT = "_restauration"
 
 
 def deletion_changes(values: Mapping[str, Any], rows: Iterable[models.Model]) -> dict:

@@ -130,3 +130,16 @@ def test_the_api_takes_and_answers_the_target(client):
     response = client.post("/api/v1/visits", long, content_type="application/json", headers=headers)
     assert "dépasse 80 caractères" in response.json()["detail"][0]["msg"]
     assert Visit.objects.count() == 1 and Referral.objects.count() == 1
+
+
+@time_machine.travel(NOON, tick=False)
+def test_same_as_last_repeats_the_target(client):
+    site = SiteFactory()
+    client.force_login(agent_of(site))
+    client.post(DESK, {"site": site.pk, "channel": "sur-site", **_row(partner="cpam")})
+    client.post(DESK, {"site": site.pk, "channel": "sur-site", "quick": "="})
+    assert Visit.objects.count() == 2
+    assert list(Referral.objects.values_list("partner__code", "structure")) == [
+        ("cpam", "Mission locale"),
+        ("cpam", "Mission locale"),
+    ]

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from maillon.activity.counted import OUTREACH, delete
@@ -22,13 +23,19 @@ from maillon.activity.undo import UNDO_MINUTES, deletion_undo
 from maillon.core.errors import NotFound
 from maillon.journal.enums import JournalAction
 from maillon.journal.models import JournalEntry
-from tests.factories import SiteFactory, agent_of
+from tests.factories import SiteFactory, agent_of, manager_of
 
 pytestmark = pytest.mark.django_db
 
 NOON = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=datetime.UTC)
 DESK = reverse("activity:desk")
 UNDO = reverse("activity:undo")
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def _exact() -> None:
@@ -71,6 +78,11 @@ def test_a_deleted_visit_comes_back_whole_with_its_ids(client):
     _exact()
     desk = client.get(response["Location"]).content.decode()
     assert "Passage supprimé —" in desk and "Annuler" in desk  # the offer
+    journal = client_of(manager_of(site.organisation)).get(
+        reverse("network:site_history", args=[site.pk])
+    )
+    assert "Mission locale" in journal.content.decode()  # the last values, as before
+    assert "activity.visit" not in journal.content.decode()  # not the rows kept to restore
     entry = JournalEntry.objects.get(action=JournalAction.DELETE)
     response = client.post(UNDO, {"entry": entry.pk, "next": DESK})
     assert response.status_code == 302 and response["Location"] == DESK
