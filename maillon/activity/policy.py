@@ -116,12 +116,31 @@ def change_right(
     """
     today = today or timezone.localdate(timezone=site_timezone(site))
     policy = policy_for_site(site, on=today)
+    return _right(user, policy, today, day, author_id, manages=lambda: manages_site(user, site))
+
+
+def _right(user: User, policy: ActivityPolicy, today, day, author_id, *, manages) -> ChangeRight:
     age = (today - day).days
     if author_id is not None and author_id == user.pk and age <= policy.author_edit_days:
         return ChangeRight.AUTHOR
-    if age <= policy.manager_edit_days and manages_site(user, site):
+    if age <= policy.manager_edit_days and manages():
         return ChangeRight.CORRECTION
     return ChangeRight.NONE
+
+
+def change_rights(*, user: User, site: Site, records) -> dict[int, ChangeRight]:
+    """`change_right` of each record (with `pk`, `day`, `agent_id`) of one site, for a list:
+    the policy, the site's local day and the manager check are read once."""
+    today = timezone.localdate(timezone=site_timezone(site))
+    policy = policy_for_site(site, on=today)
+    manager: list[bool] = []
+
+    def manages() -> bool:
+        if not manager:
+            manager.append(manages_site(user, site))
+        return manager[0]
+
+    return {r.pk: _right(user, policy, today, r.day, r.agent_id, manages=manages) for r in records}
 
 
 def late_entry_allowed(

@@ -114,3 +114,23 @@ def test_another_sites_agent_gets_404(client):
     for name in ("activity:outreach_edit", "activity:outreach_delete"):
         assert client.get(reverse(name, args=[act.pk])).status_code == 404
     assert client.get(reverse("activity:outreach_list"), {"site": site.pk}).status_code == 404
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_lists_offer_changes_only_where_they_would_be_allowed(client):
+    """An act of two days ago is locked for its author (same-day window): the list says so
+    instead of offering « Modifier » / « Supprimer » links that would answer 403."""
+    site = SiteFactory()
+    agent = agent_of(site)
+    today_act = _act(agent, site)
+    old_act = _act(agent, site, day=TODAY - datetime.timedelta(days=2))
+    client.force_login(agent)
+    page = client.get(reverse("activity:outreach_list"), {"site": site.pk}).content.decode()
+    assert reverse("activity:outreach_edit", args=[today_act.pk]) in page
+    assert reverse("activity:outreach_edit", args=[old_act.pk]) not in page
+    assert reverse("activity:outreach_delete", args=[old_act.pk]) not in page
+    assert "Verrouillé" in page
+    assert client.get(reverse("activity:outreach_edit", args=[old_act.pk])).status_code == 403
+    client.force_login(manager_of(site.organisation))  # the manager corrects within 7 days: links offered
+    page = client.get(reverse("activity:outreach_list"), {"site": site.pk}).content.decode()
+    assert reverse("activity:outreach_edit", args=[old_act.pk]) in page

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from maillon.activity import counted, history, selectors, taxonomy
 from maillon.activity.history import Span
 from maillon.activity.models import OutreachAct, Workshop
+from maillon.activity.policy import ChangeRight, change_rights
 from maillon.core.errors import NotFound
 from maillon.network.selectors import site_timezone
 from maillon.web.activity.forms import OutreachForm, WorkshopForm
@@ -77,6 +78,9 @@ def _list_view(request: AuthenticatedHttpRequest, page: Page) -> HttpResponse:
     items = list(
         history.counted_span(page.kind.model, user=request.user, site_id=site.pk, span=span)
     )
+    # the list offers « Modifier » / « Supprimer » only where they would answer
+    rights = change_rights(user=request.user, site=site, records=items)
+    rows = [(item, rights[item.pk] is not ChangeRight.NONE) for item in items]
     people = sum(
         item.people_reached if isinstance(item, OutreachAct) else item.participants
         for item in items
@@ -97,6 +101,7 @@ def _list_view(request: AuthenticatedHttpRequest, page: Page) -> HttpResponse:
             "form": form,
             "span": span,
             "items": items,
+            "rows": rows,
             "people": people,
             "links": links,
             "outreach": page.kind is counted.OUTREACH,
