@@ -12,7 +12,7 @@ transaction of the facts.
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import IntegrityError, connection, transaction
 
@@ -34,9 +34,16 @@ def copy_value(value) -> str:
     return str(value)
 
 
-def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """COPY `rows` (tuples of plain values, no tab nor newline inside) into `table`."""
-    text = "".join(["\t".join(map(copy_value, row)) + "\n" for row in rows])
+def copy_rows(
+    cursor,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    value: Callable[[object], str] = copy_value,
+) -> None:
+    """COPY `rows` (tuples of plain values, no tab nor newline inside) into `table`; `value`
+    writes one value (`str` is enough for ints and dates, never None: the rollups)."""
+    text = "".join(["\t".join(map(value, row)) + "\n" for row in rows])
     if text:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             copy.write(text)
@@ -66,7 +73,7 @@ def _copy_rollup(cursor, spec: RollupSpec, items: list[tuple]) -> None:
     columns = spec.keys + spec.measures
     try:
         with transaction.atomic():  # a savepoint
-            copy_rows(cursor, spec.table, columns, items)
+            copy_rows(cursor, spec.table, columns, items, str)
         return
     except (IntegrityError, UniqueViolation):
         pass
@@ -78,7 +85,7 @@ def _copy_rollup(cursor, spec: RollupSpec, items: list[tuple]) -> None:
         f" SELECT {names} FROM {spec.table} WITH NO DATA"
     )
     cursor.execute(f"TRUNCATE {staging}")
-    copy_rows(cursor, staging, columns, items)
+    copy_rows(cursor, staging, columns, items, str)
     updates = ", ".join(f"{m} = {spec.table}.{m} + excluded.{m}" for m in spec.measures)
     cursor.execute(
         f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM {staging}"  # noqa: S608
