@@ -56,7 +56,7 @@ class Batch:
     request_params: Sequence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: cheap as a dict key
 class RollupSpec:
     table: str
     keys: tuple[str, ...]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from maillon.activity.exchange.parsing import VisitRow
 from maillon.activity.followups import followups_attach_many
 from maillon.activity.rollups import rollups_add_visits, rollups_add_visits_where
+from maillon.activity.rollups_copy import copy_value
 
 
 def _new_visit_ids(cursor, n: int) -> list[int]:
@@ -46,10 +47,15 @@ class BatchWriter:
         use_copy: bool,
         defer_rollups: bool = False,
         open_follow_ups: bool = True,
+        add_rollups: bool = True,
     ) -> None:
         """`open_follow_ups`: open the follow-ups of the « à revoir » requests written (the
-        import); the demo generator turns it off and opens recent ones itself."""
+        import); the demo generator turns it off and opens recent ones itself.
+        `add_rollups=False`: the caller adds the rollups itself (the generator aggregates its
+        rows in memory, `rollups_copy.delta_apply_copy`)."""
         self.open_follow_ups = open_follow_ups
+        self.add_rollups = add_rollups
+        self.now = timezone.now()  # created_at and updated_at of the rows written
         self.agent_id = agent_id
         self.use_copy = use_copy
         self.defer_rollups = defer_rollups and use_copy
@@ -74,11 +80,12 @@ class BatchWriter:
         if not batch:
             return
         if self.use_copy:
-            visits, requests = visit_copy_text(batch, agent_id=self.agent_id, now=timezone.now())
+            visits, requests = visit_copy_text(batch, agent_id=self.agent_id, now=self.now)
             self.write_copy_text(visits, requests)
         else:
             ids = self._bulk(batch)
-            rollups_add_visits(ids)
+            if self.add_rollups:
+                rollups_add_visits(ids)
             if self.open_follow_ups:
                 followups_attach_many(visit_ids=ids)
 
@@ -103,14 +110,14 @@ class BatchWriter:
                 )
             if self.defer_rollups:
                 self._defer(cursor, ids)
-        if not self.defer_rollups:
+        if self.add_rollups and not self.defer_rollups:
             rollups_add_visits(ids)
         if self.open_follow_ups:
             followups_attach_many(visit_ids=ids)
 
     def _bulk(self, batch: list[VisitRow]) -> list[int]:
         """Portable path: `executemany` of plain tuples."""
-        now = timezone.now()
+        now = self.now
         with connection.cursor() as cursor:
             ids = _new_visit_ids(cursor, len(batch))
             cursor.executemany(
@@ -159,19 +166,6 @@ REQUEST_COPY_COLUMNS = (
 )
 
 
-def _copy_value(value) -> str:
-    """COPY text of the values an import writes (ids, dates, booleans: nothing to escape)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def visit_copy_text(batch: list[VisitRow], *, agent_id: int, now: datetime.datetime):
     """A batch as COPY text without the visit ids (VISIT_COPY_COLUMNS, REQUEST_COPY_COLUMNS):
     plain strings cross a process boundary much more cheaply than objects."""
@@ -186,17 +180,17 @@ def visit_copy_text(batch: list[VisitRow], *, agent_id: int, now: datetime.datet
                     v.occurred_at.isoformat(),
                     v.day.isoformat(),
                     str(v.channel_id),
-                    _copy_value(v.age_band_id),
-                    _copy_value(v.qpv_resident),
-                    _copy_value(v.first_visit),
-                    _copy_value(v.duration_minutes),
+                    copy_value(v.age_band_id),
+                    copy_value(v.qpv_resident),
+                    copy_value(v.first_visit),
+                    copy_value(v.duration_minutes),
                     stamp,
                     stamp,
                 ]
             )
         )
         requests.append(
-            [f"{i}\t" + "\t".join(map(_copy_value, r)) for i, r in enumerate(v.requests)]
+            [f"{i}\t" + "\t".join(map(copy_value, r)) for i, r in enumerate(v.requests)]
         )
     return visits, requests
 

@@ -41,6 +41,11 @@ class Command(BaseCommand):
             help="PostgreSQL: generate and write one site after the other (no writing thread).",
         )
         parser.add_argument(
+            "--check-keys",
+            action="store_true",
+            help="PostgreSQL: check the foreign keys at each commit (skipped by a superuser).",
+        )
+        parser.add_argument(
             "--regenerate", action="store_true", help="Also fill sites that already have activity."
         )
 
@@ -89,6 +94,7 @@ class Command(BaseCommand):
                     use_copy=False if options["no_copy"] else None,
                     on_site=on_site,
                     pipeline=not options["sequential"],
+                    check_keys=options["check_keys"],
                 )
                 for group, scale in (
                     ([s for s in chosen if s.pk in full], 1.0),
