@@ -131,6 +131,7 @@ def test_the_lists_offer_changes_only_where_they_would_be_allowed(client):
     assert reverse("activity:outreach_delete", args=[old_act.pk]) not in page
     assert "Verrouillé" in page
     assert client.get(reverse("activity:outreach_edit", args=[old_act.pk])).status_code == 403
-    client.force_login(manager_of(site.organisation))  # the manager corrects within 7 days: links offered
+    # the manager corrects within 7 days: links offered
+    client.force_login(manager_of(site.organisation))
     page = client.get(reverse("activity:outreach_list"), {"site": site.pk}).content.decode()
     assert reverse("activity:outreach_edit", args=[old_act.pk]) in page
