@@ -82,11 +82,12 @@ EMAIL_URL_BACKENDS = {
 
 
 def parse_email_url(url: str) -> dict[str, object]:
-    """`smtp://user:pass@host:587/?tls=True` → Django's EMAIL_* settings (BACKEND, HOST, PORT,
-    HOST_USER, HOST_PASSWORD, USE_TLS, USE_SSL, and TIMEOUT when given). `smtps://` means
-    implicit TLS (port 465 by default); `console://`, `locmem://`, `dummy://` select those
-    backends. User and password are percent-decoded (an @ in a password is written %40). ValueError when the
-    URL cannot be used."""
+    """`smtp://user:pass@host:587/?tls=True` → Django's EMAIL_* settings (BACKEND, HOST,
+    PORT, HOST_USER, HOST_PASSWORD, USE_TLS, USE_SSL, and TIMEOUT when given).
+
+    `smtps://` means implicit TLS (port 465 by default); `console://`, `locmem://` and
+    `dummy://` select those backends. User and password are percent-decoded (an @ in a
+    password is written %40). ValueError when the URL cannot be used."""
     from urllib.parse import parse_qs, unquote, urlsplit
 
     parts = urlsplit(url.strip())
