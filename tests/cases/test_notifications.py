@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def world(settings):
     settings.MAILLON_BASE_URL = "https://maillon.example.org"
     partner = caf()
-    site = site_in("11069", name="PIMMS de Narbonne")  # Narbonne, Aude
+    site = site_in("11262", name="PIMMS de Narbonne")  # Narbonne, Aude
     other = site_in("34172", name="PIMMS de Montpellier")  # Hérault
     return {
         "partner": partner,
