@@ -1,6 +1,16 @@
 from ninja import Swagger
 
-from maillon.api import activity, errors, followups, geo, public, report_documents, reports, sites
+from maillon.api import (
+    activity,
+    case_reports,
+    errors,
+    followups,
+    geo,
+    public,
+    report_documents,
+    reports,
+    sites,
+)
 from maillon.api.auth import SessionAuth, TokenAuth
 
 api = errors.MaillonAPI(
@@ -28,6 +38,7 @@ api.add_router("/v1", activity.router)
 api.add_router("/v1", followups.router)
 api.add_router("/v1/reports", reports.router)
 api.add_router("/v1/reports", report_documents.router)
+api.add_router("/v1/reports", case_reports.router)
 
 
 def _exempt_from_login_middleware(patterns) -> None:

@@ -264,6 +264,10 @@ OPERATIONS: dict[str, Access] = {
     "maillon_api_report_documents_get_partner_report": Access(
         Rule.PARTNER_REPORT, "partner", query={"partner": "{partner}", "period": "{year}"}
     ),
+    # the partner scorecard of a scope, as the dashboard's (issue 17)
+    "maillon_api_case_reports_get_case_scorecard": Access(
+        Rule.SITE_READ, query={"scope": "site:{site}", "period": "{year}"}, **SITE_QUERY
+    ),
     "maillon_api_report_documents_get_monthly_report": Access(
         Rule.SITE_READ, query={"site": "{site}", "period": "{month}"}, **SITE_QUERY
     ),
