@@ -17,14 +17,20 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from maillon.accounts.models import User
 from maillon.activity import taxonomy
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import Delta
-from maillon.cases.deadlines import add_business_days, case_policy_for_site, due_on
+from maillon.cases.deadlines import (
+    add_business_days,
+    case_policies_for_organisations,
+    due_on,
+    fallback_case_policy,
+)
 from maillon.cases.enums import CaseAnswer, CaseStatus, ConsentKind, Side, Usefulness
 from maillon.cases.models import Case, CaseMessage, CasePolicy, Referent
 from maillon.geo.models import Department
@@ -265,7 +271,10 @@ def demo_cases_create(*, seed: int = 2020, now: datetime.datetime | None = None)
     if agent is None:
         return 0
     plan = _Plan()
-    policies: dict[int, CasePolicy] = {}
+    policies = case_policies_for_organisations(
+        {site.organisation_id for site in sites.values() if site.organisation_id is not None}
+    )
+    fallback = fallback_case_policy()
     for (site_id, _month), rows in sorted(grouped.items()):
         site = sites[site_id]
         department = site.commune.department_id if site.commune else ""
@@ -288,7 +297,7 @@ def demo_cases_create(*, seed: int = 2020, now: datetime.datetime | None = None)
                 number=len(plan.cases) + 1,
             )
             messages = life.live(case, referents[partner_id].user, agent, may_reroute=True)
-            policy = policies.setdefault(site_id, case_policy_for_site(site))
+            policy = policies.get(site.organisation_id or 0, fallback)
             case.due_on = due_on(case, policy)
             plan.messages[len(plan.cases)] = messages
             plan.cases.append(case)
@@ -309,9 +318,10 @@ def _reroute(plan: _Plan, life: _Life, old: Case, referents, partners, agent, po
         subject=old.subject,
         opened_by=agent,
         sent_at=old.closed_at,
-        request_id=None,
+        request_id=old.request_id,  # the request moves to the new case, as `case_reroute`
         number=len(plan.cases) + len(plan.rerouted) + 1,
     )
+    old.request_id = None
     new.consent_kind, new.consent_on = old.consent_kind, old.consent_on
     new.file_number = old.file_number
     messages = _Life(old.site, life.department, code, rng, life.now).live(
@@ -330,9 +340,7 @@ def _write(plan: _Plan) -> int:
         new.rerouted_from = plan.cases[index]
     Case.objects.bulk_create([new for _index, new in plan.rerouted], batch_size=500)
     every = plan.cases + [new for _index, new in plan.rerouted]
-    for case in every:
-        case.created_at = case.sent_at
-    Case.objects.bulk_update(every, ["created_at"], batch_size=500)
+    Case.objects.filter(pk__in=[case.pk for case in every]).update(created_at=F("sent_at"))
     messages = [m for index in sorted(plan.messages) for m in plan.messages[index]]
     messages += [m for group in plan.rerouted_messages for m in group]
     # `created_at` is set on insert (auto_now_add): the simulated dates are written after
@@ -340,11 +348,20 @@ def _write(plan: _Plan) -> int:
     for message in messages:
         message.case_id = message.case.pk
     CaseMessage.objects.bulk_create(messages, batch_size=1000)
-    for message, at in zip(messages, dates, strict=True):
-        message.created_at = at
-    CaseMessage.objects.bulk_update(messages, ["created_at"], batch_size=1000)
+    _dates_set(CaseMessage, [(m.pk, at) for m, at in zip(messages, dates, strict=True)])
     _requests_transmitted(plan.requests)
     return len(every)
+
+
+def _dates_set(model, rows: list[tuple[int, datetime.datetime]]) -> None:
+    """`created_at` of many rows, one parameterised statement run for all (`bulk_update`'s
+    CASE expressions cost seconds for a few thousand rows)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {model._meta.db_table} SET created_at = %s WHERE id = %s",  # noqa: S608
+            [(adapt(at), pk) for pk, at in rows],
+        )
 
 
 def _requests_transmitted(request_ids: list[int]) -> None:
@@ -361,9 +378,11 @@ def _requests_transmitted(request_ids: list[int]) -> None:
         rows = list(visit.requests.all())
         delta.visit(visit, rows, sign=-1)
         for row in rows:
-            if row.pk in chosen:
-                row.outcome_id = transmitted.id
+            if row.pk in chosen:  # as `cases.services.case_open` does, one request at a time
+                row.outcome_id, row.outcome_defaulted = transmitted.id, False
                 changed.append(row)
         delta.visit(visit, rows)
-    Request.objects.bulk_update(changed, ["outcome"], batch_size=1000)
+    Request.objects.filter(pk__in=[row.pk for row in changed]).update(
+        outcome_id=transmitted.id, outcome_defaulted=False
+    )
     delta.apply()
