@@ -8,7 +8,17 @@ is a plain Django management command (`maillon demo`, `maillon migrate`, `maillo
 import os
 import sys
 
-GROUPED_VERBS = {"import", "export", "bench", "audit", "publish", "generate", "rollups", "remind"}
+GROUPED_VERBS = {
+    "import",
+    "export",
+    "bench",
+    "audit",
+    "publish",
+    "generate",
+    "rollups",
+    "remind",
+    "retention",
+}
 
 
 def command_argv(argv: list[str]) -> list[str]:

@@ -6,3 +6,14 @@ class CasesConfig(AppConfig):
     name = "maillon.cases"
     label = "cases"
     verbose_name = _("dossiers transmis aux partenaires")
+
+    def ready(self) -> None:
+        from maillon.cases import notifications, signals
+
+        signals.case_sent.connect(notifications.on_case_sent, dispatch_uid="cases_notify_sent")
+        signals.message_posted.connect(
+            notifications.on_message_posted, dispatch_uid="cases_notify_message"
+        )
+        signals.case_answered.connect(
+            notifications.on_case_answered, dispatch_uid="cases_notify_answered"
+        )

@@ -269,3 +269,22 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DailyJobRun(models.Model):
+    """A daily job enqueued for a day: the worker's scheduler writes one row per job and day
+    before enqueuing it, so two workers (or a restart) never enqueue it twice."""
+
+    job = models.CharField(_("tâche"), max_length=100)
+    day = models.DateField(_("jour"))
+    enqueued_at = models.DateTimeField(_("mise en file le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tâche quotidienne")
+        verbose_name_plural = _("tâches quotidiennes")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="cases_daily_job_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} — {self.day:%d/%m/%Y}"

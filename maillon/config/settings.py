@@ -11,7 +11,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from maillon.core.env import env_bool, env_int, env_list, env_rate, env_str
+from maillon.core.env import (
+    env_bool,
+    env_email_url,
+    env_int,
+    env_list,
+    env_media_storage,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MAILLON_DATA_DIR", str(Path.cwd() / "var")))
@@ -183,7 +191,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static"))) if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # local files under MEDIA_ROOT, or an S3-compatible bucket with MEDIA_STORAGE=s3
+    "default": env_media_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -216,6 +225,9 @@ CONTENT_SECURITY_POLICY = (
 # Background jobs (django-tasks, database backend: SQLite and PostgreSQL alike). `maillon worker`
 # runs them; `maillon demo` starts one beside the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker's scheduler enqueues the daily jobs (digest of late cases, retention) from this
+# hour on, local time.
+MAILLON_DAILY_JOBS_HOUR = env_int("MAILLON_DAILY_JOBS_HOUR", 6)
 
 # Uploaded files (case attachments): never served as static files, only through a view that
 # checks access. Local files under the data directory by default.
@@ -231,6 +243,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# EMAIL_URL (smtp://user:pass@host:587/?tls=true) sets the backend and the SMTP settings at once,
+# over the separate variables above.
+globals().update(env_email_url())
 
 LOGGING = {
     "version": 1,

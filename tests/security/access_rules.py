@@ -148,6 +148,19 @@ PAGES: dict[str, Access] = {
     "activity:followups": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
     "activity:followup_edit": Access(Rule.SITE_READ, "followup"),
     "activity:followup_close": Access(Rule.SITE_READ, "followup"),
+    # cases sent to partners (issue 17): the queues list what the user sees (his sites' cases,
+    # or his partner's as a referent — referents are checked in tests/cases); a case, its
+    # actions and its files answer 404 outside the site's side; the opening form takes the
+    # desk request in the query
+    "cases:queues": Access(Rule.AUTHENTICATED),
+    "cases:open": Access(Rule.SITE_READ, "request", query={"request": "{request}"}),
+    "cases:detail": Access(Rule.SITE_READ, "case"),
+    "cases:message": Access(Rule.SITE_READ, "case"),
+    "cases:note": Access(Rule.SITE_READ, "case"),
+    "cases:answer": Access(Rule.SITE_READ, "case"),
+    "cases:close": Access(Rule.SITE_READ, "case"),
+    "cases:reroute": Access(Rule.SITE_READ, "case"),
+    "cases:attachment": Access(Rule.SITE_READ, "attachment"),
     "activity:outreach_list": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
     "activity:workshop_list": Access(Rule.SITE_READ, query={"site": "{site}"}, **SITE_QUERY),
     # changed like a visit: its author within the window, else a manager of the site

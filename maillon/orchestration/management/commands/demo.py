@@ -14,6 +14,7 @@ from maillon.orchestration.demo import (
 )
 from maillon.orchestration.generators.cases import demo_cases_create, demo_referents_create
 from maillon.orchestration.generators.followups import demo_followups_create
+from maillon.orchestration.worker import demo_worker
 
 
 class Command(BaseCommand):
@@ -73,4 +74,6 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         console.print(f"Ouvrez http://{options['addr']}/ (Ctrl+C pour arrêter).")
-        call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
+        with demo_worker() as worker:
+            console.print(f"Tâches de fond : un worker tourne (processus {worker.pid}).")
+            call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
