@@ -3,6 +3,7 @@ from ninja import Swagger
 from maillon.api import (
     activity,
     case_reports,
+    cases,
     errors,
     followups,
     geo,
@@ -36,6 +37,7 @@ api.add_router("/v1/public", public.router)
 api.add_router("/v1", sites.router)
 api.add_router("/v1", activity.router)
 api.add_router("/v1", followups.router)
+api.add_router("/v1", cases.router)
 api.add_router("/v1/reports", reports.router)
 api.add_router("/v1/reports", report_documents.router)
 api.add_router("/v1/reports", case_reports.router)

@@ -12,7 +12,8 @@ network:
   owes none);
 - **median time to first answer** and **to resolution** (the referent's « traité »), in
   business days of the site's département (`cases.deadlines.business_days_between`);
-- **share « utile »**: the closed cases the agent found useful, out of those he rated;
+- **share « utile »**: the closed cases the agent found useful, out of those he rated (a
+  re-routed case, closed by the re-routing, is not rated);
 - **re-routed**: the cases the referent answered « mauvais partenaire ».
 
 Only what retention keeps is read (partner, site, dates, status, answer, usefulness): the
@@ -124,7 +125,8 @@ def _median(values: list[int]) -> float | None:
 
 def figures_of(cases: Iterable[CaseFacts]) -> CaseFigures:
     cases = list(cases)
-    rated = [c for c in cases if c.closed and c.useful]
+    # a re-routed case is closed by the re-routing, not rated by the agent
+    rated = [c for c in cases if c.closed and c.useful and not c.rerouted]
     return CaseFigures(
         sent=len(cases),
         answer_owed=sum(c.on_time is not None for c in cases),

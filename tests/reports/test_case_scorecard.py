@@ -67,7 +67,8 @@ def _at(month: int, day: int) -> datetime.datetime:
 CASES = [
     ("A1", "caf", (5, 5), (5, 7), (5, 7), CaseAnswer.SOLVED, (5, 12), Usefulness.YES),
     ("A1", "caf", (5, 7), (5, 13), (5, 20), CaseAnswer.NOT_SOLVABLE, (5, 21), Usefulness.NO),
-    ("A2", "caf", (5, 12), (5, 19), (5, 19), CaseAnswer.WRONG_PARTNER, (5, 19), ""),
+    # re-routed: closed by the re-routing with « je ne sais pas », not an agent's rating
+    ("A2", "caf", (5, 12), (5, 19), (5, 19), CaseAnswer.WRONG_PARTNER, (5, 19), "unknown"),
     ("A2", "caf", (5, 26), None, None, "", None, ""),
     ("B1", "caf", (5, 19), (5, 22), (5, 23), CaseAnswer.SOLVED, None, ""),
     ("B1", "caf", (5, 30), None, None, "", None, ""),

@@ -191,7 +191,7 @@ class _Life:
             _message(case, referent, Side.PARTNER, ANSWERS[CaseAnswer(case.answer)], answered_at)
         )
         if case.answer == CaseAnswer.WRONG_PARTNER:  # the agent re-routes it at once
-            case.status = CaseStatus.CLOSED
+            case.status, case.useful = CaseStatus.CLOSED, Usefulness.UNKNOWN  # as case_reroute
             case.closed_at = min(answered_at + datetime.timedelta(hours=1), self.now)
             return messages
         answered_on = answered_at.astimezone(site_timezone(self.site)).date()
