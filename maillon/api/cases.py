@@ -14,7 +14,6 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -29,6 +28,7 @@ from maillon.cases.deadlines import is_late
 from maillon.cases.enums import Side
 from maillon.cases.models import SUBJECT_MAX_LENGTH, Case, CaseAttachment, CaseMessage
 from maillon.cases.validators import IDENTIFIER_FIELDS
+from maillon.core.http import private_download
 from maillon.network.models import Partner
 
 router = Router(tags=["dossiers transmis"])
@@ -375,12 +375,6 @@ def reroute_case(request, case_id: Id, payload: RerouteIn):
 def download_attachment(request, case_id: Id, attachment_id: Id):
     """The file, after the case's access check (a file of an internal note: referents only)."""
     attachment = selectors.attachment_get(user=request.auth, case_pk=case_id, pk=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return private_download(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -4,7 +4,9 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from maillon.activity import taxonomy
@@ -28,19 +30,26 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2025, 6, 3, 12, tzinfo=PARIS)
 
 
-@pytest.fixture
-def demo(db, time_machine):
-    time_machine.move_to(NOW, tick=False)
-    taxonomy.cache_clear()
-    pimms_network_import()
-    demo_accounts_create()
-    sites = Site.objects.in_network(Network.objects.get(slug="pimms")).order_by("pk")
-    chosen = ",".join(str(pk) for pk in sites.values_list("pk", flat=True)[:4])
-    call_command("generate_activity", sites=chosen, scale=0.05, months=12, verbosity=0)
-    referents = demo_referents_create()
-    return {"referents": referents, "created": demo_cases_create(now=NOW)}
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One demo for the module (its generation is the slow part), rolled back at its end."""
+    with (
+        time_machine.travel(NOW, tick=False),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        taxonomy.cache_clear()
+        pimms_network_import()
+        demo_accounts_create()
+        sites = Site.objects.in_network(Network.objects.get(slug="pimms")).order_by("pk")
+        chosen = ",".join(str(pk) for pk in sites.values_list("pk", flat=True)[:4])
+        call_command("generate_activity", sites=chosen, scale=0.05, months=12, verbosity=0)
+        referents = demo_referents_create()
+        yield {"referents": referents, "created": demo_cases_create(now=NOW)}
+        transaction.set_rollback(True)
 
 
+@pytest.mark.django_db
 def test_referents_of_three_partners_cover_the_network(demo, client):
     assert sorted(r.username for r in demo["referents"]) == sorted(
         u for u, _p in REFERENTS.values()
@@ -59,6 +68,7 @@ def test_referents_of_three_partners_cover_the_network(demo, client):
     )
 
 
+@pytest.mark.django_db
 def test_a_year_of_cases_with_every_status_some_late_some_rerouted(demo):
     cases = Case.objects.all()
     assert demo["created"] == cases.count() > 40
@@ -83,6 +93,7 @@ def test_a_year_of_cases_with_every_status_some_late_some_rerouted(demo):
     assert cases.filter(status=CaseStatus.CLOSED).exclude(useful="").exists()
 
 
+@pytest.mark.django_db
 def test_messages_from_both_sides_and_internal_notes_dated_in_order(demo):
     messages = CaseMessage.objects.select_related("case")
     assert {m.side for m in messages} == {Side.SITE, Side.PARTNER}
@@ -90,6 +101,7 @@ def test_messages_from_both_sides_and_internal_notes_dated_in_order(demo):
     assert all(m.case.sent_at < m.created_at <= NOW for m in messages)
 
 
+@pytest.mark.django_db
 def test_requests_became_transmitted_and_the_rollups_stay_exact(demo):
     transmitted = taxonomy.term_by_code("outcome", "dossier-transmis")
     opened = Case.objects.filter(request__isnull=False)
@@ -97,6 +109,7 @@ def test_requests_became_transmitted_and_the_rollups_stay_exact(demo):
     assert rollups_compare()[2] == 0
 
 
+@pytest.mark.django_db
 def test_the_scorecard_reads_the_demo_cases(demo):
     network = Network.objects.get(slug="pimms")
     scorecard = case_scorecard(

@@ -154,7 +154,10 @@ class _Life:
     def after(self, day: datetime.date, days: int) -> datetime.date:
         return add_business_days(self.department, day, days) if days else day
 
-    def live(self, case: Case, referent, agent, *, may_reroute: bool) -> list[CaseMessage]:
+    def live(self, case: Case, referent: int, *, may_reroute: bool) -> list[CaseMessage]:
+        """`referent`: the id of the user answering for the partner; the site's messages are
+        written by the case's author."""
+        agent = case.opened_by_id
         """Fill the case's dates and statuses; return its messages (no pk yet)."""
         rng, messages = self.rng, list[CaseMessage]()
         weights = FIRST_ANSWER_WEIGHTS[self.partner_code]
@@ -202,14 +205,14 @@ class _Life:
         return messages
 
 
-def _message(case, author, side, body, at) -> CaseMessage:
-    message = CaseMessage(case=case, author=author, side=side, body=body)
+def _message(case, author_id: int, side, body, at) -> CaseMessage:
+    message = CaseMessage(case=case, author_id=author_id, side=side, body=body)
     message.created_at = at
     return message
 
 
 def _candidates(sites: list[Site], partners: dict[int, str], since: datetime.date):
-    """{(site id, month): [(request id, visit id, partner id, occurred_at, agent id)]} of the
+    """{(site id, month): [(request id, agent id, partner id, occurred_at)]} of the
     « à revoir » requests for the partners, without a follow-up, since `since`."""
     to_review = taxonomy.term_by_code("outcome", "a-revoir")
     if to_review is None:
@@ -225,21 +228,26 @@ def _candidates(sites: list[Site], partners: dict[int, str], since: datetime.dat
         )
         .order_by("pk")
         .values_list(
-            "pk", "visit_id", "partner_id", "visit__site_id", "visit__day", "visit__occurred_at"
+            "pk",
+            "visit__agent_id",
+            "partner_id",
+            "visit__site_id",
+            "visit__day",
+            "visit__occurred_at",
         )
     )
     grouped: dict[tuple, list] = defaultdict(list)
-    for pk, visit_id, partner_id, site_id, day, occurred_at in rows:
-        grouped[(site_id, day.replace(day=1))].append((pk, visit_id, partner_id, occurred_at))
+    for pk, agent_id, partner_id, site_id, day, occurred_at in rows:
+        grouped[(site_id, day.replace(day=1))].append((pk, agent_id, partner_id, occurred_at))
     return grouped
 
 
-def _new_case(rng, *, site, partner_id, subject, opened_by, sent_at, request_id, number) -> Case:
+def _new_case(rng, *, site, partner_id, subject, opened_by_id, sent_at, request_id, number):
     return Case(
         request_id=request_id,
         site=site,
         partner_id=partner_id,
-        opened_by=opened_by,
+        opened_by_id=opened_by_id,
         description=DESCRIPTION,
         file_number=f"DEMO-{number:05d}" if rng.random() < 0.3 else "",
         consent_kind=_pick(rng, CONSENT_WEIGHTS),
@@ -262,14 +270,8 @@ def demo_cases_create(*, seed: int = 2020, now: datetime.datetime | None = None)
     rng = random.Random(seed)
     partners = dict(Partner.objects.filter(pk__in=referents).values_list("pk", "code"))
     sites = {site.pk: site for site in _network_sites(network)}
-    since = (timezone.localdate() - datetime.timedelta(days=MONTHS * 31)).replace(day=1)
+    since = (timezone.localdate(now) - datetime.timedelta(days=MONTHS * 31)).replace(day=1)
     grouped = _candidates(list(sites.values()), partners, since)
-    agent = (
-        User.objects.filter(username="agent").first()
-        or User.objects.filter(is_superuser=True).first()
-    )
-    if agent is None:
-        return 0
     plan = _Plan()
     policies = case_policies_for_organisations(
         {site.organisation_id for site in sites.values() if site.organisation_id is not None}
@@ -278,7 +280,7 @@ def demo_cases_create(*, seed: int = 2020, now: datetime.datetime | None = None)
     for (site_id, _month), rows in sorted(grouped.items()):
         site = sites[site_id]
         department = site.commune.department_id if site.commune else ""
-        for pk, _visit_id, partner_id, occurred_at in rng.sample(
+        for pk, agent_id, partner_id, occurred_at in rng.sample(
             rows, min(len(rows), rng.choice(CASES_PER_SITE_MONTH))
         ):
             sent_at = occurred_at + datetime.timedelta(minutes=rng.randint(20, 90))
@@ -291,23 +293,23 @@ def demo_cases_create(*, seed: int = 2020, now: datetime.datetime | None = None)
                 site=site,
                 partner_id=partner_id,
                 subject=rng.choice(SUBJECTS[code]),
-                opened_by=agent,
+                opened_by_id=agent_id,  # who recorded the visit
                 sent_at=sent_at,
                 request_id=pk,
                 number=len(plan.cases) + 1,
             )
-            messages = life.live(case, referents[partner_id].user, agent, may_reroute=True)
+            messages = life.live(case, referents[partner_id].user_id, may_reroute=True)
             policy = policies.get(site.organisation_id or 0, fallback)
             case.due_on = due_on(case, policy)
             plan.messages[len(plan.cases)] = messages
             plan.cases.append(case)
             plan.requests.append(pk)
             if case.answer == CaseAnswer.WRONG_PARTNER:
-                _reroute(plan, life, case, referents, partners, agent, policy)
+                _reroute(plan, life, case, referents, partners, policy)
     return _write(plan)
 
 
-def _reroute(plan: _Plan, life: _Life, old: Case, referents, partners, agent, policy) -> None:
+def _reroute(plan: _Plan, life: _Life, old: Case, referents, partners, policy) -> None:
     rng = life.rng
     other = rng.choice(sorted(pk for pk in referents if pk != old.partner_id))
     code = partners[other]
@@ -316,7 +318,7 @@ def _reroute(plan: _Plan, life: _Life, old: Case, referents, partners, agent, po
         site=old.site,
         partner_id=other,
         subject=old.subject,
-        opened_by=agent,
+        opened_by_id=old.opened_by_id,
         sent_at=old.closed_at,
         request_id=old.request_id,  # the request moves to the new case, as `case_reroute`
         number=len(plan.cases) + len(plan.rerouted) + 1,
@@ -325,7 +327,7 @@ def _reroute(plan: _Plan, life: _Life, old: Case, referents, partners, agent, po
     new.consent_kind, new.consent_on = old.consent_kind, old.consent_on
     new.file_number = old.file_number
     messages = _Life(old.site, life.department, code, rng, life.now).live(
-        new, referents[other].user, agent, may_reroute=False
+        new, referents[other].user_id, may_reroute=False
     )
     new.due_on = due_on(new, policy)
     plan.rerouted.append((len(plan.cases) - 1, new))
