@@ -61,6 +61,9 @@ def test_referents_of_three_partners_cover_the_network(demo, client):
     )
     for referent in Referent.objects.all():
         assert set(referent.departments.values_list("code", flat=True)) == network_departments
+    # again (idempotent): the passwords are hashed with the tests' hasher, set per test
+    assert len(demo_referents_create()) == 3
+    assert Referent.objects.count() == 3
     username, password = REFERENTS["caf"]
     client.post("/compte/connexion/", {"username": username, "password": password})
     assert client.session.get("_auth_user_id") == str(
