@@ -51,7 +51,8 @@ def figure_columns() -> list[Column]:
 
 
 def scorecard_tables_add(workbook, scorecard: CaseScorecard) -> None:
-    """The scorecard's sheets, after the report's own."""
+    """The scorecard's sheets, after the report's own: the summary always, a grouping's sheet
+    when it has rows (a sheet of headers only would be no table for a screen reader)."""
     lines = [
         (scorecard.period.label, scorecard.total),
         (scorecard.previous_period.label, scorecard.previous_total),
@@ -66,6 +67,8 @@ def scorecard_tables_add(workbook, scorecard: CaseScorecard) -> None:
         rows=([label, *figure_lines(figures)] for label, figures in lines),
     )
     for code, _title, column, rows in scorecard.groupings:
+        if not rows:  # no case in either period: the summary says so
+            continue
         table_add(
             workbook,
             title=str(SHEETS[code]),
