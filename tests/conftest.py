@@ -30,6 +30,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         geo_import()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded files (case attachments) go to a temporary directory, never to ./var."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture
 def pdf_rendering():
     """Tests that make PDFs: WeasyPrint needs Debian's Pango libraries."""

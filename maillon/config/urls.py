@@ -13,6 +13,7 @@ urlpatterns = [
     path("compte/", include("maillon.web.accounts.urls")),
     path("reseau/", include("maillon.web.network.urls")),
     path("activite/", include("maillon.web.activity.urls")),
+    path("dossiers/", include("maillon.web.cases.urls")),
     path("equipes/", include("maillon.web.people.urls")),
     path("rapports/", include("maillon.web.reports.urls")),
     path("journal/", include("maillon.web.journal.urls")),

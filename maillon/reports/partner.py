@@ -14,7 +14,9 @@ The network average is the partner's requests per site over every site under agr
 partner during the period, in the networks of the report's organisations.
 
 Every figure is read from the rollups (`maillon.reports.queries`), never from the fact tables:
-site, month and theme from the monthly rollup, help given and outcome from the daily one.
+site, month and theme from the monthly rollup, help given and outcome from the daily one. The
+cases sent to the partner from the same sites (its scorecard, `maillon.reports.cases`) are read
+from the cases themselves, against the same network.
 """
 
 import datetime
@@ -31,6 +33,7 @@ from maillon.activity.models import HelpKind, Outcome, Theme
 from maillon.core.errors import NotFound
 from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
 from maillon.reports import indicators
+from maillon.reports.cases import CaseScorecard, case_scorecard
 from maillon.reports.followups import FollowUpOutcomes, followup_outcomes
 from maillon.reports.periods import Period, add_months
 from maillon.reports.scopes import Scope
@@ -106,6 +109,8 @@ class PartnerReport:
     defaulted_outcomes: int = 0
     # what became of the follow-ups of the partner's requests (`reports.followups`)
     follow_ups: FollowUpOutcomes | None = None
+    # the cases sent to the partner from these sites (`maillon.reports.cases`)
+    cases: CaseScorecard | None = None
     source: str = SOURCE
 
     @property
@@ -175,6 +180,7 @@ class PartnerReport:
             "follow_ups": self.follow_ups.as_dict() if self.follow_ups else None,
             "generated_at": self.generated_at,
             "source": self.source,
+            "cases": self.cases.as_dict() if self.cases is not None else None,
             "breakdowns": [
                 {
                     "code": b.code,
@@ -383,4 +389,7 @@ def partner_report(*, user: User | None, partner_code: str, period: Period) -> P
         generated_at=timezone.localtime(),
         defaulted_outcomes=defaulted[()]["defaulted_outcomes"],
         follow_ups=followup_outcomes(scope=scope, period=period, partner=partner),
+        cases=case_scorecard(
+            sites=scope.sites, period=period, partner=partner, network_sites=network_sites
+        ),
     )

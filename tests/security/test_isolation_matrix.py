@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from maillon.accounts.models import ApiToken, Invitation, Membership, User
 from maillon.activity.models import FollowUp, OutreachAct, Request, Visit, Workshop
+from maillon.cases.models import Case, CaseAttachment, CaseMessage
 from maillon.journal.models import JournalEntry
 from maillon.network.models import Agreement, Organisation, Partner, Site, Stop
 from maillon.people.models import Employee
@@ -42,6 +43,9 @@ SCOPE_KIND = {
     "workshop": "site",
     "report": "site",
     "followup": "site",
+    "request": "site",
+    "case": "site",
+    "attachment": "site",
     "org": "org",
     "employee": "org",
     "membership": "org",
@@ -121,6 +125,13 @@ def _values(world: World, kind: str | None, scope: str | None) -> dict:
         values |= {f"{kind}_id": obj.pk, "site": obj.site_id}
     elif kind == "followup":
         values |= {"follow_up_id": obj.pk, "site": obj.site_id}
+    elif kind == "request":
+        values |= {"request": obj.pk, "site": obj.visit.site_id}
+    elif kind == "case":
+        values |= {"case_id": obj.pk, "site": obj.site_id}
+    elif kind == "attachment":
+        values |= {"pk": obj.case_id, "attachment_pk": obj.pk, "site": obj.case.site_id}
+        values |= {"case_id": obj.case_id, "attachment_id": obj.pk}  # the API's names
     elif kind == "partner":
         values["partner"] = obj.code
     elif kind == "network":
@@ -193,7 +204,9 @@ def _names_leaked(world: World, persona: Persona, endpoint: Endpoint, response) 
     readable = set(persona.sites_read)
     if endpoint.access.rule in (Rule.PARTNER_REPORT, Rule.PARTNER_READER):
         readable |= {site for site, partner in SITE_PARTNER.items() if partner in persona.partners}
-    body = response.content.decode("utf-8", "replace")
+    # a file (a case's attachment) streams its content
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8", "replace")
     leaked = [
         site for site in SITE_ORG if site not in readable and world.objects[site].name in body
     ]
@@ -215,6 +228,9 @@ def _site_ids(data) -> list[int]:
 
 
 MODELS = (
+    Case,
+    CaseMessage,
+    CaseAttachment,
     User,
     Membership,
     Invitation,

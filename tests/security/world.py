@@ -6,6 +6,7 @@ so the matrix compares the code with the policy rather than with itself."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from maillon.accounts import invitations
@@ -14,6 +15,8 @@ from maillon.accounts.services import api_token_create
 from maillon.activity.inputs import RequestInput
 from maillon.activity.models import FollowUp
 from maillon.activity.services import outreach_record, workshop_record
+from maillon.cases.enums import ConsentKind
+from maillon.cases.services import case_open
 from maillon.directory.models import ErrorReport
 from maillon.geo.selectors import commune_get
 from maillon.labels.enums import FRANCE_SERVICES
@@ -31,6 +34,20 @@ from tests.factories import (
     manager_of,
 )
 from tests.people.factories import EmployeeFactory
+
+
+def _case_objects(o: dict, site: str, agent, day: datetime.date) -> None:
+    """A desk request not sent yet, and a case sent to the CAF with one attachment."""
+    o[f"request_{site}"] = record_visit(agent, o[site]).requests.get(position=0)
+    o[f"case_{site}"] = case_open(
+        request_id=record_visit(agent, o[site]).requests.get(position=0).pk,
+        by=agent,
+        subject="Dossier bloqué",
+        consent_kind=ConsentKind.ORAL,
+        consent_on=day,
+        attachments=[SimpleUploadedFile("piece.pdf", b"%PDF-1.4 test")],
+    )
+    o[f"attachment_{site}"] = o[f"case_{site}"].attachments.get()
 
 
 @dataclass
@@ -170,7 +187,10 @@ def build_world() -> World:
         o[f"report_{site}"] = ErrorReport.objects.create(
             site=o[site], topic="hours", message="Fermé le mercredi."
         )
+        _case_objects(o, site, agent, day)
         for kind in ("visit", "followup", "act", "workshop", "stop", "agreement", "report"):
+            OWNER[f"{kind}_{site}"] = site
+        for kind in ("request", "case", "attachment"):
             OWNER[f"{kind}_{site}"] = site
     for org in ORG_NETWORK:
         site = next(s for s, owner in SITE_ORG.items() if owner == org)

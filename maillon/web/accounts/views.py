@@ -10,6 +10,7 @@ from maillon.access.rules import organisations_visible_to, sites_visible_to
 from maillon.accounts.models import Membership
 from maillon.web.accounts.forms import LoginForm
 from maillon.web.activity.home import day_summary
+from maillon.web.cases.home import cases_summary
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -92,5 +93,6 @@ def home(request):
             "sites": sites[:50],
             "organisations": organisations_visible_to(request.user).order_by("name")[:50],
             "day": day_summary(request.user),
+            "cases_home": cases_summary(request.user),
         },
     )

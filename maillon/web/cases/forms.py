@@ -1,0 +1,135 @@
+"""The forms of the case pages: opening a case, a message, a note, the answer, the closing,
+the re-route. The services check everything again; these give labels, help and widgets."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from maillon.cases.enums import CaseAnswer, ConsentKind, Usefulness
+from maillon.cases.models import SUBJECT_MAX_LENGTH
+from maillon.cases.services import MESSAGE_MAX_LENGTH
+from maillon.cases.validators import FILE_NUMBER_MAX_LENGTH
+from maillon.network.models import Partner
+
+ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+
+
+def _file_help() -> str:
+    limit = settings.CASE_ATTACHMENT_MAX_BYTES / 1024 / 1024
+    return str(_("PDF, JPEG ou PNG, %(max)s Mo au plus par fichier.")) % {"max": f"{limit:g}"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the services check each one's content and size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class CaseOpenForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Partenaire"), queryset=Partner.objects.order_by("name"), empty_label=None
+    )
+    subject = forms.CharField(
+        label=_("Objet"), max_length=SUBJECT_MAX_LENGTH, help_text=_("Une ligne, sans nom.")
+    )
+    description = forms.CharField(
+        label=_("Description de la situation"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=_("Ce que le partenaire doit savoir pour débloquer la situation."),
+    )
+    allocataire_number = forms.CharField(
+        label=_("Numéro d'allocataire (CAF)"),
+        required=False,
+        max_length=20,
+        help_text=_("Facultatif, 7 chiffres."),
+    )
+    tax_number = forms.CharField(
+        label=_("Numéro fiscal"),
+        required=False,
+        max_length=20,
+        help_text=_("Facultatif, 13 chiffres."),
+    )
+    nir = forms.CharField(
+        label=_("Numéro de sécurité sociale (NIR)"),
+        required=False,
+        max_length=25,
+        help_text=_("Facultatif, 15 caractères avec la clé."),
+    )
+    file_number = forms.CharField(
+        label=_("Numéro de dossier chez le partenaire"),
+        required=False,
+        max_length=FILE_NUMBER_MAX_LENGTH,
+        help_text=_("Facultatif."),
+    )
+    consent_kind = forms.ChoiceField(
+        label=_("Consentement de la personne"),
+        choices=ConsentKind.choices,
+        widget=forms.RadioSelect,
+    )
+    consent_on = forms.DateField(
+        label=_("Consentement recueilli le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    attachments = MultipleFileField(label=_("Pièces jointes"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _file_help()
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Votre message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MESSAGE_MAX_LENGTH,
+    )
+    attachments = MultipleFileField(label=_("Pièces jointes"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _file_help()
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note interne (lue par les seuls référents)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX_LENGTH,
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Réponse"), choices=CaseAnswer.choices, widget=forms.RadioSelect
+    )
+    body = forms.CharField(
+        label=_("Message à l'agent (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+    )
+
+
+class CloseForm(forms.Form):
+    useful = forms.ChoiceField(
+        label=_("Utile pour l'usager ?"), choices=Usefulness.choices, widget=forms.RadioSelect
+    )
+
+
+class RerouteForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Nouveau partenaire"), queryset=Partner.objects.order_by("name")
+    )
