@@ -98,7 +98,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         quick = options["quick"]
         base = options["database_url"].rstrip("/")
-        started = time.strftime("%Y-%m-%d %H:%M")
+        started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         maillon = os.path.join(os.path.dirname(sys.executable), "maillon")
         missing = []
         with tempfile.TemporaryDirectory(prefix="maillon-bench-") as folder:
