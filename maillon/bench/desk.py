@@ -32,6 +32,7 @@ VISIT_REQUESTS: list[dict[str, str | bool]] = [
     {"partner": "cpam", "theme": "social-sante", "outcome": "a-revoir", "follow_up": True},
 ]
 VISIT_BODY = {"channel": "sur-site", "requests": VISIT_REQUESTS}
+WARM_UP_SECONDS = 2.0  # of load before the measured run (its writes are not counted)
 RETRY_EVERY = 20  # one request in 20 is sent twice with the same key
 
 
@@ -185,11 +186,12 @@ def drive(
     processes: int,
     keep_alive: bool = False,
     retries: bool = True,
+    prefix: str = "c",
 ):
     chunks = [agents[i::processes] for i in range(processes)]
     with ProcessPoolExecutor(max_workers=processes) as pool:
         futures = [
-            pool.submit(client_process, port, chunk, f"c{i}", seconds, keep_alive, retries)
+            pool.submit(client_process, port, chunk, f"{prefix}{i}", seconds, keep_alive, retries)
             for i, chunk in enumerate(chunks)
             if chunk
         ]
@@ -351,6 +353,8 @@ def serve_and_drive(
     try:
         wait_for_port(port)
         _post(port, agents[0][0], warm_body, "warm-up")  # import everything once
+        # then every worker and thread: a worker imports the views on its first request
+        drive(port, agents, WARM_UP_SECONDS, 1, options["keep_alive"], False, prefix="warm")
         time.sleep(1)
         dsn = env["DATABASE_URL"]
         workers_before = cpu_seconds(child_pids(server.pid))

@@ -75,10 +75,10 @@ def test_a_bench_records_its_figure_only_for_bench_all(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("quick", [True, False])
-def test_every_bench_gets_its_own_database_and_the_directory_the_reports_one(quick):
+def test_every_bench_gets_its_own_database_and_the_directory_the_reports_one(quick, tmp_path):
     commands = {}
     for step in STEPS:
-        argv, env = step_argv(step, "postgres://db/maillon_x_bench", quick)
+        argv, env = step_argv(step, "postgres://db/maillon_x_bench", quick, tmp_path)
         commands.setdefault(argv[0], []).append((argv, env))
     assert set(commands) == {"bench_desk", "bench_import", "bench_reports", "bench_directory"}
     desk = [argv for argv, _env in commands["bench_desk"]]
@@ -90,3 +90,4 @@ def test_every_bench_gets_its_own_database_and_the_directory_the_reports_one(qui
     assert not any(a.startswith("--database-url") for a in directory)
     [(imports, _env)] = commands["bench_import"]
     assert ("--rows=50000" in imports) is quick
+    assert f"--file={tmp_path / 'activity.csv'}" in imports

@@ -57,10 +57,15 @@ STEPS = (
 )
 
 
-def step_argv(step: Step, base_url: str, quick: bool) -> tuple[list[str], dict[str, str]]:
-    """The command line of `step` and the environment it adds (its database)."""
+def step_argv(
+    step: Step, base_url: str, quick: bool, folder: Path
+) -> tuple[list[str], dict[str, str]]:
+    """The command line of `step` and the environment it adds (its database); files it writes
+    go to `folder`."""
     url = f"{base_url}_{step.database}"
     argv = [step.command, *(step.quick if quick else step.arguments)]
+    if step.command == "bench_import":  # its CSV, not a shared default path
+        argv.append(f"--file={folder / 'activity.csv'}")
     if step.command == "bench_directory":  # it searches the database it is configured with
         return argv, {"DATABASE_URL": url}
     return [*argv, f"--database-url={url}"], {}
@@ -93,7 +98,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         quick = options["quick"]
         base = options["database_url"].rstrip("/")
-        started = time.strftime("%Y-%m-%d %H:%M")
+        started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         maillon = os.path.join(os.path.dirname(sys.executable), "maillon")
         missing = []
         with tempfile.TemporaryDirectory(prefix="maillon-bench-") as folder:
@@ -101,7 +106,7 @@ class Command(BaseCommand):
             for step in STEPS:
                 if options["only"] and step.command not in options["only"]:
                     continue
-                argv, env = step_argv(step, base, quick)
+                argv, env = step_argv(step, base, quick, Path(folder))
                 before = len(results_read(collected))
                 self.stderr.write(f"== maillon {' '.join(argv)}")
                 code = subprocess.call(  # noqa: S603 - our own command
