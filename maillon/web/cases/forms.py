@@ -3,12 +3,14 @@ the re-route. The services check everything again; these give labels, help and w
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from maillon.cases.attachments import check_upload
 from maillon.cases.enums import CaseAnswer, ConsentKind, Usefulness
 from maillon.cases.models import SUBJECT_MAX_LENGTH
 from maillon.cases.services import MESSAGE_MAX_LENGTH
-from maillon.cases.validators import FILE_NUMBER_MAX_LENGTH
+from maillon.cases.validators import CLEANERS, FILE_NUMBER_MAX_LENGTH
 from maillon.network.models import Partner
 
 ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
@@ -89,6 +91,26 @@ class CaseOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = _file_help()
 
+    def clean(self):
+        """Every identifier and file checked here too, so that all errors show at once."""
+        data = super().clean()
+        for name, cleaner in CLEANERS.items():
+            if data.get(name):
+                try:
+                    data[name] = cleaner(data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        _check_files(self, data)
+        return data
+
+
+def _check_files(form: forms.Form, data: dict) -> None:
+    for upload in data.get("attachments") or []:
+        try:
+            check_upload(upload)
+        except ValidationError as error:
+            form.add_error("attachments", error.message_dict["file"])
+
 
 class MessageForm(forms.Form):
     body = forms.CharField(
@@ -101,6 +123,11 @@ class MessageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = _file_help()
+
+    def clean(self):
+        data = super().clean()
+        _check_files(self, data)
+        return data
 
 
 class NoteForm(forms.Form):
