@@ -93,7 +93,8 @@ class CaseOpenForm(forms.Form):
 
     def clean(self):
         """Every identifier and file checked here too, so that all errors show at once."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name, cleaner in CLEANERS.items():
             if data.get(name):
                 try:
@@ -125,7 +126,8 @@ class MessageForm(forms.Form):
         self.fields["attachments"].help_text = _file_help()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_files(self, data)
         return data
 
