@@ -9,11 +9,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from maillon.cases.enums import CaseAnswer, CaseStatus, Usefulness
+from maillon.cases import services
+from maillon.cases.enums import CaseAnswer, CaseStatus, ConsentKind, Usefulness
 from maillon.cases.models import Case
+from tests.accessibility import page_problems
 from tests.activity.factories import seed_reference_data
 from tests.browser import log_in
-from tests.cases.factories import PDF, desk_request, referent_of, site_in
+from tests.cases.factories import PDF, desk_request, pdf_upload, referent_of, site_in
 from tests.factories import agent_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,3 +112,41 @@ def test_agent_sends_a_case_the_referent_answers_the_agent_closes_it(
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.useful == Usefulness.YES
     assert case.closed_at is not None and case.due_on is None
+
+
+def test_case_pages_pass_the_accessibility_checks_and_fit_a_phone(page):
+    pytest.importorskip("axe_playwright_python")
+    seed_reference_data()
+    site = site_in("11", name="PIMMS de Carcassonne")
+    agent = agent_of(site)
+    referent = referent_of("caf", "11").user
+    case = services.case_open(
+        request_id=desk_request(agent, site).pk,
+        by=agent,
+        subject="Prime d'activité suspendue",
+        description="Versement arrêté.",
+        consent_kind=ConsentKind.ORAL,
+        consent_on=timezone.localdate(),
+        attachments=[pdf_upload()],
+    )
+    services.message_post(case=case, by=referent, body="Je regarde ce dossier.")
+    fresh = desk_request(agent, site)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for user, urls in (
+        (
+            agent,
+            [
+                "/dossiers/?file=all",
+                f"/dossiers/{case.pk}/",
+                f"/dossiers/nouveau/?request={fresh.pk}",
+            ],
+        ),
+        (referent, ["/dossiers/?file=all", f"/dossiers/{case.pk}/", "/compte/"]),
+    ):
+        log_in(page, user.username)
+        for url in urls:
+            page.goto(url)
+            assert page_problems(page) == {}, url
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{url}: {width} px wide"
+        _log_out(page)
