@@ -12,6 +12,8 @@ from django.utils import timezone
 from maillon.cases import services
 from maillon.cases.enums import CaseAnswer, CaseStatus, ConsentKind, Usefulness
 from maillon.cases.models import Case
+from maillon.geo.models import Department
+from maillon.geo.services import geo_import
 from tests.accessibility import page_problems
 from tests.activity.factories import seed_reference_data
 from tests.browser import log_in
@@ -19,6 +21,13 @@ from tests.cases.factories import PDF, desk_request, pdf_upload, referent_of, si
 from tests.factories import agent_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _geography():
+    """A transactional test before this one flushed the official geography: load it again."""
+    if not Department.objects.exists():
+        geo_import()
 
 
 @pytest.fixture
