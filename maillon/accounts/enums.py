@@ -9,6 +9,16 @@ class Role(models.TextChoices):
     PARTNER_VIEWER = "partner_viewer", _("partenaire (lecture des statistiques)")
 
 
+# Invited, never a membership: a partner's referent (a `cases.Referent` row, created by the cases
+# layer when the invitation is accepted).
+PARTNER_REFERENT = "partner_referent"
+INVITATION_ROLES = [
+    (Role.ORGANISATION_MANAGER.value, Role.ORGANISATION_MANAGER.label),
+    (Role.AGENT.value, Role.AGENT.label),
+    (PARTNER_REFERENT, _("référent partenaire")),
+]
+
+
 class TokenScope(models.TextChoices):
     READ = "read", _("lecture seule")
     WRITE = "write", _("lecture et écriture")

@@ -5,23 +5,28 @@
   and returns it; the user lands on the desk page of the site (`desk_url`);
 - `membership_deactivate` never deletes: history stays attributed to the user.
 All of them write the journal.
+
+A role held outside memberships (a partner's referent, in the cases layer above) registers
+its granter in `ROLE_GRANTERS`: `invitation_accept` then calls it instead of creating a
+membership, and the higher layer stores its invitations with `invitation_store`.
 """
 
 import datetime
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillon.accounts.enums import Role
+from maillon.accounts.enums import PARTNER_REFERENT, Role
 from maillon.accounts.models import Invitation, Membership, User
 from maillon.journal.enums import JournalAction
 from maillon.journal.services import journal_record
@@ -33,6 +38,11 @@ SALT = "maillon.accounts.invitation"
 
 class InvitationError(Exception):
     """The link is invalid, expired, cancelled or already used (French message)."""
+
+
+# role → what grants it on acceptance, for roles that are not memberships: (invitation, user)
+# → the object created (journaled by the granter). Filled by the apps that own those roles.
+ROLE_GRANTERS: dict[str, Callable[[Invitation, User], Model]] = {}
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -62,7 +72,7 @@ def invitation_from_token(token: str) -> Invitation:
     except signing.BadSignature as exc:
         raise InvitationError(_("Ce lien d'invitation n'est pas valide.")) from exc
     invitation = (
-        Invitation.objects.select_related("organisation", "site")
+        Invitation.objects.select_related("organisation", "site", "partner")
         .filter(key=payload.get("k"))
         .first()
     )
@@ -140,30 +150,51 @@ def invitation_create(
         raise ValidationError(
             {"email": _("Une invitation est déjà en attente pour cette personne.")}
         )
-    invitation = Invitation.objects.create(
-        email=email,
-        role=role,
-        organisation=organisation,
-        site=site,
-        key=secrets.token_urlsafe(32),
-        invited_by=actor,
-        expires_at=timezone.now() + INVITATION_VALIDITY,
+    return invitation_store(
+        actor=actor,
+        invitation=Invitation(email=email, role=role, organisation=organisation, site=site),
+        accept_url=accept_url,
     )
+
+
+def invitation_store(
+    *,
+    actor: User,
+    invitation: Invitation,
+    accept_url: Callable[[str], str],
+    changes: dict[str, list[Any]] | None = None,
+) -> Invitation:
+    """Save a checked, unsaved invitation with its key and expiry, journal it, and mail the
+    link once the transaction commits (call it inside the caller's transaction)."""
+    invitation.key = secrets.token_urlsafe(32)
+    invitation.invited_by = actor
+    invitation.expires_at = timezone.now() + INVITATION_VALIDITY
+    invitation.save()
     journal_record(
         actor=actor,
         action=JournalAction.INVITE,
         obj=invitation,
-        changes={"email": [None, email], "role": [None, invitation.get_role_display()]},
-        organisation_id=organisation.pk,
-        site_id=site.pk if site else None,
+        changes={
+            "email": [None, invitation.email],
+            "role": [None, invitation.get_role_display()],
+            **(changes or {}),
+        },
+        organisation_id=invitation.organisation_id,
+        site_id=invitation.site_id,
     )
     link = accept_url(invitation_token(invitation))
     transaction.on_commit(lambda: _send_invitation(invitation, link))
     return invitation
 
 
+def invitation_place(invitation: Invitation) -> str:
+    """What the invitation is for: the site, the organisation, or the partner."""
+    place = invitation.site or invitation.organisation or invitation.partner
+    return str(getattr(place, "name", place))
+
+
 def _send_invitation(invitation: Invitation, link: str) -> None:
-    place = invitation.site.name if invitation.site else invitation.organisation.name
+    place = invitation_place(invitation)
     send_mail(
         subject=_("Invitation à rejoindre %(place)s sur Maillon") % {"place": place},
         message=_(
@@ -183,15 +214,30 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, user: User) -> Membership:
-    """Use the link for `user` (logged in, or just created): one membership, once, and only
-    if the account's e-mail is the invited address (a link forwarded or leaked to someone
-    else gives him nothing)."""
+def invitation_accept(*, token: str, user: User) -> Model:
+    """Use the link for `user` (logged in, or just created): one membership (or the role its
+    granter creates), once, and only if the account's e-mail is the invited address (a link
+    forwarded or leaked to someone else gives him nothing)."""
     invitation = invitation_from_token(token)
     invitation_check_addressee(invitation=invitation, user=user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationError(_("Cette invitation a déjà été utilisée."))
+    granter = ROLE_GRANTERS.get(invitation.role)
+    if granter is not None:
+        granted = granter(invitation, user)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        journal_record(
+            actor=user,
+            action=JournalAction.ACCEPT,
+            obj=invitation,
+            changes={"accepted_by": [None, str(user)]},
+        )
+        return granted
+    if invitation.role == PARTNER_REFERENT:  # the cases app is not installed
+        raise InvitationError(_("Ce lien d'invitation n'est pas valide."))
     scope = (
         {"site": invitation.site}
         if invitation.site_id
@@ -225,7 +271,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 @transaction.atomic
 def invitation_user_create(
     *, token: str, username: str, password: str, first_name: str, last_name: str
-) -> tuple[User, Membership]:
+) -> tuple[User, Model]:
     """A new person accepts: create the account (e-mail of the invitation) and accept."""
     invitation = invitation_from_token(token)
     if User.objects.filter(username__iexact=username).exists():

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maillon.accounts.enums import Role, TokenScope
+from maillon.accounts.enums import INVITATION_ROLES, PARTNER_REFERENT, Role, TokenScope
 
 # The attribute under which `maillon.access.rules` memoises what a user's memberships grant,
 # for one request (like Django's `_perm_cache`): the user object lives as long as the request.
@@ -165,17 +165,34 @@ class InvitationQuerySet(models.QuerySet):
 
 
 class Invitation(models.Model):
-    """An invitation by e-mail to join an organisation or a site with a role.
+    """An invitation by e-mail to join an organisation or a site with a role, or to answer a
+    partner's cases for a territory (`PARTNER_REFERENT`: partner, départements and/or sites).
 
     The link carries a signed token naming `key`; it is valid until `expires_at` and once."""
 
     email = models.EmailField(_("courriel"))
-    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("rôle"), max_length=30, choices=INVITATION_ROLES)
     organisation = models.ForeignKey(
         "network.Organisation",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="invitations",
         verbose_name=_("structure porteuse"),
+    )
+    partner = models.ForeignKey(
+        "network.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire"),
+    )
+    departments = models.ManyToManyField(
+        "geo.Department", blank=True, related_name="+", verbose_name=_("départements")
+    )
+    sites = models.ManyToManyField(
+        "network.Site", blank=True, related_name="+", verbose_name=_("points d'accueil suivis")
     )
     site = models.ForeignKey(
         "network.Site",
@@ -221,14 +238,24 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=[Role.ORGANISATION_MANAGER, Role.AGENT]),
+                condition=(
+                    Q(
+                        role__in=[Role.ORGANISATION_MANAGER, Role.AGENT],
+                        organisation__isnull=False,
+                        partner__isnull=True,
+                    )
+                    | Q(role=PARTNER_REFERENT, partner__isnull=False, organisation__isnull=True)
+                ),
                 name="accounts_invitation_role",
             ),
             models.CheckConstraint(
-                condition=Q(accepted_at__isnull=True) | Q(membership__isnull=False),
+                condition=Q(accepted_at__isnull=True)
+                | Q(membership__isnull=False)
+                | Q(role=PARTNER_REFERENT),
                 name="accounts_invitation_accepted_has_membership",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.email} — {self.get_role_display()} — {self.site or self.organisation}"
+        place = self.site or self.organisation or self.partner
+        return f"{self.email} — {self.get_role_display()} — {place}"

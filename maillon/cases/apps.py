@@ -8,7 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("dossiers transmis aux partenaires")
 
     def ready(self) -> None:
+        from maillon.accounts.enums import PARTNER_REFERENT
+        from maillon.accounts.invitations import ROLE_GRANTERS
         from maillon.cases import notifications, signals
+        from maillon.cases.referents import referent_grant
+
+        ROLE_GRANTERS[PARTNER_REFERENT] = referent_grant
 
         signals.case_sent.connect(notifications.on_case_sent, dispatch_uid="cases_notify_sent")
         signals.message_posted.connect(

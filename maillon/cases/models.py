@@ -102,6 +102,15 @@ class Referent(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.partner}"
 
+    def get_absolute_url(self) -> str:
+        """Where a referent lands (after accepting his invitation): the cases' queues."""
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            return reverse("cases:queues")
+        except NoReverseMatch:  # the case pages are not wired
+            return "/dossiers/"
+
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> Self:

@@ -43,6 +43,14 @@ def deadlines_refresh() -> int:
 
 
 @retried_job()
+def deadlines_refresh_job() -> int:
+    """After the network's rules changed: the open cases' due days again."""
+    moved = deadlines_refresh()
+    logger.info("Due days refreshed: %d moved", moved)
+    return moved
+
+
+@retried_job()
 def deadlines_check(*, day: str) -> dict[str, int]:
     """Refresh due days, then the digest of the cases late on `day` (ISO date)."""
     moved = deadlines_refresh()

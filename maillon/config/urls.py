@@ -17,6 +17,8 @@ urlpatterns = [
     path("equipes/", include("maillon.web.people.urls")),
     path("rapports/", include("maillon.web.reports.urls")),
     path("journal/", include("maillon.web.journal.urls")),
+    # case rules and referents (the network head's pages of partner escalation)
+    path("dossiers/", include("maillon.web.cases.admin_urls")),
     path("label/", include("maillon.web.labels.urls")),
     path("annuaire/", include("maillon.web.directory.urls")),
     path("admin/", admin.site.urls),

@@ -125,3 +125,32 @@ def test_a_rolled_back_write_notifies_no_one(world, django_capture_on_commit_cal
             pass
     run_worker("--no-scheduler")
     assert mail.outbox == []
+
+
+def test_through_the_services_the_referent_is_mailed_then_the_agent_gets_the_answer(
+    settings, django_capture_on_commit_callbacks
+):
+    from maillon.cases import services
+    from tests.cases.factories import open_case
+    from tests.cases.factories import referent_of as referent_for
+    from tests.cases.factories import site_in as site_in_department
+
+    settings.MAILLON_BASE_URL = "https://maillon.example.org"
+    site = site_in_department("11", name="PIMMS de Carcassonne")
+    agent = agent_of(site, user__email="agent@example.org")
+    referent = referent_for("caf", "11", email="caf11@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        case = open_case(agent, site, identifiers={"allocataire_number": "1234567"})
+    run_worker("--no-scheduler")
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["caf11@example.org"], "Nouveau dossier CAF — PIMMS de Carcassonne")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_answer(case=case, by=referent.user, answer="solved", body="C'est réglé.")
+    run_worker("--no-scheduler")
+    # one e-mail for the answer (its text is in the case, not in the e-mail)
+    assert [(m.to, m.subject) for m in mail.outbox[1:]] == [
+        (["agent@example.org"], "Réponse du partenaire CAF — PIMMS de Carcassonne")
+    ]
+    assert "réglé" not in mail.outbox[1].body
+    assert all("1234567" not in m.body for m in mail.outbox)

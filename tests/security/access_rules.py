@@ -170,6 +170,11 @@ PAGES: dict[str, Access] = {
     "activity:workshop_delete": Access(Rule.SITE_MANAGE, "workshop"),
     # the network's desk rules: its network admin only (a manager: 404)
     "activity:policy": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
+    # the network's case rules: its network admin only (a manager: 404)
+    "cases_admin:policy": Access(Rule.NETWORK_OWN, "network", query={"reseau": "{network}"}),
+    # partners' referents and their invitations: a network admin, or an active referent of the
+    # partner (his own partner only; the world has no referent persona)
+    "cases_admin:referents": Access(Rule.NETWORK_ADMIN),
     # staff
     "people:employee_list": Access(Rule.ORG_MANAGE, "org"),
     "people:employee_detail": Access(Rule.ORG_MANAGE, "employee"),

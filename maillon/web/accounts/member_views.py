@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from maillon.access import selectors as access_selectors
 from maillon.access.selectors import organisation_get
 from maillon.accounts import invitations
-from maillon.accounts.models import Invitation, User
+from maillon.accounts.models import Invitation, Membership, User
 from maillon.web.accounts.forms import InvitationForm, InvitationSignupForm
 from maillon.web.network.forms import add_service_errors
 
@@ -153,6 +153,13 @@ def _accept(request: HttpRequest, token: str, user: User) -> HttpResponse:
 
 
 def _landing(request, membership):
+    if not isinstance(membership, Membership):  # a role of another layer (a partner referent)
+        messages.success(
+            request,
+            _("Bienvenue : vous avez rejoint %(place)s.")
+            % {"place": getattr(membership, "partner", membership)},
+        )
+        return redirect(membership.get_absolute_url())
     place = membership.site or membership.organisation
     messages.success(request, _("Bienvenue : vous avez rejoint %(place)s.") % {"place": place})
     return redirect(invitations.desk_url(membership.site))
