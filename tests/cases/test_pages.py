@@ -138,6 +138,18 @@ def test_open_form_prefills_the_partner_and_answers_french_errors(client, world)
     assert answer.status_code == 302 and answer["Location"] == f"/dossiers/{sent.pk}/"
 
 
+def test_desk_history_and_followups_link_each_request_to_its_case(client, world):
+    agent, site = world["agents"]["aude"], world["aude"]
+    fresh = desk_request(agent, site)
+    client.force_login(agent)
+    for url in (f"/activite/guichet/?site={site.pk}", "/activite/historique/"):
+        page = client.get(url).content.decode()
+        assert f"/dossiers/nouveau/?request={fresh.pk}" in page, url
+        assert "Voir le dossier transmis" in page, url  # the requests already sent
+    page = client.get(f"/activite/suites/?site={site.pk}").content.decode()
+    assert f"/dossiers/nouveau/?request={fresh.pk}" in page
+
+
 def test_queues_of_both_sides(world):
     agent, referent = world["agents"]["aude"], world["caf11"]
     case = world["cases"]["caf11"]
