@@ -14,8 +14,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def may_see_cases(context) -> bool:
     """Someone who records activity somewhere (his sites' cases) or an active referent."""
-    user = context["request"].user
-    if not user.is_authenticated:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return False
     return grants_of(user).may_record_activity or is_referent(user)
 
