@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 
 from maillon.api.reports import _invalid as query_error
 from maillon.api.schemas import Id
+from maillon.api.schemas_cases import CaseScorecardOut
 from maillon.core.errors import NotFound
 from maillon.reports.monthly import monthly_report
 from maillon.reports.partner import PartnerReportUnavailable, partner_report
@@ -76,6 +77,9 @@ class PartnerReportOut(Schema):
     network_average_per_site: float | None
     generated_at: datetime.datetime
     source: str
+    cases: CaseScorecardOut | None = Field(
+        None, description="Les dossiers transmis au partenaire depuis ces points d'accueil."
+    )
     breakdowns: list[BreakdownOut]
 
 
@@ -110,7 +114,7 @@ class MonthlyReportOut(Schema):
     tables: list[TableOut]
 
 
-def _period(text: str) -> Period:
+def parse_period(text: str) -> Period:
     try:
         return Period.parse(text)
     except ValidationError as error:
@@ -119,7 +123,7 @@ def _period(text: str) -> Period:
 
 @router.get("/partner", response=PartnerReportOut, summary="Rapport partenaire")
 def get_partner_report(request, query: Query[PartnerReportQuery]):
-    period = _period(query.period)
+    period = parse_period(query.period)
     try:
         report = partner_report(user=request.auth, partner_code=query.partner, period=period)
     except PartnerReportUnavailable as error:
@@ -129,7 +133,7 @@ def get_partner_report(request, query: Query[PartnerReportQuery]):
 
 @router.get("/monthly", response=MonthlyReportOut, summary="Rapport mensuel France Services")
 def get_monthly_report(request, query: Query[MonthlyReportQuery]):
-    period = _period(query.period)
+    period = parse_period(query.period)
     try:
         report = monthly_report(user=request.auth, site_id=query.site, period=period)
     except NotFound as error:

@@ -1,6 +1,17 @@
 from ninja import Swagger
 
-from maillon.api import activity, errors, followups, geo, public, report_documents, reports, sites
+from maillon.api import (
+    activity,
+    case_reports,
+    cases,
+    errors,
+    followups,
+    geo,
+    public,
+    report_documents,
+    reports,
+    sites,
+)
 from maillon.api.auth import SessionAuth, TokenAuth
 
 api = errors.MaillonAPI(
@@ -26,8 +37,10 @@ api.add_router("/v1/public", public.router)
 api.add_router("/v1", sites.router)
 api.add_router("/v1", activity.router)
 api.add_router("/v1", followups.router)
+api.add_router("/v1", cases.router)
 api.add_router("/v1/reports", reports.router)
 api.add_router("/v1/reports", report_documents.router)
+api.add_router("/v1/reports", case_reports.router)
 
 
 def _exempt_from_login_middleware(patterns) -> None:

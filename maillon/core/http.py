@@ -1,7 +1,9 @@
-"""Facts about the HTTP client shared by every part that needs them."""
+"""Facts about the HTTP client, and answers, shared by every edge that needs them."""
+
+from typing import IO
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
@@ -12,3 +14,12 @@ def client_address(request: HttpRequest) -> str:
     if forwarded and getattr(settings, "MAILLON_BEHIND_PROXY", False):
         return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def private_download(file: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
+    """A file sent after an access check (a case's attachment): as a download, never cached
+    by a shared cache, its type never sniffed by the browser."""
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -10,7 +10,9 @@ the number of sites in the scope:
 - requests by partner × theme, with the follow-ups of both periods (one query on the request
   rollup: the partner and theme breakdowns are summed from it);
 - outreach acts and workshops over both periods (one query each, conditional sums);
-- the sites of the scope with their coordinates, and the three taxonomies' labels.
+- the sites of the scope with their coordinates, and the three taxonomies' labels;
+- the partner scorecard of the cases sent from the scope's sites (`maillon.reports.cases`: two
+  queries, and a few more when there are cases).
 
 The filters (partner, theme, channel) apply to what is recorded with them: requests carry all
 three, visits only the channel, outreach acts only the partner, workshops only the theme. An
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 from maillon.activity.models import Channel, Theme
 from maillon.network.models import Partner
 from maillon.reports import indicators
+from maillon.reports.cases import CaseScorecard, case_scorecard
 from maillon.reports.indicators import INDICATORS, Rollup
 from maillon.reports.periods import Period
 from maillon.reports.scopes import Scope
@@ -133,6 +136,8 @@ class Dashboard:
     by_theme: list[tuple[str, int]]
     by_channel: list[tuple[str, int]]
     sites: list[SiteActivity] = field(default_factory=list)  # busiest first
+    # the cases sent to partners (None: a theme or channel filter, which cases do not carry)
+    cases: CaseScorecard | None = None
 
     @property
     def top_sites(self) -> list[SiteActivity]:
@@ -218,7 +223,17 @@ def dashboard(
         by_theme=breakdowns["theme"],
         by_channel=breakdowns["channel"],
         sites=sites,
+        cases=_cases(scope, period, filters),
     )
+
+
+def _cases(scope: Scope, period: Period, filters: Filters) -> CaseScorecard | None:
+    """The partner scorecard of the scope (of the chosen partner, if any); None under a theme
+    or channel filter: a case is counted by partner only."""
+    if filters.active - {"partner"}:
+        return None
+    partner = Partner.objects.filter(pk=filters.partner).first() if filters.partner else None
+    return case_scorecard(sites=scope.sites, period=period, partner=partner)
 
 
 def _splits_people(filters: Filters) -> bool:

@@ -14,7 +14,9 @@ The network average is the partner's requests per site over every site under agr
 partner during the period, in the networks of the report's organisations.
 
 Every figure is read from the rollups (`maillon.reports.queries`), never from the fact tables:
-site, month and theme from the monthly rollup, help given and outcome from the daily one.
+site, month and theme from the monthly rollup, help given and outcome from the daily one. The
+cases sent to the partner from the same sites (its scorecard, `maillon.reports.cases`) are read
+from the cases themselves, against the same network.
 """
 
 import datetime
@@ -31,6 +33,7 @@ from maillon.activity.models import HelpKind, Outcome, Theme
 from maillon.core.errors import NotFound
 from maillon.network.models import Agreement, NetworkMembership, Organisation, Partner, Site
 from maillon.reports import indicators
+from maillon.reports.cases import CaseScorecard, case_scorecard
 from maillon.reports.periods import Period, add_months
 from maillon.reports.scopes import Scope
 
@@ -103,6 +106,8 @@ class PartnerReport:
     generated_at: datetime.datetime
     # requests whose outcome the agent did not type (the site's default applied)
     defaulted_outcomes: int = 0
+    # the cases sent to the partner from these sites (`maillon.reports.cases`)
+    cases: CaseScorecard | None = None
     source: str = SOURCE
 
     @property
@@ -171,6 +176,7 @@ class PartnerReport:
             ),
             "generated_at": self.generated_at,
             "source": self.source,
+            "cases": self.cases.as_dict() if self.cases is not None else None,
             "breakdowns": [
                 {
                     "code": b.code,
@@ -378,4 +384,7 @@ def partner_report(*, user: User | None, partner_code: str, period: Period) -> P
         network_requests=network[()]["requests"],
         generated_at=timezone.localtime(),
         defaulted_outcomes=defaulted[()]["defaulted_outcomes"],
+        cases=case_scorecard(
+            sites=scope.sites, period=period, partner=partner, network_sites=network_sites
+        ),
     )

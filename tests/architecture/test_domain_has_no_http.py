@@ -30,7 +30,7 @@ DOMAIN = (
 FORBIDDEN = ("django.http", "django.shortcuts")
 # module → why it may speak HTTP
 ALLOWED = {
-    "core/http.py": "facts about the HTTP client (its address) shared by every edge",
+    "core/http.py": "facts about the HTTP client (its address), private downloads: every edge",
     "core/middleware.py": "the middlewares are the pages' edge: they map domain errors to 404",
     "directory/views.py": "the public directory's pages: the views of the directory's own edge",
     "directory/correction_views.py": "the public « signaler une erreur » page, same edge",

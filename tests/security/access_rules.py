@@ -282,6 +282,30 @@ OPERATIONS: dict[str, Access] = {
     "maillon_api_report_documents_get_partner_report": Access(
         Rule.PARTNER_REPORT, "partner", query={"partner": "{partner}", "period": "{year}"}
     ),
+    # cases sent to partners (issue 17): as the pages — the site's side through the access
+    # layer; referents (not personas of this world) are checked in tests/api/test_cases_api.py
+    "maillon_api_cases_list_cases": Access(Rule.AUTHENTICATED, "site", {"site": "{site}"}),
+    "maillon_api_cases_open_case": Access(
+        Rule.SITE_READ,
+        "request",
+        body={
+            "request_id": "{request}",
+            "subject": "Intrusion",
+            "consent_kind": "oral",
+            "consent_on": "{day}",
+        },
+    ),
+    "maillon_api_cases_get_case": Access(Rule.SITE_READ, "case"),
+    "maillon_api_cases_list_messages": Access(Rule.SITE_READ, "case"),
+    "maillon_api_cases_post_message": Access(Rule.SITE_READ, "case", body={"body": "Intrusion"}),
+    "maillon_api_cases_answer_case": Access(Rule.SITE_READ, "case", body={"answer": "solved"}),
+    "maillon_api_cases_close_case": Access(Rule.SITE_READ, "case", body={"useful": "yes"}),
+    "maillon_api_cases_reroute_case": Access(Rule.SITE_READ, "case", body={"partner": "cpam"}),
+    "maillon_api_cases_download_attachment": Access(Rule.SITE_READ, "attachment"),
+    # the partner scorecard of a scope, as the dashboard's (issue 17)
+    "maillon_api_case_reports_get_case_scorecard": Access(
+        Rule.SITE_READ, query={"scope": "site:{site}", "period": "{year}"}, **SITE_QUERY
+    ),
     "maillon_api_report_documents_get_monthly_report": Access(
         Rule.SITE_READ, query={"site": "{site}", "period": "{month}"}, **SITE_QUERY
     ),

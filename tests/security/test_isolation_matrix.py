@@ -131,6 +131,7 @@ def _values(world: World, kind: str | None, scope: str | None) -> dict:
         values |= {"case_id": obj.pk, "site": obj.site_id}
     elif kind == "attachment":
         values |= {"pk": obj.case_id, "attachment_pk": obj.pk, "site": obj.case.site_id}
+        values |= {"case_id": obj.case_id, "attachment_id": obj.pk}  # the API's names
     elif kind == "partner":
         values["partner"] = obj.code
     elif kind == "network":

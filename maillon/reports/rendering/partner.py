@@ -4,6 +4,7 @@ numbers of `maillon.reports.partner`."""
 from django.utils.translation import gettext as _
 
 from maillon.reports.partner import PartnerReport, Row
+from maillon.reports.rendering.cases import scorecard_tables_add
 from maillon.reports.rendering.charts import bar_chart, line_chart
 from maillon.reports.rendering.pdf import render_pdf
 from maillon.reports.rendering.xlsx import (
@@ -116,6 +117,8 @@ def partner_report_xlsx(report: PartnerReport) -> bytes:
                 Row("", breakdown.total, breakdown.previous_total).change,
             ],
         )
+    if report.cases is not None:
+        scorecard_tables_add(workbook, report.cases)
     return workbook_bytes(workbook)
 
 

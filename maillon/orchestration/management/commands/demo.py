@@ -7,10 +7,12 @@ from rich.table import Table
 
 from maillon.core.progress import command_console
 from maillon.orchestration.demo import (
+    DemoAccount,
     demo_accounts_create,
     demo_agreements_create,
     demo_stops_create,
 )
+from maillon.orchestration.generators.cases import demo_cases_create, demo_referents_create
 from maillon.orchestration.generators.followups import demo_followups_create
 from maillon.orchestration.worker import demo_worker
 
@@ -46,6 +48,21 @@ class Command(BaseCommand):
         opened = demo_followups_create()
         console.print(f"Suites à donner ouvertes pour l'agent de démonstration : {opened}.")
         call_command("generate_staff", network="pimms", stdout=self.stdout)
+        accounts += [
+            DemoAccount(
+                r.username,
+                r.password,
+                "référent partenaire",
+                f"{r.partner} — départements {r.territory}",
+            )
+            for r in demo_referents_create()
+        ]
+        cases_started = time.perf_counter()
+        cases = demo_cases_create()
+        console.print(
+            f"Dossiers transmis aux partenaires : {cases} créés "
+            f"en {time.perf_counter() - cases_started:.1f} s."
+        )
 
         table = Table(title="Comptes de démonstration")
         for column in ("identifiant", "mot de passe", "rôle", "périmètre"):
