@@ -1,7 +1,8 @@
 """In a real browser, the loop of issue 17: an agent turns a desk request into a case with the
 person's consent and one attachment; the CAF referent of the site's département receives the
 e-mail (captured), follows its link, answers; the agent closes the case as useful. A CAF
-referent of another département reads neither the case nor its file (404)."""
+referent of another département reads neither the case nor its file (404); the case is in
+the CAF partner report of the month with its times."""
 
 import re
 
@@ -14,11 +15,19 @@ from maillon.cases.enums import CaseAnswer, CaseStatus, ConsentKind, Usefulness
 from maillon.cases.models import Case
 from maillon.geo.models import Department
 from maillon.geo.services import geo_import
+from maillon.network.models import Agreement
 from tests.accessibility import page_problems
 from tests.activity.factories import seed_reference_data
 from tests.browser import log_in
-from tests.cases.factories import PDF, desk_request, pdf_upload, referent_of, site_in
-from tests.factories import agent_of
+from tests.cases.factories import (
+    PDF,
+    desk_request,
+    partner,
+    pdf_upload,
+    referent_of,
+    site_in,
+)
+from tests.factories import MembershipFactory, agent_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +59,8 @@ def test_agent_sends_a_case_the_referent_answers_the_agent_closes_it(
     agent = agent_of(site, user__email="agent@example.org")
     caf11 = referent_of("caf", "11", email="caf11@example.org").user
     caf34 = referent_of("caf", "34", email="caf34@example.org").user
+    caf_viewer = MembershipFactory(partner_viewer=True, partner=partner("caf")).user
+    Agreement.objects.create(partner=partner("caf"), site=site, start_date="2025-01-01")
     request = desk_request(agent, site)
     scan = tmp_path / "avis-de-situation.pdf"
     scan.write_bytes(PDF)
@@ -121,6 +132,21 @@ def test_agent_sends_a_case_the_referent_answers_the_agent_closes_it(
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.useful == Usefulness.YES
     assert case.closed_at is not None and case.due_on is None
+
+    # the case is in the CAF partner report of the month, with its times
+    _log_out(page)
+    log_in(page, caf_viewer.username)
+    page.goto(f"/rapports/partenaire/?partenaire=caf&periode={timezone.localdate():%Y-%m}")
+    section = page.get_by_role("region", name="Dossiers transmis aux partenaires")
+    summary = section.get_by_role("table", name="Tableau de bord des dossiers transmis")
+
+    def cells(label: str) -> list[str]:
+        row = summary.get_by_role("row").filter(has_text=label).first
+        return row.inner_text().split("\t")[1:]
+
+    assert cells("Dossiers transmis")[0] == "1"
+    assert cells("Délai médian de première réponse")[0].strip() == "0"
+    assert cells("Part « utile pour l'usager »")[0].strip().startswith("100")
 
 
 def test_case_pages_pass_the_accessibility_checks_and_fit_a_phone(page):
