@@ -54,26 +54,27 @@ def clean_nir(value: str) -> str:
     return nir
 
 
+def _digits(value: str, pattern: str, message: str) -> str:
+    """`value` without separators if it matches `pattern` (a ValidationError with `message`
+    otherwise); '' when empty."""
+    number = _compact(value)
+    if number and not re.fullmatch(pattern, number):
+        raise ValidationError(message)
+    return number
+
+
 def clean_tax_number(value: str) -> str:
     """A numéro fiscal: 13 digits, the first one 0 to 3; '' when empty."""
-    number = _compact(value)
-    if not number:
-        return ""
-    if not re.fullmatch(r"[0-3]\d{12}", number):
-        raise ValidationError(
-            _("Le numéro fiscal compte 13 chiffres et commence par 0, 1, 2 ou 3.")
-        )
-    return number
+    return _digits(
+        value,
+        r"[0-3]\d{12}",
+        _("Le numéro fiscal compte 13 chiffres et commence par 0, 1, 2 ou 3."),
+    )
 
 
 def clean_allocataire_number(value: str) -> str:
     """A numéro d'allocataire of the CAF: 7 digits; '' when empty."""
-    number = _compact(value)
-    if not number:
-        return ""
-    if not re.fullmatch(r"\d{7}", number):
-        raise ValidationError(_("Le numéro d'allocataire compte 7 chiffres."))
-    return number
+    return _digits(value, r"\d{7}", _("Le numéro d'allocataire compte 7 chiffres."))
 
 
 def clean_file_number(value: str) -> str:

@@ -5,6 +5,7 @@ commit only."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from maillon.activity import taxonomy
@@ -89,6 +90,7 @@ def test_open_sends_the_request_with_outcome_followup_rollups_and_journal(
     transmitted = taxonomy.term_by_code("outcome", services.TRANSMITTED)
     assert RequestDailyRollup.objects.filter(outcome_id=transmitted.id).get().requests == 1
     assert rollups_compare()[1] == []
+    call_command("rollups_verify")  # `maillon rollups verify`: raises on any difference
     attachment = case.attachments.get()
     assert attachment.content_type == "application/pdf" and attachment.name == "avis-imposition.pdf"
     assert "avis" not in attachment.file.name  # a random name on disk

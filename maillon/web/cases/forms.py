@@ -3,12 +3,15 @@ the re-route. The services check everything again; these give labels, help and w
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from maillon.cases.attachments import check_upload
 from maillon.cases.enums import CaseAnswer, ConsentKind, Usefulness
 from maillon.cases.models import SUBJECT_MAX_LENGTH
 from maillon.cases.services import MESSAGE_MAX_LENGTH
-from maillon.cases.validators import FILE_NUMBER_MAX_LENGTH
+from maillon.cases.validators import CLEANERS, FILE_NUMBER_MAX_LENGTH
 from maillon.network.models import Partner
 
 ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
@@ -37,7 +40,33 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class CaseOpenForm(forms.Form):
+class FilesForm(forms.Form):
+    """A form with attachments, each checked by content and size (the services check again)."""
+
+    attachments = MultipleFileField(label=_("Pièces jointes"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"] = self.fields.pop("attachments")  # last, after the text
+        self.fields["attachments"].help_text = _file_help()
+
+    def clean(self) -> dict:
+        super().clean()
+        for upload in self.cleaned_data.get("attachments") or []:
+            try:
+                check_upload(upload)
+            except ValidationError as error:
+                self.add_error("attachments", error.message_dict["file"])
+        return self.cleaned_data
+
+
+def _optional(label, max_length: int, rule=None) -> forms.CharField:
+    """An optional identifier: its label, and its rule in the help text."""
+    help_text = _("Facultatif.") if rule is None else format_lazy("{} {}", _("Facultatif,"), rule)
+    return forms.CharField(label=label, required=False, max_length=max_length, help_text=help_text)
+
+
+class CaseOpenForm(FilesForm):
     partner = forms.ModelChoiceField(
         label=_("Partenaire"), queryset=Partner.objects.order_by("name"), empty_label=None
     )
@@ -51,30 +80,10 @@ class CaseOpenForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         help_text=_("Ce que le partenaire doit savoir pour débloquer la situation."),
     )
-    allocataire_number = forms.CharField(
-        label=_("Numéro d'allocataire (CAF)"),
-        required=False,
-        max_length=20,
-        help_text=_("Facultatif, 7 chiffres."),
-    )
-    tax_number = forms.CharField(
-        label=_("Numéro fiscal"),
-        required=False,
-        max_length=20,
-        help_text=_("Facultatif, 13 chiffres."),
-    )
-    nir = forms.CharField(
-        label=_("Numéro de sécurité sociale (NIR)"),
-        required=False,
-        max_length=25,
-        help_text=_("Facultatif, 15 caractères avec la clé."),
-    )
-    file_number = forms.CharField(
-        label=_("Numéro de dossier chez le partenaire"),
-        required=False,
-        max_length=FILE_NUMBER_MAX_LENGTH,
-        help_text=_("Facultatif."),
-    )
+    allocataire_number = _optional(_("Numéro d'allocataire (CAF)"), 20, _("7 chiffres."))
+    tax_number = _optional(_("Numéro fiscal"), 20, _("13 chiffres."))
+    nir = _optional(_("Numéro de sécurité sociale (NIR)"), 25, _("15 caractères avec la clé."))
+    file_number = _optional(_("Numéro de dossier chez le partenaire"), FILE_NUMBER_MAX_LENGTH)
     consent_kind = forms.ChoiceField(
         label=_("Consentement de la personne"),
         choices=ConsentKind.choices,
@@ -83,24 +92,25 @@ class CaseOpenForm(forms.Form):
     consent_on = forms.DateField(
         label=_("Consentement recueilli le"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    attachments = MultipleFileField(label=_("Pièces jointes"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _file_help()
+    def clean(self):
+        """Every identifier and file checked here too, so that all errors show at once."""
+        data = super().clean()
+        for name, cleaner in CLEANERS.items():
+            if data.get(name):
+                try:
+                    data[name] = cleaner(data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return data
 
 
-class MessageForm(forms.Form):
+class MessageForm(FilesForm):
     body = forms.CharField(
         label=_("Votre message"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MESSAGE_MAX_LENGTH,
     )
-    attachments = MultipleFileField(label=_("Pièces jointes"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _file_help()
 
 
 class NoteForm(forms.Form):

@@ -4,7 +4,7 @@ access check. Plain forms: post, redirect, get; no JavaScript needed."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from maillon.cases import selectors, services
 from maillon.cases.enums import CaseAnswer, CaseStatus, Side
 from maillon.cases.models import Case
 from maillon.cases.validators import IDENTIFIER_FIELDS
+from maillon.core.http import private_download
 from maillon.core.ids import id_in_range
 from maillon.network.models import Partner, Site
 from maillon.web.cases import forms
@@ -174,15 +175,9 @@ def reroute_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def attachment_view(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int):
     """The file, after the case's access check; never a public media address."""
     attachment = selectors.attachment_get(user=request.user, case_pk=pk, pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return private_download(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _request_to_send(request: AuthenticatedHttpRequest) -> Request:
