@@ -24,10 +24,18 @@ DEMO_ROLES = {
     "gestionnaire": ("gestionnaire", "gestion-demo-2020"),
     "agent": ("agent", "agent-demo-2020"),
     "partenaire": ("partenaire", "caf-demo-2020"),
+    "referent": ("referent-caf", "caf-referent-demo-2020"),
     "admin": ("admin", "admin-demo-2020"),
 }
 TILES = "**/*tile.openstreetmap.org/**"
-START = ("/?q=PIMMS", "/donnees/", "/compte/", "/api/docs", "/accessibilite/")
+START = (
+    "/?q=PIMMS",
+    "/donnees/",
+    "/compte/",
+    "/dossiers/",
+    "/api/docs",
+    "/accessibilite/",
+)
 
 
 @dataclass(frozen=True)

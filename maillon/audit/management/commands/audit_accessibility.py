@@ -22,7 +22,7 @@ from maillon.audit import report
 from maillon.audit.checks import audit_page
 from maillon.directory.statement import AUDIT_FILE
 
-ROLES = ("anonyme", "reseau", "gestionnaire", "agent", "partenaire", "admin")
+ROLES = ("anonyme", "reseau", "gestionnaire", "agent", "partenaire", "referent", "admin")
 
 
 class Command(BaseCommand):
