@@ -233,7 +233,8 @@ def queue(
 
 
 def queue_counts(*, user: User, side: str, today: datetime.date | None = None) -> dict[str, int]:
-    """How many cases each queue of the side holds (for tabs and the home card)."""
+    """How many cases each queue of the side holds (for tabs and the home card): the counts of
+    the lists `queue` returns, closed cases included in « all »."""
     today = today or timezone.localdate()
     cases = queue_base(user, side)
     waiting = waiting_on_partner if side == Side.PARTNER else waiting_on_site
@@ -241,7 +242,7 @@ def queue_counts(*, user: User, side: str, today: datetime.date | None = None) -
         "late": late(cases, today).count(),
         "soon": len(due_soon(cases, today)),
         "waiting": waiting(cases).count(),
-        "all": _open(cases).count(),
+        "all": cases.count(),  # the « Tous » tab lists closed cases too
     }
 
 

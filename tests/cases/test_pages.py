@@ -171,6 +171,11 @@ def test_queues_of_both_sides(world):
     assert selectors.queue(user=agent, side=Side.SITE, name="soon") == [other]
     counts = selectors.queue_counts(user=referent, side=Side.PARTNER)
     assert counts["all"] == 1 and counts["late"] == 0
+    # a closed case leaves the working queues but stays in « Tous », whose count is its list's
+    services.case_close(case=case, by=agent, useful="yes")
+    counts = selectors.queue_counts(user=referent, side=Side.PARTNER)
+    listed = selectors.queue(user=referent, side=Side.PARTNER, name="all")
+    assert counts["all"] == len(list(listed)) == 1 and counts["waiting"] == 0
 
 
 def test_home_card_and_menu(client, world):

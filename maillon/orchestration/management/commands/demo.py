@@ -45,8 +45,6 @@ class Command(BaseCommand):
         if stops:
             console.print(f"Arrêts de démonstration des bus : {stops} créés.")
         call_command("generate_activity", network="pimms", scale=0.1, full_scale="fs:62,fs:63")
-        opened = demo_followups_create()
-        console.print(f"Suites à donner ouvertes pour l'agent de démonstration : {opened}.")
         call_command("generate_staff", network="pimms", stdout=self.stdout)
         accounts += [
             DemoAccount(
@@ -63,6 +61,10 @@ class Command(BaseCommand):
             f"Dossiers transmis aux partenaires : {cases} créés "
             f"en {time.perf_counter() - cases_started:.1f} s."
         )
+        # after the cases: a request sent to a partner is no longer « à revoir », so the demo
+        # agent's recent cases and his follow-ups are different requests, as at a real desk
+        opened = demo_followups_create()
+        console.print(f"Suites à donner ouvertes pour l'agent de démonstration : {opened}.")
 
         table = Table(title="Comptes de démonstration")
         for column in ("identifiant", "mot de passe", "rôle", "périmètre"):
