@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from maillon.accounts.models import User
 from maillon.activity.models import ActivityPolicy, HelpKind, Outcome
-from maillon.journal.enums import JournalAction
-from maillon.journal.services import created, diff, journal_record, snapshot
+from maillon.journal.services import journaled_upsert
 from maillon.network.models import Network
 
 POLICY_FIELDS = (
@@ -57,23 +56,16 @@ def activity_policy_set(
             errors[name] = [_("Cette valeur n'est plus en vigueur.")]
     if errors:
         raise ValidationError(errors)
-    policy = ActivityPolicy.objects.select_for_update().filter(network=network).first()
-    new = policy is None
-    if policy is None:
-        policy = ActivityPolicy(network=network)
-    before = {} if new else snapshot(policy, POLICY_FIELDS)
-    for name, value in days.items():
-        setattr(policy, name, value)
-    policy.default_help_kind = default_help_kind
-    policy.default_outcome = default_outcome
-    policy.full_clean()
-    policy.save()
-    after = snapshot(policy, POLICY_FIELDS)
-    journal_record(
+    policy, _changed = journaled_upsert(
+        ActivityPolicy,
         actor=actor,
-        action=JournalAction.CREATE if new else JournalAction.UPDATE,
-        obj=policy,
-        changes=created(after) if new else diff(before, after),
+        lookup={"network": network},
+        values={
+            **days,
+            "default_help_kind": default_help_kind,
+            "default_outcome": default_outcome,
+        },
+        fields=POLICY_FIELDS,
         organisation_id=network.head_id,
     )
     return policy

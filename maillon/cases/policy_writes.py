@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from maillon.accounts.models import User
 from maillon.cases.models import CasePolicy
 from maillon.cases.tasks import deadlines_refresh_job
-from maillon.journal.enums import JournalAction
-from maillon.journal.services import created, diff, journal_record, snapshot
+from maillon.journal.services import journaled_upsert
 from maillon.network.models import Network
 
 CASE_POLICY_FIELDS = ("first_answer_days", "closure_days", "retention_months")
@@ -46,23 +45,14 @@ def case_policy_set(
     }
     if errors:
         raise ValidationError(errors)
-    policy = CasePolicy.objects.select_for_update().filter(network=network).first()
-    new = policy is None
-    if policy is None:
-        policy = CasePolicy(network=network)
-    before = {} if new else snapshot(policy, CASE_POLICY_FIELDS)
-    for name, value in values.items():
-        setattr(policy, name, value)
-    policy.full_clean()
-    policy.save()
-    after = snapshot(policy, CASE_POLICY_FIELDS)
-    journal_record(
+    policy, changed = journaled_upsert(
+        CasePolicy,
         actor=actor,
-        action=JournalAction.CREATE if new else JournalAction.UPDATE,
-        obj=policy,
-        changes=created(after) if new else diff(before, after),
+        lookup={"network": network},
+        values=values,
+        fields=CASE_POLICY_FIELDS,
         organisation_id=network.head_id,
     )
-    if new or before != after:
+    if changed:
         transaction.on_commit(deadlines_refresh_job.enqueue)
     return policy

@@ -154,6 +154,38 @@ def journal_created(
     )
 
 
+def journaled_upsert(
+    model: type[models.Model],
+    *,
+    actor: Actor,
+    lookup: Mapping[str, Any],
+    values: Mapping[str, Any],
+    fields: Iterable[str],
+    organisation_id: int | None = None,
+) -> tuple[Any, bool]:
+    """Create or update the one row of `model` matching `lookup` (locked for the transaction:
+    call inside one), set `values`, validate, save, and journal its creation or its changes of
+    `fields`. Returns the row and whether anything changed. A network's rules pages use it."""
+    obj = model._default_manager.select_for_update().filter(**lookup).first()
+    new = obj is None
+    if obj is None:
+        obj = model(**lookup)
+    before = {} if new else snapshot(obj, fields)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    after = snapshot(obj, fields)
+    journal_record(
+        actor=actor,
+        action=JournalAction.CREATE if new else JournalAction.UPDATE,
+        obj=obj,
+        changes=created(after) if new else diff(before, after),
+        organisation_id=organisation_id,
+    )
+    return obj, new or before != after
+
+
 def journal_deleted(
     *,
     actor: Actor,
