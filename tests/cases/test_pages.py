@@ -13,7 +13,7 @@ from maillon.cases.enums import CaseAnswer, CaseStatus, Side
 from maillon.cases.models import Case
 from tests.activity.factories import seed_reference_data
 from tests.cases.factories import PDF, desk_request, open_case, pdf_upload, referent_of, site_in
-from tests.factories import MembershipFactory, PartnerFactory, agent_of
+from tests.factories import MembershipFactory, NetworkFactory, PartnerFactory, agent_of
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,20 @@ def test_home_card_and_menu(client, world):
     client.force_login(world["agents"]["aude"])
     page = client.get("/compte/").content.decode()
     assert 'href="/dossiers/"' in page
+
+
+def test_the_queues_page_leads_to_the_case_rules_and_the_referents(client, world):
+    """The network head finds the case rules and the referents' page from the cases; a
+    referent finds where to invite a colleague; an agent sees neither link."""
+    head = MembershipFactory(role="network_admin", network=NetworkFactory()).user
+    client.force_login(head)
+    page = client.get("/dossiers/").content.decode()
+    assert "/dossiers/regles/" in page and "/dossiers/referents/" in page
+    assert client.get("/dossiers/regles/").status_code == 200
+    client.force_login(world["caf11"])
+    page = client.get("/dossiers/").content.decode()
+    assert "/dossiers/regles/" not in page and "/dossiers/referents/" in page
+    assert client.get("/dossiers/referents/").status_code == 200
+    client.force_login(world["agents"]["aude"])
+    page = client.get("/dossiers/").content.decode()
+    assert "/dossiers/regles/" not in page and "/dossiers/referents/" not in page

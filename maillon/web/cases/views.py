@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillon.access.rules import grants_of
 from maillon.activity.models import Request
 from maillon.activity.selectors import writable_site
 from maillon.cases import selectors, services
@@ -52,6 +53,7 @@ def queues_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     cases = selectors.queue(user=request.user, side=side, name=name, filters=filters)
     base = selectors.queue_base(request.user, side)
+    grants, is_referent = grants_of(request.user), Side.PARTNER in sides
     return render(
         request,
         "cases/queues.html",
@@ -70,6 +72,10 @@ def queues_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sites": Site.objects.filter(pk__in=base.values("site_id")).order_by("name"),
             "statuses": CaseStatus.choices,
             "today": timezone.localdate(),
+            # where the network head sets the case rules and invites referents (a referent
+            # invites colleagues of his partner)
+            "may_set_rules": bool(grants.admin_network_ids),
+            "may_invite": bool(grants.admin_network_ids) or is_referent,
         },
     )
 
