@@ -28,6 +28,13 @@ NOT_PAGES: dict[str, str] = {
     "labels:withdraw": "an action (POST) of the site's label page",
     "labels:decision_correct": "an action (POST) of the site's label page",
     "network:site_hours_preview": "an htmx fragment (POST): the hours form's preview",
+    "activity:undo": "an action (POST) of the desk and lists: undoes the user's last deletion",
+    "cases:message": "an action (POST) of the case page (its errors show on that page)",
+    "cases:note": "an action (POST) of the case page (its errors show on that page)",
+    "cases:answer": "an action (POST) of the case page (its errors show on that page)",
+    "cases:close": "an action (POST) of the case page (its errors show on that page)",
+    "cases:reroute": "an action (POST) of the case page (its errors show on that page)",
+    "cases:attachment": "a download (PDF, JPEG or PNG) after the case's access check",
 }
 # Django's admin: the installation's technical tool, outside the statement's scope (declared).
 NOT_PAGES_NAMESPACES: dict[str, str] = {

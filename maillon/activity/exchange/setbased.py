@@ -8,9 +8,8 @@
    not valid. The sites' time zones become a table of UTC offsets per zone and day.
 3. One statement joins every row to the mappings and computes its first problem in the portable
    path's order of checks (`CHECKS`); a run with a problem is rejected from its first bad row.
-4. The Problem of each rejected run is written by re-running, in Python, the portable checks on
-   that one row: line, column, value and reason are the portable path's by construction
-   (tests/activity/test_import_paths.py compares both paths on the same files).
+4. Each rejected run's Problem comes from re-running the portable checks on that one row in
+   Python: line, column, value and reason are the portable path's (test_import_paths compares).
 5. Unless there is a problem and bad rows are not skipped: one INSERT … SELECT per fact table
    and one aggregation per rollup table (`rollups_add_visits_where`).
 """
