@@ -2,21 +2,15 @@
 Network admins only; anyone else gets the same 404 as for an unknown network."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillon.access.rules import networks_administered_by
-from maillon.access.selectors import network_get_for_admin
 from maillon.activity.models import ActivityPolicy, HelpKind, Outcome
 from maillon.activity.policy_writes import MAX_POLICY_DAYS, POLICY_FIELDS, activity_policy_set
-from maillon.web.activity.followups import add_errors
 from maillon.web.forms import model_choice_field
 from maillon.web.http import AuthenticatedHttpRequest
+from maillon.web.network.rules import network_rules_view
 
 
 class PolicyForm(forms.ModelForm):
@@ -38,29 +32,12 @@ class PolicyForm(forms.ModelForm):
 
 
 def policy_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    network = network_get_for_admin(user=request.user, slug=request.GET.get("reseau"))
-    policy = ActivityPolicy.objects.filter(network=network).first() or ActivityPolicy(
-        network=network
-    )
-    if request.method == "POST":
-        form = PolicyForm(request.POST, instance=ActivityPolicy(network=network))
-        if form.is_valid():
-            try:
-                activity_policy_set(actor=request.user, network=network, **form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Règles de saisie enregistrées."))
-                return redirect(f"{reverse('activity:policy')}?reseau={network.slug}")
-    else:
-        form = PolicyForm(instance=policy)
-    return render(
+    return network_rules_view(
         request,
-        "activity/policy.html",
-        {
-            "form": form,
-            "network": network,
-            "networks": networks_administered_by(request.user).order_by("name"),
-            "saved": policy.pk is not None,
-        },
+        model=ActivityPolicy,
+        form_class=PolicyForm,
+        save=activity_policy_set,
+        template="activity/policy.html",
+        url_name="activity:policy",
+        saved_message=_("Règles de saisie enregistrées."),
     )
