@@ -21,6 +21,7 @@ from maillon.network.selectors import site_timezone
 from maillon.web.activity.views import _desk_site
 from maillon.web.forms import choice_field
 from maillon.web.http import AuthenticatedHttpRequest
+from maillon.web.network.forms import add_service_errors
 
 REFERENCE_HELP = gettext_lazy(
     "Facultative : un numéro de dossier ou de ticket (40 caractères au plus). "
@@ -65,13 +66,6 @@ class FollowUpForm(forms.Form):
         label=gettext_lazy("Échéance"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reference = _reference_field()
-
-
-def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's French messages on the form's fields (a path the form lacks: the form's)."""
-    for name, texts in error.message_dict.items():
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
 
 
 def followup_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -122,7 +116,7 @@ def followup_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             try:
                 followups.followup_update(actor=request.user, followup=item, **form.cleaned_data)
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Suite à donner modifiée."))
                 return redirect(_list_url(item))
@@ -156,7 +150,7 @@ def followup_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 reference=data["reference"] or None,
             )
         except ValidationError as error:
-            add_errors(close_form, error)
+            add_service_errors(close_form, error)
         else:
             text = _("Suite close : %(o)s.") % {"o": closed.final_outcome}
             messages.success(request, text)
