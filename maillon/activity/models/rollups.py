@@ -18,6 +18,14 @@ class Rollup(models.Model):
         return f"{self.site_id} — {self.day}"
 
 
+def _defaulted_index(time: str, name: str) -> models.Index:
+    """The few rows with a defaulted outcome: its sum reads them, not every request row
+    (`reports.indicators.Source.sparse`)."""
+    return models.Index(
+        fields=[time, "site_id"], name=name, condition=~models.Q(defaulted_outcomes=0)
+    )
+
+
 # Rollups: one row per day and combination of dimensions. A missing optional dimension
 # (no partner, no age band) is stored as 0, so the unique key has no NULL and can be upserted.
 # Counters are 64-bit: a sum over a network and a year may pass 2³¹ (`activity.bounds`).
@@ -54,11 +62,7 @@ class RequestDailyRollup(Rollup):
         ]
         indexes = [
             models.Index(fields=["day", "site_id"], name="activity_reqroll_day_site"),
-            models.Index(
-                fields=["day", "site_id"],
-                name="activity_reqroll_defaulted",
-                condition=~models.Q(defaulted_outcomes=0),
-            ),
+            _defaulted_index("day", "activity_reqroll_defaulted"),
         ]
 
 
@@ -196,12 +200,7 @@ class RequestMonthlyRollup(Rollup):
         ]
         indexes = [
             models.Index(fields=["month", "site_id"], name="activity_reqmonth_month_site"),
-            # the few rows with a defaulted outcome: its sum reads them, not every request row
-            models.Index(
-                fields=["month", "site_id"],
-                name="activity_reqmonth_defaulted",
-                condition=~models.Q(defaulted_outcomes=0),
-            ),
+            _defaulted_index("month", "activity_reqmonth_defaulted"),
         ]
 
     def __str__(self) -> str:
