@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from maillon.activity.models import (
     OutreachDailyRollup,
@@ -377,20 +377,56 @@ def rollups_add_visits(ids: list[int]) -> None:
     rollups_add_batch(batch)
 
 
-def rollups_add_visits_where(where: str, params: list) -> None:
+def rollups_add_visits_where(where: str, params: list, *, bulk: bool = False) -> None:
     """Same, for the visits `where` selects (on the alias `v`), e.g. every visit of an import
     listed in a temporary table: one aggregation for the whole import, not one per batch.
     Their requests are those whose visit `where` selects (a semi-join on the same predicate)."""
     requests = f"r.visit_id IN (SELECT v.id FROM activity_visit v WHERE {where})"  # noqa: S608
-    rollups_add_batch(Batch(where, params, requests, params))
+    rollups_add_batch(Batch(where, params, requests, params), bulk=bulk)
 
 
-def rollups_add_batch(batch: Batch) -> None:
-    """Add the contribution of the visits of `batch` to the four visit rollups."""
+def rollups_add_batch(batch: Batch, *, bulk: bool = False) -> None:
+    """Add the contribution of the visits of `batch` to the four visit rollups: one upsert per
+    rollup table, or, for a large batch on PostgreSQL (`bulk`), `_add_bulk`."""
     with connection.cursor() as cursor:
         for spec in VISIT_SPECS:
-            sql, params = batch_upsert_sql(spec, batch)
-            cursor.execute(sql, params)
+            if bulk:
+                _add_bulk(cursor, spec, batch)
+            else:
+                sql, params = batch_upsert_sql(spec, batch)
+                cursor.execute(sql, params)
+
+
+BULK = "maillon_rollup_bulk"  # the temporary table of one rollup's aggregation
+
+
+def _add_bulk(cursor, spec: RollupSpec, batch: Batch) -> None:
+    """The aggregation of `batch` into a temporary table, then an UPDATE of the keys already in
+    the rollup and a plain INSERT of the others: on new keys a plain INSERT costs about a third
+    less than `INSERT … ON CONFLICT DO UPDATE` (no speculative insertion). A concurrent writer
+    that inserts one of these keys meanwhile makes the INSERT fail on the unique key: the
+    savepoint is rolled back and the aggregation is upserted instead (`batch_upsert_sql`)."""
+    source, params = spec.source_sql_batch(batch)
+    columns = ", ".join(spec.keys + spec.measures)
+    same = " AND ".join(f"t.{k} = s.{k}" for k in spec.keys)
+    cursor.execute(f"DROP TABLE IF EXISTS {BULK}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {BULK} AS SELECT * FROM ({source}) s ({columns})",  # noqa: S608
+        params,
+    )
+    cursor.execute(f"ANALYZE {BULK}")  # its size: hash joins, not a probe per key
+    try:
+        with transaction.atomic():
+            updates = ", ".join(f"{m} = t.{m} + s.{m}" for m in spec.measures)
+            cursor.execute(f"UPDATE {spec.table} t SET {updates} FROM {BULK} s WHERE {same}")  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM {BULK} s"  # noqa: S608
+                f" WHERE NOT EXISTS (SELECT FROM {spec.table} t WHERE {same})"
+            )
+    except IntegrityError:  # a key inserted meanwhile by another transaction
+        sql, params = batch_upsert_sql(spec, batch)
+        cursor.execute(sql, params)
+    cursor.execute(f"DROP TABLE {BULK}")
 
 
 def batch_upsert_sql(spec: RollupSpec, batch: Batch) -> tuple[str, list]:

@@ -393,10 +393,11 @@ class SetBasedImport:
                         [low, high],
                         "r.visit_id BETWEEN %s AND %s",
                         [low, high],
-                    )
+                    ),
+                    bulk=True,
                 )
             elif count:
-                rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+                rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [], bulk=True)  # noqa: S608
 
     def _write_facts(self, agent_id: int) -> None:
         visits, requests = Visit._meta.db_table, Request._meta.db_table
