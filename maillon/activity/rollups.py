@@ -408,7 +408,6 @@ def _add_bulk(cursor, spec: RollupSpec, batch: Batch) -> None:
     savepoint is rolled back and the aggregation is upserted instead (`batch_upsert_sql`)."""
     source, params = spec.source_sql_batch(batch)
     columns = ", ".join(spec.keys + spec.measures)
-    same = " AND ".join(f"t.{k} = s.{k}" for k in spec.keys)
     cursor.execute(f"DROP TABLE IF EXISTS {BULK}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {BULK} AS SELECT * FROM ({source}) s ({columns})",  # noqa: S608
@@ -417,16 +416,25 @@ def _add_bulk(cursor, spec: RollupSpec, batch: Batch) -> None:
     cursor.execute(f"ANALYZE {BULK}")  # its size: hash joins, not a probe per key
     try:
         with transaction.atomic():
-            updates = ", ".join(f"{m} = t.{m} + s.{m}" for m in spec.measures)
-            cursor.execute(f"UPDATE {spec.table} t SET {updates} FROM {BULK} s WHERE {same}")  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM {BULK} s"  # noqa: S608
-                f" WHERE NOT EXISTS (SELECT FROM {spec.table} t WHERE {same})"
-            )
+            for sql in bulk_sql(spec):
+                cursor.execute(sql)
     except IntegrityError:  # a key inserted meanwhile by another transaction
         sql, params = batch_upsert_sql(spec, batch)
         cursor.execute(sql, params)
     cursor.execute(f"DROP TABLE {BULK}")
+
+
+def bulk_sql(spec: RollupSpec) -> tuple[str, str]:
+    """The UPDATE of the keys of the table BULK already in the rollup `spec`, then the INSERT
+    of the others (`_add_bulk`)."""
+    columns = ", ".join(spec.keys + spec.measures)
+    same = " AND ".join(f"t.{k} = s.{k}" for k in spec.keys)
+    updates = ", ".join(f"{m} = t.{m} + s.{m}" for m in spec.measures)
+    return (
+        f"UPDATE {spec.table} t SET {updates} FROM {BULK} s WHERE {same}",  # noqa: S608
+        f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM {BULK} s"  # noqa: S608
+        f" WHERE NOT EXISTS (SELECT FROM {spec.table} t WHERE {same})",
+    )
 
 
 def batch_upsert_sql(spec: RollupSpec, batch: Batch) -> tuple[str, list]:
