@@ -122,7 +122,12 @@ class SetBasedImport:
                 key = values[0]  # passage
                 if key and key == previous:
                     pos += 1
-                    heads = [h if h != v else None for h, v in zip(head, values[1:], strict=False)]
+                    texts = values[1 : 1 + width]
+                    heads = (
+                        same
+                        if texts == head
+                        else [h if h != v else None for h, v in zip(head, texts, strict=True)]
+                    )
                 else:
                     run, pos, heads = run + 1, 0, same
                     head = values[1 : 1 + width]
