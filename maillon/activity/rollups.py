@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from maillon.activity.models import (
     OutreachDailyRollup,
@@ -377,20 +377,90 @@ def rollups_add_visits(ids: list[int]) -> None:
     rollups_add_batch(batch)
 
 
-def rollups_add_visits_where(where: str, params: list) -> None:
+def rollups_add_visits_where(where: str, params: list, *, bulk: bool = False) -> None:
     """Same, for the visits `where` selects (on the alias `v`), e.g. every visit of an import
     listed in a temporary table: one aggregation for the whole import, not one per batch.
     Their requests are those whose visit `where` selects (a semi-join on the same predicate)."""
     requests = f"r.visit_id IN (SELECT v.id FROM activity_visit v WHERE {where})"  # noqa: S608
-    rollups_add_batch(Batch(where, params, requests, params))
+    rollups_add_batch(Batch(where, params, requests, params), bulk=bulk)
 
 
-def rollups_add_batch(batch: Batch) -> None:
-    """Add the contribution of the visits of `batch` to the four visit rollups."""
+def rollups_add_batch(batch: Batch, *, bulk: bool = False) -> None:
+    """Add the contribution of the visits of `batch` to the four visit rollups: one upsert per
+    rollup table, or, for a large batch on PostgreSQL (`bulk`), `_add_bulk`."""
     with connection.cursor() as cursor:
         for spec in VISIT_SPECS:
-            sql, params = batch_upsert_sql(spec, batch)
-            cursor.execute(sql, params)
+            if not bulk:
+                sql, params = batch_upsert_sql(spec, batch)
+                cursor.execute(sql, params)
+            elif spec in FROM_DAILY:
+                source = FROM_DAILY[spec].replace("{month}", month_sql("day"))
+                source = source.replace("{visits}", _bulk_table(VISITS))
+                _add_bulk(cursor, spec, batch, source.replace("{requests}", _bulk_table(REQUESTS)))
+            else:
+                _add_bulk(cursor, spec, batch, *spec.source_sql_batch(batch))
+        if bulk:
+            cursor.execute(f"DROP TABLE {', '.join(_bulk_table(spec) for spec in VISIT_SPECS)}")
+
+
+BULK = "maillon_rollup_bulk"  # + a rollup's table: the temporary table of its aggregation
+# The monthly rollups of a bulk batch summed from its daily aggregations, the temporary tables
+# {visits} and {requests} (fewer rows than the facts, no second join of requests to visits);
+# {month} is the month of their day. Each visit's requests share its site, day and channel.
+FROM_DAILY = {
+    VISITS_MONTHLY: (
+        "SELECT v.site_id, v.month, v.channel_id, v.n, COALESCE(r.n, 0), v.first_visits,"
+        " v.qpv_residents, v.minutes FROM (SELECT site_id, {month} AS month, channel_id,"
+        " SUM(visits) AS n, SUM(first_visits) AS first_visits,"
+        " SUM(qpv_residents) AS qpv_residents, SUM(minutes) AS minutes"
+        " FROM {visits} GROUP BY 1, 2, 3) v LEFT JOIN (SELECT site_id, {month} AS month,"
+        " channel_id, SUM(requests) AS n FROM {requests} GROUP BY 1, 2, 3) r"
+        " ON r.site_id = v.site_id AND r.month = v.month AND r.channel_id = v.channel_id"
+    ),
+    REQUESTS_MONTHLY: (
+        "SELECT site_id, {month}, partner_id, theme_id, channel_id, SUM(requests),"
+        " SUM(follow_ups), SUM(defaulted_outcomes) FROM {requests} GROUP BY 1, 2, 3, 4, 5"
+    ),
+}
+
+
+def _bulk_table(spec: RollupSpec) -> str:
+    return f"{BULK}_{spec.table}"
+
+
+def _add_bulk(cursor, spec: RollupSpec, batch: Batch, source: str, params=()) -> None:
+    """The aggregation `source` of `batch` into a temporary table, then an UPDATE of the keys
+    already in the rollup and a plain INSERT of the others: on new keys a plain INSERT costs
+    about a third less than `INSERT … ON CONFLICT DO UPDATE` (no speculative insertion). A
+    concurrent writer that inserts one of these keys meanwhile makes the INSERT fail on the
+    unique key: the savepoint is rolled back and `batch` is upserted (`batch_upsert_sql`)."""
+    table, columns = _bulk_table(spec), ", ".join(spec.keys + spec.measures)
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {table} AS SELECT * FROM ({source}) s ({columns})",  # noqa: S608
+        params,
+    )
+    cursor.execute(f"ANALYZE {table}")  # its size: hash joins, not a probe per key
+    try:
+        with transaction.atomic():
+            for sql in bulk_sql(spec):
+                cursor.execute(sql)
+    except IntegrityError:  # a key inserted meanwhile by another transaction
+        cursor.execute(*batch_upsert_sql(spec, batch))
+
+
+def bulk_sql(spec: RollupSpec) -> tuple[str, ...]:
+    """The UPDATE of the keys of the aggregation `_add_bulk` wrote already in the rollup
+    `spec`, then the INSERT of the others."""
+    columns = ", ".join(spec.keys + spec.measures)
+    same = " AND ".join(f"t.{k} = s.{k}" for k in spec.keys)
+    updates = ", ".join(f"{m} = t.{m} + s.{m}" for m in spec.measures)
+    table = _bulk_table(spec)
+    return (
+        f"UPDATE {spec.table} t SET {updates} FROM {table} s WHERE {same}",  # noqa: S608
+        f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM {table} s"  # noqa: S608
+        f" WHERE NOT EXISTS (SELECT FROM {spec.table} t WHERE {same})",
+    )
 
 
 def batch_upsert_sql(spec: RollupSpec, batch: Batch) -> tuple[str, list]:

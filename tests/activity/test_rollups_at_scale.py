@@ -9,6 +9,7 @@ import time_machine
 from django.db import connection, transaction
 from django.db.models import F
 
+from maillon.activity import rollups
 from maillon.activity.exchange import import_agent
 from maillon.activity.models import (
     OutreachAct,
@@ -20,7 +21,13 @@ from maillon.activity.models import (
     VisitMonthlyRollup,
     Workshop,
 )
-from maillon.activity.rollups import VISIT_SPECS, Batch, batch_upsert_sql, rollups_add_visits
+from maillon.activity.rollups import (
+    VISIT_SPECS,
+    Batch,
+    batch_upsert_sql,
+    rollups_add_batch,
+    rollups_add_visits,
+)
 from maillon.activity.rollups_verify import rollups_compare, rollups_recompute
 from maillon.orchestration.generators.activity import activity_generate
 from tests.activity.factories import seed_reference_data
@@ -95,6 +102,42 @@ def test_visits_added_by_batches_give_the_rollups_of_the_facts(split):
     assert rollups_compare()[2] > 0
     for batch in split(ids):
         rollups_add_visits(batch)
+    assert rollups_compare()[2] == 0
+
+
+@pytest.mark.postgresql
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize("conflict", [False, True], ids=["update-insert", "fallback"])
+def test_a_bulk_batch_gives_the_rollups_of_the_facts(conflict, monkeypatch):
+    """The set-based import's path (`bulk`): keys present updated, absent ones inserted; and,
+    when the INSERT meets a key inserted meanwhile (simulated: an INSERT without its NOT EXISTS
+    on keys the first batch wrote), the savepoint is rolled back and the batch upserted."""
+    _generate("9995", months=1)
+    ids = list(Visit.objects.order_by("pk").values_list("pk", flat=True))
+    for model in VISIT_ROLLUPS:
+        model.objects.all().delete()
+    half = len(ids) // 2
+    bulk_sql, upsert_sql, upserts = rollups.bulk_sql, rollups.batch_upsert_sql, []
+
+    def insert_all(spec):
+        return (bulk_sql(spec)[1].split(" WHERE NOT")[0],)
+
+    def upsert(spec, batch):
+        upserts.append(spec)
+        return upsert_sql(spec, batch)
+
+    monkeypatch.setattr(rollups, "batch_upsert_sql", upsert)
+    for number, (low, high) in enumerate(((ids[0], ids[half - 1]), (ids[half], ids[-1]))):
+        if conflict and number == 1:
+            monkeypatch.setattr(rollups, "bulk_sql", insert_all)
+        between = [low, high]
+        with transaction.atomic():
+            rollups_add_batch(
+                Batch("v.id BETWEEN %s AND %s", between, "r.visit_id BETWEEN %s AND %s", between),
+                bulk=True,
+            )
+    # the monthly rollups share keys between the halves: those fell back to the upsert
+    assert bool(upserts) == conflict
     assert rollups_compare()[2] == 0
 
 

@@ -17,7 +17,7 @@
 import contextlib
 import datetime
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -38,6 +38,15 @@ from maillon.activity.exchange.parsing import (
     _tristate,
 )
 from maillon.activity.exchange.reading import COLUMNS, iter_columns
+from maillon.activity.exchange.setbased_checks import (
+    CHECKS,
+    LOOKED_UP,
+    NOT_CONSECUTIVE,
+    OTHER_VISIT,
+    TOO_MANY,
+    VOCABULARY,
+    zone_days,
+)
 from maillon.activity.followups import TO_REVIEW, followups_attach_many
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import Batch, rollups_add_batch, rollups_add_visits_where
@@ -51,80 +60,23 @@ CHECKED = "maillon_import_checked"
 BAD = "maillon_import_bad_runs"
 IDS = "maillon_import_ids"
 DEFAULTS = "maillon_import_defaults"
-TABLES = (ROWS, VALUES, ZONES, CHECKED, BAD, IDS, DEFAULTS)
+REPEATED = "maillon_import_repeated_keys"
+TABLES = (ROWS, VALUES, ZONES, CHECKED, BAD, IDS, DEFAULTS, REPEATED)
+# The columns a visit's rows must repeat (`_same_visit`) → (the mapping's field, the name of the
+# first row's value). A row that is not its visit's first carries the first row's text of each
+# where it differs (else NULL): compared without a window over the visit (a sort of every row).
+HEAD_VALUES = {
+    "point_accueil": ("num", "site_id"),
+    "date": ("day", "day"),
+    "heure": ("t", "t"),
+    "canal": ("num", "channel_id"),
+}
+HEAD = tuple(HEAD_VALUES)
+SOURCE = ", ".join(f"s.{c}" for c in ("line", "run", "pos", *COLUMNS))  # a staged row, as read
 FETCH = 2_000  # rows per round trip when reading results back
 # Memory for each sort and hash of the import's statements (the checks' window functions, the
 # rollup aggregations), for its transaction only: at 4 MB (the default) they spill to disk.
 WORK_MEM = "64MB"
-
-# The columns resolved through the mapping table → the SQL of the value looked up (an empty aide
-# or issue takes the site's default, joined from DEFAULTS, as in `_parse_request`).
-LOOKED_UP = {
-    "point_accueil": "s.point_accueil",
-    "date": "s.date",
-    "heure": "s.heure",
-    "canal": "s.canal",
-    "tranche_age": "s.tranche_age",
-    "qpv": "s.qpv",
-    "premiere_visite": "s.premiere_visite",
-    "duree": "s.duree",
-    "partenaire": "s.partenaire",
-    "theme": "s.theme",
-    "aide": "s.aide",
-    "issue": "s.issue",
-    "suite": "s.suite",
-}
-VOCABULARY = {
-    "canal": "channel",
-    "tranche_age": "age_band",
-    "partenaire": "partner",
-    "theme": "theme",
-    "aide": "help_kind",
-    "issue": "outcome",
-}
-
-
-def _term_check(column: str, *, optional: bool) -> tuple[str, str]:
-    """The term of `column` exists and is valid on the row's day (`Term.is_valid_on`)."""
-    guard = f"x.{column} <> '' AND " if optional else ""
-    return (
-        column,
-        f"{guard}NOT (x.ok_{column} AND (x.vf_{column} IS NULL OR x.vf_{column} <= x.day)"
-        f" AND (x.vu_{column} IS NULL OR x.day <= x.vu_{column}))",
-    )
-
-
-# The checks of a row in the portable path's order (`_Assembler.row`, `_parse_visit`,
-# `_parse_request`, `add_request`): (column, SQL true when the check fails). A row's problem is
-# the index of its first failing check. A visit's rows must repeat its site, day, local time and
-# channel (`_same_visit` compares the wall-clock times of one zone, not the instants).
-CHECKS: list[tuple[str, str]] = [
-    ("passage", "x.passage = ''"),
-    ("passage", "x.pos = 0 AND x.run > x.first_run"),  # KEY_NOT_CONSECUTIVE
-    ("point_accueil", "NOT x.ok_point_accueil"),
-    ("date", "NOT x.ok_date"),
-    ("heure", "NOT x.ok_heure"),
-    _term_check("canal", optional=False),
-    _term_check("tranche_age", optional=True),
-    ("qpv", "NOT x.ok_qpv"),
-    ("premiere_visite", "NOT x.ok_premiere_visite"),
-    ("duree", "NOT x.ok_duree"),
-    (
-        "passage",  # KEY_OTHER_VISIT
-        "x.pos > 0 AND (x.site_id, x.day, x.t, x.channel_id) IS DISTINCT FROM"
-        " (x.h_site_id, x.h_day, x.h_t, x.h_channel_id)",
-    ),
-    ("theme", "x.theme = ''"),
-    _term_check("partenaire", optional=True),
-    _term_check("theme", optional=False),
-    _term_check("aide", optional=True),
-    ("aide", "x.aide = '' AND x.help_kind_id IS NULL"),  # no default: NO_DEFAULT
-    _term_check("issue", optional=True),
-    ("issue", "x.issue = '' AND x.outcome_id IS NULL"),
-    ("suite", "NOT x.ok_suite"),
-    ("passage", f"x.pos + 1 > {bounds.MAX_REQUESTS}"),
-]
-NOT_CONSECUTIVE, OTHER_VISIT, TOO_MANY = 1, 10, len(CHECKS) - 1
 
 
 class SetBasedImport:
@@ -147,7 +99,8 @@ class SetBasedImport:
         self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
         columns = ", ".join(f"{c} text" for c in COLUMNS)
         self.cursor.execute(
-            f"CREATE TEMPORARY TABLE {ROWS} (line integer, run integer, pos integer, {columns})"
+            f"CREATE TEMPORARY TABLE {ROWS} (line integer, run integer, pos integer, {columns},"
+            f" {', '.join(f'h_{c} text' for c in HEAD)})"
         )
         with self.timed("copy"):
             rows = self._copy_rows(path, on_rows)
@@ -159,15 +112,27 @@ class SetBasedImport:
 
     def _copy_rows(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
         rows, run, pos, previous = 0, 0, 0, ""
+        width = len(HEAD)
+        head: list[str] = []
+        same: list[str | None] = [None] * width  # a visit's first row: NULLs
+        heads = same
+        assert COLUMNS[1 : 1 + width] == HEAD  # the first row's texts: values[1 : 1 + width]
         with self.cursor.copy(f"COPY {ROWS} FROM STDIN") as copy:
             for line, values in iter_columns(path):
                 key = values[0]  # passage
                 if key and key == previous:
                     pos += 1
+                    texts = values[1 : 1 + width]
+                    heads = (
+                        same
+                        if texts == head
+                        else [h if h != v else None for h, v in zip(head, texts, strict=True)]
+                    )
                 else:
-                    run, pos = run + 1, 0
+                    run, pos, heads = run + 1, 0, same
+                    head = values[1 : 1 + width]
                 previous = key
-                copy.write_row((line, run, pos, *values))
+                copy.write_row((line, run, pos, *values, *heads))
                 rows += 1
                 if on_rows and rows % 10_000 == 0:
                     on_rows(10_000)
@@ -209,8 +174,8 @@ class SetBasedImport:
         with self.cursor.copy(f"COPY {DEFAULTS} FROM STDIN") as copy:
             for site_id, defaults in self.lookups.defaults.items():
                 copy.write_row((site_id, defaults.help_kind_id, defaults.outcome_id))
-        self.cursor.execute(f"ANALYZE {VALUES}")
-        self.cursor.execute(f"ANALYZE {ZONES}")
+        for table in (VALUES, ZONES, DEFAULTS):  # their sizes: hash joins, not sorts
+            self.cursor.execute(f"ANALYZE {table}")
 
     def _distinct_values(self) -> list[tuple[str, str]]:
         """(column, value) for each distinct value of each looked-up column, in ONE scan of the
@@ -272,6 +237,21 @@ class SetBasedImport:
         )
         problem = " ".join(f"WHEN {sql} THEN {i}" for i, (_, sql) in enumerate(CHECKS))
         m = aliases
+        # the first row's values of a visit: the row's own where its text is the first row's
+        joins += " ".join(
+            f" LEFT JOIN {VALUES} n{i} ON n{i}.col = '{c}' AND n{i}.value = s.h_{c}"
+            for i, c in enumerate(HEAD)
+        )
+        heads = ", ".join(
+            f"CASE WHEN s.h_{c} IS NULL THEN {m[c]}.{field} ELSE n{i}.{field} END AS h_{name}"
+            for i, (c, (field, name)) in enumerate(HEAD_VALUES.items())
+        )
+        # a key met in two runs (not consecutive): few, found without sorting every row
+        self.cursor.execute(
+            f'CREATE TEMPORARY TABLE {REPEATED} AS SELECT passage COLLATE "C" AS passage,'  # noqa: S608
+            f" min(run) AS first_run FROM {ROWS} WHERE pos = 0 GROUP BY 1 HAVING count(*) > 1"
+        )
+        self.cursor.execute(f"ANALYZE {REPEATED}")
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {CHECKED} AS WITH r AS ("  # noqa: S608 - constants only
             " SELECT s.line, s.run, s.pos, s.passage, s.theme, s.tranche_age, s.partenaire,"
@@ -287,21 +267,16 @@ class SetBasedImport:
             f" (({m['date']}.day + {m['heure']}.t) - make_interval(secs => CASE WHEN z.switch"
             f" IS NULL OR {m['heure']}.t < z.switch THEN z.before_s ELSE z.after_s END))"
             " AT TIME ZONE 'UTC' AS occurred_at,"
-            ' min(s.run) OVER (PARTITION BY s.passage COLLATE "C") AS first_run,'
-            f" {oks}, {periods}"
+            f" k.first_run, {heads}, {oks}, {periods}"
             f" FROM {ROWS} s {joins}"
             f" LEFT JOIN {ZONES} z ON z.zone = {m['point_accueil']}.zone"
             f" AND z.day = {m['date']}.day"
             f" LEFT JOIN {DEFAULTS} d ON d.site_id = {m['point_accueil']}.num"
-            "), x AS ("
-            " SELECT r.*, first_value(site_id) OVER w AS h_site_id,"
-            " first_value(day) OVER w AS h_day, first_value(t) OVER w AS h_t,"
-            " first_value(channel_id) OVER w AS h_channel_id"
-            " FROM r WINDOW w AS (PARTITION BY run ORDER BY pos)"
+            f' LEFT JOIN {REPEATED} k ON k.passage = s.passage COLLATE "C"'
             ") SELECT x.line, x.run, x.pos, x.site_id, x.day, x.occurred_at, x.channel_id,"
             " x.age_band_id, x.qpv, x.first_visit, x.minutes, x.partner_id, x.theme_id,"
             " x.help_kind_id, x.outcome_id, x.follow_up, x.aide = '' AS help_defaulted,"
-            f" x.issue = '' AS outcome_defaulted, CASE {problem} END AS problem FROM x"
+            f" x.issue = '' AS outcome_defaulted, CASE {problem} END AS problem FROM r x"
         )
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {BAD} AS SELECT DISTINCT ON (run) run, line AS bad_line,"  # noqa: S608
@@ -332,7 +307,7 @@ class SetBasedImport:
     def problems(self) -> Iterator[tuple[int, Problem]]:
         """(run, Problem) of each rejected visit, in the order of the file."""
         rows = self._stream(
-            f"SELECT b.run, b.problem, b.day, c.pos, s.* FROM {BAD} b"  # noqa: S608
+            f"SELECT b.run, b.problem, b.day, c.pos, {SOURCE} FROM {BAD} b"  # noqa: S608
             f" JOIN {ROWS} s ON s.line = b.bad_line JOIN {CHECKED} c ON c.line = b.bad_line"
             " ORDER BY b.bad_line"
         )
@@ -366,7 +341,7 @@ class SetBasedImport:
     def rejected_rows(self, *, skip_invalid: bool) -> Iterator[tuple[int, int, dict[str, str]]]:
         """(run, line, row) of the rows of every rejected visit, in the order of the file."""
         rows = self._stream(
-            f"SELECT s.* FROM {ROWS} s JOIN {BAD} b ON b.run = s.run"  # noqa: S608
+            f"SELECT {SOURCE} FROM {ROWS} s JOIN {BAD} b ON b.run = s.run"  # noqa: S608
             " WHERE %s OR s.line >= b.bad_line ORDER BY s.line",
             [skip_invalid],
         )
@@ -393,10 +368,11 @@ class SetBasedImport:
                         [low, high],
                         "r.visit_id BETWEEN %s AND %s",
                         [low, high],
-                    )
+                    ),
+                    bulk=True,
                 )
             elif count:
-                rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [])  # noqa: S608
+                rollups_add_visits_where(f"v.id IN (SELECT id FROM {IDS})", [], bulk=True)  # noqa: S608
 
     def _write_facts(self, agent_id: int) -> None:
         visits, requests = Visit._meta.db_table, Request._meta.db_table
@@ -446,31 +422,6 @@ class SetBasedImport:
 
     def drop(self) -> None:
         self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
-
-
-def zone_days(zone: datetime.tzinfo, days: Iterable[datetime.date]):
-    """(day, offset before, offset after, local time of the switch) of each day. A local time
-    gets the offset `datetime.replace(tzinfo=zone)` gives it (fold=0), so that a time skipped
-    or repeated by a change of clock lands where the portable path puts it."""
-    for day in days:
-        start = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
-        before = _seconds(start)
-        after = _seconds(datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=zone))
-        switch = None
-        if before != after:
-            minute = next(
-                m
-                for m in range(24 * 60)
-                if _seconds(start.replace(hour=m // 60, minute=m % 60)) == after
-            )
-            switch = datetime.time(minute // 60, minute % 60)
-        yield day, before, after, switch
-
-
-def _seconds(moment: datetime.datetime) -> int:
-    offset = moment.utcoffset()
-    assert offset is not None  # an aware datetime
-    return int(offset.total_seconds())
 
 
 def set_based_import(*, path, agent_id, report, skip_invalid, rejects, on_rows, max_problems):
