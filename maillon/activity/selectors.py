@@ -11,8 +11,8 @@ from django.utils import timezone
 from maillon.access.rules import sites_visible_to, sites_writable_by
 from maillon.access.sql import writable_site_ids_sql
 from maillon.accounts.models import User
-from maillon.activity import pg_writes
 from maillon.activity.models import ActivityPolicy, OutreachAct, Visit, VisitQuerySet, Workshop
+from maillon.core.cursors import hot_cursor
 from maillon.core.errors import NotFound
 from maillon.core.ids import id_in_range
 from maillon.geo.models import Commune, Region
@@ -72,7 +72,7 @@ def writable_site(*, user: User, site_id: int) -> WritableSite | None:
     if scope is not None:
         sql += f" AND s.id IN ({scope[0]})"
         params += scope[1]
-    with pg_writes.hot_cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
