@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from maillon.accounts.enums import Role, TokenScope
 from maillon.accounts.models import ApiToken, Membership, User
+from maillon.core.cursors import first_fetch_one
 from maillon.journal.enums import JournalAction
 from maillon.journal.services import journal_created, journal_record
 
@@ -116,14 +117,13 @@ def _from_db(fields: tuple, values) -> list:
 
 def api_token_authenticate(*, raw: str) -> tuple[User, str] | None:
     """The active user of a valid (not revoked, not expired) token and the token's scope, or
-    None. Every API call asks it: one plain query (no ORM compilation), and `last_used_at`
-    written at most once a minute."""
+    None. Every API call asks it first: one prepared query (no ORM compilation) that stands for
+    the connection's health check (`core.cursors.first_fetch_one`), and `last_used_at` written
+    at most once a minute."""
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _token_sql(), [_hash(raw), connection.ops.adapt_datetimefield_value(now), True]
-        )
-        row = cursor.fetchone()
+    row = first_fetch_one(
+        _token_sql(), [_hash(raw), connection.ops.adapt_datetimefield_value(now), True]
+    )
     if row is None:
         return None
     fields = tuple(User._meta.concrete_fields)

@@ -13,20 +13,17 @@ same rows with one statement per table.
 
 import datetime
 import functools
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import psycopg
 from django.conf import settings
 from django.db import connection
-from django.db.backends.utils import CursorDebugWrapper
 
 from maillon.activity.models import FollowUp, IdempotencyKey, Request, Visit
+from maillon.core.cursors import prepared_cursor
 
 if TYPE_CHECKING:
     from maillon.activity.rollups import Delta
 
-PREPARE_THRESHOLD = 5
 VISIT_COLUMNS = (
     "site_id",
     "agent_id",
@@ -68,45 +65,6 @@ class FollowUpOpen(NamedTuple):
 
     outcome_id: int | None
     due: datetime.date
-
-
-class _LoggedCursor(CursorDebugWrapper):
-    """Django cannot show the SQL of a prepared statement (it logs None): log the text."""
-
-    def execute(self, sql, params=None):
-        try:
-            return super().execute(sql, params)
-        finally:
-            log = self.db.queries_log
-            if log and log[-1]["sql"] is None:
-                log[-1]["sql"] = sql
-
-
-@contextmanager
-def prepared_cursor():
-    """A cursor binding parameters on the server, so that psycopg prepares a statement after
-    it ran 5 times: PostgreSQL then parses and plans the desk's statements once per connection.
-    (Django turns preparing off with `prepare_threshold = None`; its own cursors bind on the
-    client and never prepare, so turning it back on changes only the cursors made here.)"""
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = PREPARE_THRESHOLD
-    cursor = psycopg.Cursor(raw)
-    try:
-        yield (
-            _LoggedCursor(cursor, connection)
-            if connection.queries_logged
-            # the stub types the argument as Django's CursorWrapper; Django wraps a DB-API cursor
-            else connection.make_cursor(cursor)  # type: ignore[arg-type]
-        )
-    finally:
-        cursor.close()
-
-
-def hot_cursor():
-    """The cursor for the desk's hot statements: prepared on PostgreSQL, plain elsewhere."""
-    return prepared_cursor() if connection.vendor == "postgresql" else connection.cursor()
 
 
 def enabled() -> bool:

@@ -58,7 +58,7 @@ def request_defaults_by_site(
     """The request defaults of many sites at once (`organisation_of`: site id → its
     organisation's id), by the rule of `policy_for_site`: what the import applies."""
     policies = policies_by_organisation(None, on=on)
-    fallback = defaults_of(fallback_policy())
+    fallback = fallback_defaults()
     return {
         site_id: defaults_of(policies[org]) if org in policies else fallback
         for site_id, org in organisation_of.items()
@@ -70,14 +70,22 @@ FALLBACK_HELP_KIND = "information"
 FALLBACK_OUTCOME = "resolu"
 
 
-def fallback_policy() -> ActivityPolicy:
-    """An unsaved policy with the model's default values, whose default help and outcome are
-    « information » and « résolu lors du passage » (looked up by code; none if a term is gone)."""
+def fallback_defaults() -> RequestDefaults:
+    """The fallback policy's default help and outcome, « information » and « résolu lors du
+    passage » (looked up by code; none if a term is gone), without building the policy."""
     help_kind = taxonomy.term_by_code("help_kind", FALLBACK_HELP_KIND)
     outcome = taxonomy.term_by_code("outcome", FALLBACK_OUTCOME)
+    return RequestDefaults(
+        help_kind_id=help_kind.id if help_kind else None,
+        outcome_id=outcome.id if outcome else None,
+    )
+
+
+def fallback_policy() -> ActivityPolicy:
+    """An unsaved policy with the model's default values and the fallback defaults."""
+    defaults = fallback_defaults()
     return ActivityPolicy(
-        default_help_kind_id=help_kind.id if help_kind else None,
-        default_outcome_id=outcome.id if outcome else None,
+        default_help_kind_id=defaults.help_kind_id, default_outcome_id=defaults.outcome_id
     )
 
 

@@ -1,6 +1,7 @@
 """Reads of activity, scoped by membership: what is not visible is "not found"."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -11,8 +12,8 @@ from django.utils import timezone
 from maillon.access.rules import sites_visible_to, sites_writable_by
 from maillon.access.sql import writable_site_ids_sql
 from maillon.accounts.models import User
-from maillon.activity import pg_writes
 from maillon.activity.models import ActivityPolicy, OutreachAct, Visit, VisitQuerySet, Workshop
+from maillon.core.cursors import hot_cursor
 from maillon.core.errors import NotFound
 from maillon.core.ids import id_in_range
 from maillon.geo.models import Commune, Region
@@ -51,28 +52,36 @@ def _policy_sql(column: str) -> str:
     )
 
 
+_POLICY_COLUMNS = ("id", "default_help_kind_id", "default_outcome_id", "follow_up_days")
+
+
+@functools.cache
+def _writable_site_sql() -> str:
+    """The site, its time zones and its policy's columns, before the scope (built once)."""
+    site, commune, region = Site._meta.db_table, Commune._meta.db_table, Region._meta.db_table
+    region_pk = Region._meta.pk.column
+    return (
+        f"SELECT s.id, r.timezone, c.timezone,"  # noqa: S608 - table names, no input
+        f" {', '.join(_policy_sql(c) for c in _POLICY_COLUMNS)}"
+        f" FROM {site} s"
+        f" LEFT JOIN {commune} c ON c.id = s.commune_id"
+        f" LEFT JOIN {region} r ON r.{region_pk} = c.region_id WHERE s.id = %s"
+    )
+
+
 def writable_site(*, user: User, site_id: int) -> WritableSite | None:
     """The site `site_id` if the user may record on it, with its policy's defaults, in one
     flat query (the write path)."""
     if not id_in_range(site_id):
         return None
-    site, commune, region = Site._meta.db_table, Commune._meta.db_table, Region._meta.db_table
-    region_pk = Region._meta.pk.column
-    policy_columns = ("id", "default_help_kind_id", "default_outcome_id", "follow_up_days")
-    sql = (
-        f"SELECT s.id, r.timezone, c.timezone,"  # noqa: S608 - table names, no input
-        f" {', '.join(_policy_sql(c) for c in policy_columns)}"
-        f" FROM {site} s"
-        f" LEFT JOIN {commune} c ON c.id = s.commune_id"
-        f" LEFT JOIN {region} r ON r.{region_pk} = c.region_id WHERE s.id = %s"
-    )
+    sql = _writable_site_sql()
     today = timezone.localdate()
-    params: list = [today, today] * len(policy_columns) + [site_id]
+    params: list = [today, today] * len(_POLICY_COLUMNS) + [site_id]
     scope = writable_site_ids_sql(user)
     if scope is not None:
         sql += f" AND s.id IN ({scope[0]})"
         params += scope[1]
-    with pg_writes.hot_cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

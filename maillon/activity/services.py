@@ -41,8 +41,7 @@ from maillon.activity.models import FollowUp, Request, Visit
 from maillon.activity.policy import (
     ChangeRight,
     change_right,
-    defaults_of,
-    fallback_policy,
+    fallback_defaults,
     late_entry_allowed,
     manages_site,
     policy_for_site,
@@ -134,7 +133,7 @@ def _defaults_needed(site: Site | WritableSite, data: VisitInput) -> RequestDefa
     if isinstance(site, Site):
         return request_defaults(site)
     if site.policy_id is None:
-        return defaults_of(fallback_policy())
+        return fallback_defaults()
     return RequestDefaults(
         help_kind_id=site.default_help_kind_id, outcome_id=site.default_outcome_id
     )

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +32,17 @@ LABELS = {
     "outcome": gettext_lazy("Issue"),
     "place": gettext_lazy("Lieu"),
 }
+
+# Messages of rules almost never broken, translated only when written (`Errors.add`): a visit
+# checked six of them per request, each a `gettext` call, for nothing.
+THEME_REQUIRED = gettext_lazy("Le thème est obligatoire.")
+HELP_REQUIRED = gettext_lazy(
+    "L'aide apportée est obligatoire (le réseau n'a pas choisi d'aide par défaut)."
+)
+OUTCOME_REQUIRED = gettext_lazy(
+    "L'issue est obligatoire (le réseau n'a pas choisi d'issue par défaut)."
+)
+CHANNEL_REQUIRED = gettext_lazy("Le canal est obligatoire.")
 
 DayProblem = Literal["future", "before_opening", "late"]
 
@@ -50,8 +62,9 @@ class Errors:
     def __init__(self) -> None:
         self.messages: dict[str, list[str]] = {}
 
-    def add(self, path: str, message: str) -> None:
-        self.messages.setdefault(path, []).append(message)
+    def add(self, path: str, message: str | Promise) -> None:
+        """`message`, translated now if it is lazy (the messages stay plain strings)."""
+        self.messages.setdefault(path, []).append(str(message))
 
     def raise_if_any(self) -> None:
         if self.messages:
@@ -130,7 +143,13 @@ def term(name: str, code: str | None, *, day, errors: Errors, path: str | None =
 
 
 def required_term(
-    name: str, code: str | None, message: str, *, day, errors: Errors, path: str | None = None
+    name: str,
+    code: str | None,
+    message: str | Promise,
+    *,
+    day,
+    errors: Errors,
+    path: str | None = None,
 ):
     """`term`, and `message` when the code is empty."""
     found = term(name, code, day=day, path=path, errors=errors)
@@ -176,7 +195,13 @@ class ValidVisit:
 
 
 def _defaulted(
-    code: str | None, found, default_id: int | None, message: str, *, path: str, errors: Errors
+    code: str | None,
+    found,
+    default_id: int | None,
+    message: str | Promise,
+    *,
+    path: str,
+    errors: Errors,
 ) -> tuple[int | None, bool]:
     """(term id, defaulted): the typed term's, or the policy's default when nothing is typed
     (`message` at `path` when there is no default either)."""
@@ -226,7 +251,7 @@ def _request_row(
     theme = required_term(
         "theme",
         item.theme,
-        _("Le thème est obligatoire."),
+        THEME_REQUIRED,
         day=day,
         path=prefix + "theme",
         errors=errors,
@@ -237,7 +262,7 @@ def _request_row(
         item.help_kind,
         help_kind,
         defaults.help_kind_id,
-        _("L'aide apportée est obligatoire (le réseau n'a pas choisi d'aide par défaut)."),
+        HELP_REQUIRED,
         path=prefix + "help_kind",
         errors=errors,
     )
@@ -245,7 +270,7 @@ def _request_row(
         item.outcome,
         outcome,
         defaults.outcome_id,
-        _("L'issue est obligatoire (le réseau n'a pas choisi d'issue par défaut)."),
+        OUTCOME_REQUIRED,
         path=prefix + "outcome",
         errors=errors,
     )
@@ -281,8 +306,7 @@ def validate_visit(
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at, zone)
     day = moment_day(occurred_at, zone, path="occurred_at", errors=errors)
-    message = _("Le canal est obligatoire.")
-    channel = required_term("channel", visit.channel, message, day=day, errors=errors)
+    channel = required_term("channel", visit.channel, CHANNEL_REQUIRED, day=day, errors=errors)
     age_band = term("age_band", visit.age_band, day=day, errors=errors)
     check_bound(
         bounds.VISIT_MINUTES, visit.duration_minutes, path="duration_minutes", errors=errors

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from maillon.accounts.models import ApiToken
@@ -47,6 +48,30 @@ def test_last_use_is_written_at_most_once_a_minute(django_assert_num_queries):
         api_token_authenticate(raw=raw)
     token.refresh_from_db()
     assert token.last_used_at == NOON + datetime.timedelta(minutes=2)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_token_lookup_reopens_a_connection_the_server_dropped():
+    """The lookup is a request's first statement and stands for the connection's health check
+    (no `SELECT 1` before it): a persistent connection PostgreSQL dropped is reopened."""
+    user = agent_of(SiteFactory())
+    _token, raw = api_token_create(user=user, name="tablette")
+    connection.ensure_connection()
+    enabled = connection.health_check_enabled
+    connection.health_check_enabled, connection.health_check_done = True, False  # a new request
+    dropped = connection.connection.info.backend_pid
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.autocommit = True
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+        found = api_token_authenticate(raw=raw)
+    finally:
+        other.close()
+        connection.health_check_enabled = enabled
+    assert found is not None and found[0] == user
+    assert connection.connection.info.backend_pid != dropped
+    assert connection.health_check_done
 
 
 VISIT = {"channel": "sur-site", "requests": [{"partner": "caf", "theme": "famille"}]}
