@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from maillon.activity.exchange import COLUMNS, activity_import, import_agent
+from maillon.activity.exchange import COLUMNS, activity_import, import_agent, setbased
 from maillon.activity.models import ActivityPolicy, HelpKind, Request, Theme, Visit
 from maillon.activity.rollups_verify import rollups_compare
 from maillon.network.models import NetworkMembership
@@ -62,10 +62,13 @@ def _write(tmp_path: Path, lines: list[str], name: str) -> Path:
     return path
 
 
-def _import(tmp_path, lines, *, use_copy, skip_invalid, name):
+def _import(tmp_path, lines, *, use_copy, skip_invalid, name, text=None):
     rejects = tmp_path / f"{name}.rejets.csv"
+    path = _write(tmp_path, lines, f"{name}.csv")
+    if text is not None:  # the file's exact bytes
+        path.write_bytes(text.encode("utf-8"))
     report = activity_import(
-        _write(tmp_path, lines, f"{name}.csv"),
+        path,
         agent=import_agent(),
         use_copy=use_copy,
         skip_invalid=skip_invalid,
@@ -130,16 +133,19 @@ def test_the_portable_path_reports_each_rejected_visit_once(tmp_path):
 def test_set_based_and_portable_imports_give_the_same_answers(tmp_path, skip_invalid):
     site = SiteFactory()
     Theme.objects.filter(code="energie-eau").update(valid_until=datetime.date(2025, 1, 1))
-    lines = edge_lines(site)
+    _assert_same_answers(tmp_path, edge_lines(site), skip_invalid)
+
+
+def _assert_same_answers(tmp_path, lines, skip_invalid, text=None):
     portable, portable_rejects = _import(
-        tmp_path, lines, use_copy=False, skip_invalid=skip_invalid, name="portable"
+        tmp_path, lines, use_copy=False, skip_invalid=skip_invalid, name="portable", text=text
     )
     written = _visits()
     Request.objects.all().delete()
     Visit.objects.all().delete()
     call_command("rollups_verify", repair=True)
     set_based, set_based_rejects = _import(
-        tmp_path, lines, use_copy=True, skip_invalid=skip_invalid, name="set-based"
+        tmp_path, lines, use_copy=True, skip_invalid=skip_invalid, name="set-based", text=text
     )
     assert set_based.problems == portable.problems
     assert [str(p) for p in set_based.problems] == [str(p) for p in portable.problems]
@@ -212,3 +218,93 @@ def test_set_based_import_stops_listing_at_max_problems_but_counts_every_row(tmp
     report = activity_import(path, agent=import_agent(), use_copy=True, max_problems=10)
     assert not report.written and len(report.problems) == 10
     assert report.rejected_rows == 30 and Visit.objects.count() == 0
+
+
+ENGLISH = {"passage": "visit", "point_accueil": "Site", "canal": "channel", "theme": "Thème"}
+
+
+def _reordered(lines: list[str], delimiter: str) -> str:
+    """The lines with their columns reversed, English headers, an unknown column, `delimiter`."""
+    header = [ENGLISH.get(c, c) for c in reversed(COLUMNS)] + ["remarque"]
+    rows = [[*reversed(line.split(";")), "x"] for line in lines]
+    return "\n".join(delimiter.join(row) for row in [header, *rows]) + "\n"
+
+
+def _plain(lines: list[str]) -> str:
+    return "\n".join([";".join(COLUMNS), *lines]) + "\n"
+
+
+def _spaced(lines: list[str]) -> str:
+    """Every value with ASCII and non-ASCII white space around it (`str.strip()` removes it)."""
+    rows = [";".join(f"\u00a0 {v}\u2003\t" for v in line.split(";")) for line in lines]
+    return _plain(rows)
+
+
+def _quoted(lines: list[str]) -> str:
+    return _plain([";".join(f'"{v}"' for v in line.split(";")) for line in lines])
+
+
+def _multiline(lines: list[str]) -> str:
+    first, *others = lines
+    return _plain([first.replace(";caf;", ';"c\naf";', 1), *others])
+
+
+def _short_row(lines: list[str]) -> str:
+    return _plain([lines[0].rsplit(";", 2)[0], *lines[1:]])  # two values fewer: padded
+
+
+def _repeated_column(lines: list[str]) -> str:
+    """A « theme » column before the others: the last of a repeated header wins."""
+    rows = [f"pas-un-theme;{line}" for line in lines]
+    return "\n".join([";".join(("theme", *COLUMNS)), *rows]) + "\n"
+
+
+def _ascii_ends(lines: list[str]) -> list[str]:
+    return [line.replace("Santé", "Sante") for line in lines]  # no value ends in « é »
+
+
+# the file's text from the edge lines → (whether PostgreSQL parses it, whether a value may begin
+# or end with white space: `PlainCsv.spaced`, then Python strips them; None: not a plain CSV)
+FILES = {
+    "plain": (lambda lines: _plain(_ascii_ends(lines)), True, False),
+    "bom-comma-aliases-order": (
+        lambda lines: "\ufeff" + _reordered(_ascii_ends(lines), ","),
+        True,
+        False,
+    ),
+    "repeated-column": (lambda lines: _repeated_column(_ascii_ends(lines)), True, False),
+    "a-value-ending-in-e-acute": (_plain, False, True),  # « é » ends in a0, as a no-break space
+    "white-space": (_spaced, False, True),
+    "quoted": (_quoted, False, None),
+    "multi-line-field": (_multiline, False, None),
+    "crlf": (lambda lines: _plain(lines).replace("\n", "\r\n"), False, None),
+    "blank-line": (lambda lines: _plain(lines).replace("\n", "\n\n", 3), False, None),
+    # PostgreSQL refuses a row of another width: rolled back to the savepoint, Python reads it
+    "short-row": (lambda lines: _short_row(_ascii_ends(lines)), False, False),
+}
+
+
+@pytest.mark.postgresql
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize("name", list(FILES))
+def test_postgresql_parses_a_plain_csv_and_gives_the_same_answers(tmp_path, monkeypatch, name):
+    site = SiteFactory()
+    Theme.objects.filter(code="energie-eau").update(valid_until=datetime.date(2025, 1, 1))
+    plans, staged = [], []
+    plain_csv, copy_plain_csv = setbased.plain_csv, setbased.copy_plain_csv
+
+    def plan(path):
+        plans.append(plain_csv(path))
+        return plans[-1]
+
+    def stage(*args):
+        staged.append(copy_plain_csv(*args))
+        return staged[-1]
+
+    monkeypatch.setattr(setbased, "plain_csv", plan)
+    monkeypatch.setattr(setbased, "copy_plain_csv", stage)
+    text, parsed, spaced = FILES[name]
+    lines = edge_lines(site)
+    _assert_same_answers(tmp_path, lines, skip_invalid=True, text=text(lines))
+    assert (staged[0] is not None if staged else False) == parsed
+    assert (plans[0].spaced if plans[0] else None) == spaced

@@ -2,7 +2,11 @@
 
 1. The file is streamed (`iter_columns`) into a temporary staging table by COPY, each row with its
    line, its run (a visit: consecutive rows with one non-empty `passage`) and its position in
-   the run. Python holds one row at a time.
+   the run. Python holds one row at a time. A plain CSV (`reading.plain_csv`: no quote, no
+   carriage return, no blank line, no value beginning or ending with white space) is parsed by
+   PostgreSQL itself (`setbased_copy`: `COPY … (FORMAT csv)` of its lines by large chunks, each
+   prefixed with its line, run, position and first-row texts); anything else, or a file
+   PostgreSQL refuses (rolled back to a savepoint), is read row by row by `iter_columns`.
 2. Each column's distinct values are checked ONCE in Python by the portable path's own functions
    (`_Lookups`, `_tristate`, `_time`, `_duration`) into a small mapping table: parsed value, or
    not valid. The sites' time zones become a table of UTC offsets per zone and day.
@@ -37,7 +41,7 @@ from maillon.activity.exchange.parsing import (
     _time,
     _tristate,
 )
-from maillon.activity.exchange.reading import COLUMNS, iter_columns
+from maillon.activity.exchange.reading import COLUMNS, iter_columns, plain_csv
 from maillon.activity.exchange.setbased_checks import (
     CHECKS,
     LOOKED_UP,
@@ -47,6 +51,7 @@ from maillon.activity.exchange.setbased_checks import (
     VOCABULARY,
     zone_days,
 )
+from maillon.activity.exchange.setbased_copy import copy_plain_csv
 from maillon.activity.followups import TO_REVIEW, followups_attach_many
 from maillon.activity.models import Request, Visit
 from maillon.activity.rollups import Batch, rollups_add_batch, rollups_add_visits_where
@@ -97,7 +102,7 @@ class SetBasedImport:
     def stage(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
         """Create the work tables, stream the file into the staging table, check every row."""
         self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
-        columns = ", ".join(f"{c} text" for c in COLUMNS)
+        columns = ", ".join(f"{c} text DEFAULT ''" for c in COLUMNS)  # '': a column absent
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {ROWS} (line integer, run integer, pos integer, {columns},"
             f" {', '.join(f'h_{c} text' for c in HEAD)})"
@@ -111,6 +116,19 @@ class SetBasedImport:
         return rows
 
     def _copy_rows(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
+        plan = plain_csv(path)
+        rows = None
+        if plan is not None and not plan.spaced:  # else Python strips each value
+            rows = copy_plain_csv(self.cursor, path, plan, ROWS, HEAD)
+        if rows is None:
+            rows = self._copy_each_row(path, on_rows)
+        elif on_rows and rows:
+            on_rows(rows)
+        self.cursor.execute(f"ANALYZE {ROWS}")
+        return rows
+
+    def _copy_each_row(self, path: Path, on_rows: Callable[[int], None] | None) -> int:
+        """Python reads each row (`iter_columns`) and sends it: any file `plain_csv` refuses."""
         rows, run, pos, previous = 0, 0, 0, ""
         width = len(HEAD)
         head: list[str] = []
@@ -138,7 +156,6 @@ class SetBasedImport:
                     on_rows(10_000)
         if on_rows and rows % 10_000:
             on_rows(rows % 10_000)
-        self.cursor.execute(f"ANALYZE {ROWS}")
         return rows
 
     def _resolve(self) -> None:
