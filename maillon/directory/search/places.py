@@ -48,7 +48,7 @@ class Place:
 
 T = TypeVar("T")
 GEOGRAPHY_MEMO_SECONDS = 300
-GEOGRAPHY_MEMO_SIZE = 4096
+GEOGRAPHY_MEMO_SIZE = 1024
 _geography: dict[tuple, tuple[float, object]] = {}
 
 
