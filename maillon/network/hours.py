@@ -257,6 +257,25 @@ def is_open(
     return ordinary_parse(expression).is_open(local)
 
 
+def _no_holiday_between(department: str, first: datetime.date, last: datetime.date) -> bool:
+    """No public holiday of `department` from `first` to `last` included: on those days an
+    expression and its `ordinary_parse` say the same (its dated holiday rules match none)."""
+    return not any(
+        first <= day <= last
+        for year in range(first.year, last.year + 1)
+        for day in holidays_of(department, year)
+    )
+
+
+def _next_open_start(parsed: OpeningHours, local: datetime.datetime) -> datetime.datetime | None:
+    for start, _end, state, _comment in parsed.intervals(local):
+        if state == State.OPEN and start > local:
+            return start
+        if start - local > datetime.timedelta(days=400):
+            return None
+    return None
+
+
 def next_opening(
     expression: str,
     at: datetime.datetime,
@@ -264,16 +283,27 @@ def next_opening(
     timezone: ZoneInfo = DEFAULT_TIMEZONE,
     department: str = "",
 ) -> datetime.datetime | None:
-    """The start of the next open period after `at` (aware, in `timezone`); None if never."""
+    """The start of the next open period after `at` (aware, in `timezone`); None if never.
+    Read on the ordinary expression (fast) when no public holiday comes before that start,
+    else on the expression with the public holidays of `department`."""
     local = _local(at, timezone)
-    for start, _end, state, _comment in local_parse(expression, department, local.year).intervals(
-        local
-    ):
-        if state == State.OPEN and start > local:
-            return start.replace(tzinfo=timezone)
-        if start - local > datetime.timedelta(days=400):
-            return None
-    return None
+    start = _next_open_start(ordinary_parse(expression), local)
+    if start is None and _holidays_only_close(expression):
+        return None  # public holidays only close: never open on ordinary days, never at all
+    if start is None or not _no_holiday_between(department, local.date(), start.date()):
+        start = _next_open_start(local_parse(expression, department, local.year), local)
+    return start.replace(tzinfo=timezone) if start else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _holidays_only_close(expression: str) -> bool:
+    """Whether the public holidays can only close the site (`PH off`, or no `PH` at all: see
+    `with_local_holidays`), so that it is never open when its ordinary days say closed."""
+    for rule in split_rules(expression):
+        head, _space, tail = rule.partition(" ")
+        if "PH" in head.split(",") and tail.split(" ", 1)[0] not in ("off", "closed"):
+            return False
+    return True
 
 
 def next_change(
@@ -283,8 +313,11 @@ def next_change(
     timezone: ZoneInfo = DEFAULT_TIMEZONE,
     department: str = "",
 ) -> datetime.datetime | None:
+    """The next moment the state changes (read like `next_opening`)."""
     local = _local(at, timezone)
-    change = local_parse(expression, department, local.year).next_change(local)
+    change = ordinary_parse(expression).next_change(local)
+    if change is None or not _no_holiday_between(department, local.date(), change.date()):
+        change = local_parse(expression, department, local.year).next_change(local)
     return change.replace(tzinfo=timezone) if change else None
 
 

@@ -240,6 +240,12 @@ class Site(models.Model):
         verbose_name = _("point d'accueil")
         verbose_name_plural = _("points d'accueil")
         ordering = ["name"]
+        indexes = [
+            # the directory's stamp of the public sites (count, last change) reads this alone
+            models.Index(fields=["is_public", "updated_at"], name="network_site_public_updated"),
+            # the search's bounding box (the candidates around a centre)
+            models.Index(fields=["latitude"], name="network_site_latitude"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="network_site_kind"),
             models.UniqueConstraint(

@@ -46,10 +46,12 @@ class TestSearchPage:
     def test_query_count_is_locked(self, client, django_assert_num_queries):
         url = reverse("directory:home")
         client.get(url, {"q": "saint etienne"})  # warm the per-process indexes
-        # communes, candidates, label stamp, page of sites (the partners of the form are cached)
-        with django_assert_num_queries(4):
+        # candidates, label stamp, page of sites (the communes of a place searched before and
+        # the partners of the form are remembered)
+        with django_assert_num_queries(3):
             client.get(url, {"q": "saint etienne"})
-        with django_assert_num_queries(6):  # + the partner and its agreements
+        # + the communes of a postal code not searched before, the partner and its agreements
+        with django_assert_num_queries(6):
             client.get(url, {"q": "42000", "partenaire": "caf"})
 
     @pytest.mark.parametrize(

@@ -86,7 +86,8 @@ def test_one_site(client):
 
 def test_list_query_count_is_locked(client, django_assert_num_queries):
     client.get(URL, {"q": "saint etienne"})
-    with django_assert_num_queries(4):  # communes, candidates, label stamp, sites of the page
+    # candidates, label stamp, sites of the page (the communes of the place are remembered)
+    with django_assert_num_queries(3):
         client.get(URL, {"q": "saint etienne"})
 
 

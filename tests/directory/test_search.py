@@ -207,3 +207,22 @@ def test_the_place_of_a_search_is_read_code_first_then_name(text, commune_code, 
     assert problem in place.problem and bool(place.problem) == bool(problem)
     if text == "Sant-Etienne":
         assert "42218" in {c.code for c in place.suggestions}
+
+
+def test_the_geography_read_for_a_place_is_remembered_until_the_caches_are_cleared(
+    django_assert_num_queries,
+):
+    """A place searched before costs no query (reference data), a caller changing the place
+    it got changes nothing for the next search, and `clear_caches` (after a geography
+    import) makes the next search read the communes again."""
+    from maillon.directory.search import clear_caches
+
+    first = place_of(text="Lyon 8", commune_code="")
+    first.communes.clear()
+    with django_assert_num_queries(0):
+        again = place_of(text="Lyon 8", commune_code="")
+    assert [c.code for c in again.communes] == ["69388"]
+    Commune.objects.filter(code="69388").update(name="Lyon 8e (renommé)")
+    assert place_of(text="Lyon 8", commune_code="").communes[0].name != "Lyon 8e (renommé)"
+    clear_caches()
+    assert place_of(text="Lyon 8", commune_code="").communes[0].name == "Lyon 8e (renommé)"

@@ -118,6 +118,51 @@ def test_public_holidays_are_french():
     assert hours.is_open(expression, christmas - datetime.timedelta(days=1))
 
 
+def _next_opening_on_local_days(expression, at, department):
+    """The reference: the expression with the département's public holidays, read alone."""
+    local = at.astimezone(PARIS).replace(tzinfo=None)
+    parsed = hours.local_parse(expression, department, local.year)
+    for start, _end, state, _comment in parsed.intervals(local):
+        if state == hours.State.OPEN and start > local:
+            return start.replace(tzinfo=PARIS)
+        if start - local > datetime.timedelta(days=400):
+            return None
+    return None
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "Mo-Fr 09:00-12:00,13:30-17:00; PH off",
+        "Mo-Fr 09:00-17:00",  # says nothing of holidays: closed on them
+        "Sa 10:00-12:00; PH 10:00-11:00",  # opens on public holidays
+        "PH 09:00-12:00",  # opens on public holidays only
+        'Mo-Fr unknown "horaires à vérifier"; PH off',  # never open
+        "Mo-Fr 09:00-17:00; 2026 Dec 28-2027 Jan 08 off",
+    ],
+)
+@pytest.mark.parametrize("department", ["", "57", "974"])
+def test_next_opening_and_change_are_those_of_the_local_public_holidays(expression, department):
+    """The ordinary days' expression is read first (fast); around public holidays the answer
+    is the one of the expression with the département's days (26 December in Moselle)."""
+    moments = [
+        datetime.datetime(2026, 12, 24, 18, 0, tzinfo=PARIS),
+        datetime.datetime(2026, 12, 25, 10, 0, tzinfo=PARIS),
+        datetime.datetime(2027, 4, 1, 18, 0, tzinfo=PARIS),  # before Good Friday and Easter
+        datetime.datetime(2026, 12, 3, 16, 0, tzinfo=PARIS),
+        datetime.datetime(2026, 12, 31, 20, 0, tzinfo=PARIS),
+    ]
+    for at in moments:
+        assert hours.next_opening(
+            expression, at, timezone=PARIS, department=department
+        ) == _next_opening_on_local_days(expression, at, department), at
+        local = at.replace(tzinfo=None)
+        change = hours.local_parse(expression, department, local.year).next_change(local)
+        assert hours.next_change(expression, at, timezone=PARIS, department=department) == (
+            change.replace(tzinfo=PARIS) if change else None
+        ), at
+
+
 def test_invalid_expression_gives_a_french_message():
     with pytest.raises(HoursError, match="Horaires illisibles"):
         hours.parse("lundi matin")

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from maillon.directory.geometry import Box, haversine_km
+from maillon.directory.search.stamps import label_decisions_stamp
 from maillon.directory.search.terms import SearchFilters
 from maillon.geo.models import Commune
 from maillon.labels.enums import FRANCE_SERVICES
-from maillon.labels.models import LabelDecision
 from maillon.labels.selectors import sites_labelled_on
 from maillon.network import hours
 from maillon.network.enums import PartnerKind, SiteKind
@@ -60,8 +60,7 @@ def france_services_site_ids(*, day: datetime.date) -> frozenset[int]:
     """Ids of the sites labelled France Services on `day`, kept in memory while the decisions
     do not change (one cheap aggregate per call) and at most five minutes (a decision edited
     in place changes no count)."""
-    stamp = LabelDecision.objects.aggregate(n=Count("id"), m=Max("id"), c=Max("created_at"))
-    key = (day, stamp["n"], stamp["m"], stamp["c"], int(time.time() // LABEL_MEMO_SECONDS))
+    key = (day, *label_decisions_stamp(), int(time.time() // LABEL_MEMO_SECONDS))
     if key not in _labelled:
         _labelled.clear()
         _labelled[key] = frozenset(

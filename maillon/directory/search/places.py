@@ -1,17 +1,26 @@
 """Understanding where a search points: a commune INSEE code, a postal code, a
 Paris/Lyon/Marseille arrondissement ("Lyon 8", "Paris 15e"), a commune name (accents, case,
-hyphens and "St" folded) or a site name; and the French explanation when it points nowhere."""
+hyphens and "St" folded) or a site name; and the French explanation when it points nowhere.
 
+What the geography alone answers (every reading but the site names) is kept in memory per
+process for a few minutes (`GEOGRAPHY_MEMO_SECONDS`): the communes are reference data that
+only `maillon import geo` changes, and the same places are searched again and again."""
+
+import dataclasses
 import difflib
 import hashlib
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillon.core.text import search_key
+from maillon.directory.search.stamps import public_sites_stamp
 from maillon.geo.enums import CommuneKind
 from maillon.geo.models import Commune
 from maillon.geo.selectors import commune_get, communes_for_postal_code, communes_search
@@ -37,13 +46,48 @@ class Place:
     problem: str = ""
 
 
+T = TypeVar("T")
+GEOGRAPHY_MEMO_SECONDS = 300
+GEOGRAPHY_MEMO_SIZE = 1024
+_geography: dict[tuple, tuple[float, object]] = {}
+
+
+def _remembered(key: tuple, read: Callable[[], T]) -> T:
+    """`read()`, a reading of the geography alone, kept in memory at most
+    `GEOGRAPHY_MEMO_SECONDS` (a geography imported again shows within minutes) and for at most
+    `GEOGRAPHY_MEMO_SIZE` inputs (then forgotten all at once)."""
+    key = (*key, get_language())
+    now = time.monotonic()
+    kept = _geography.get(key)
+    if kept is not None and now - kept[0] < GEOGRAPHY_MEMO_SECONDS:
+        return kept[1]  # type: ignore[return-value]
+    value = read()
+    if len(_geography) >= GEOGRAPHY_MEMO_SIZE:
+        _geography.clear()
+    _geography[key] = (now, value)
+    return value
+
+
+def _copy(place: Place) -> Place:
+    """A remembered place the caller may change without changing the memory."""
+    return dataclasses.replace(
+        place,
+        communes=list(place.communes),
+        homonyms=list(place.homonyms),
+        site_ids=list(place.site_ids),
+        suggestions=list(place.suggestions),
+    )
+
+
 def place_of(*, text: str, commune_code: str) -> Place:
     """The place of a search: the INSEE code first, then the text read as a postal code, a
     number that is not one, or a name."""
     if commune_code:
-        return _place_by_insee_code(commune_code)
+        return _copy(
+            _remembered(("insee", commune_code), lambda: _place_by_insee_code(commune_code))
+        )
     if _POSTAL_CODE.match(text):
-        return _place_by_postal_code(text)
+        return _copy(_remembered(("postal", text), lambda: _place_by_postal_code(text)))
     if _DIGITS.match(text):
         return Place(
             problem=_(
@@ -53,7 +97,7 @@ def place_of(*, text: str, commune_code: str) -> Place:
             % {"text": text}
         )
     if text:
-        return _place_by_name(text)
+        return _copy(_place_by_name(text))
     return Place()
 
 
@@ -80,15 +124,26 @@ def _place_by_postal_code(code: str) -> Place:
 def _place_by_name(text: str) -> Place:
     """Cheapest reading first: an arrondissement, an exact commune name (an index), site names
     (memory), then a substring of a commune name (a scan of the communes)."""
+    exact = _remembered(("name", text), lambda: _place_by_commune_name(text))
+    if exact is not None:
+        return exact
+    site_ids = site_ids_named(text)
+    if site_ids:
+        return Place(site_ids=site_ids)
+    return _remembered(("part", text), lambda: _place_by_part_of_name(text))
+
+
+def _place_by_commune_name(text: str) -> Place | None:
     arrondissement = _arrondissement(text)
     if arrondissement is not None:
         return Place(communes=[arrondissement])
     exact = communes_named(text)
     if exact:
         return Place(communes=exact[:1], homonyms=exact[1:])
-    site_ids = site_ids_named(text)
-    if site_ids:
-        return Place(site_ids=site_ids)
+    return None
+
+
+def _place_by_part_of_name(text: str) -> Place:
     found = communes_search(text=text, limit=10)
     if found:
         return Place(communes=found[:1], homonyms=found[1:5])
@@ -155,8 +210,9 @@ def _current_commune_names() -> list[tuple[str, int, str, int]]:
 
 
 def clear_caches() -> None:
-    """Forget the per-process list of commune names (after a geography import, in tests)."""
+    """Forget the per-process readings of the geography (after a geography import, in tests)."""
     _commune_names.clear()
+    _geography.clear()
 
 
 def commune_suggestions(text: str, *, limit: int = 3) -> list[Commune]:
@@ -196,7 +252,7 @@ _name_index: dict[tuple, list[tuple[int, str]]] = {}
 
 def _site_name_index() -> list[tuple[int, str]]:
     """(id, folded name) of the public sites, rebuilt when a site changes (one cheap query)."""
-    stamp = tuple(Site.objects.public().aggregate(n=Count("id"), t=Max("updated_at")).values())
+    stamp = public_sites_stamp()
     if stamp not in _name_index:
         _name_index.clear()
         _name_index[stamp] = [
@@ -215,10 +271,14 @@ def site_ids_named(text: str) -> list[int]:
 
 def center_of(communes: list[Commune]) -> tuple[float, float] | None:
     """The first commune's coordinates; for Paris, Lyon, Marseille (no coordinates of their
-    own) the mean of their arrondissements'."""
+    own) the mean of their arrondissements' (remembered, see `_remembered`)."""
     for commune in communes:
         if commune.latitude is not None and commune.longitude is not None:
             return commune.latitude, commune.longitude
+    return _remembered(("center", *(c.pk for c in communes)), lambda: _center_of_children(communes))
+
+
+def _center_of_children(communes: list[Commune]) -> tuple[float, float] | None:
     points = [
         (latitude, longitude)
         for latitude, longitude in Commune.objects.filter(

@@ -305,6 +305,8 @@ class LabelDecision(models.Model):
         verbose_name = _("décision de label")
         verbose_name_plural = _("décisions de label")
         ordering = ["site", "effective_date", "id"]
+        # the directory's stamp of the decisions (its MAX(created_at)) reads this index alone
+        indexes = [models.Index(fields=["created_at"], name="labels_decision_created")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(effective_latest__gte=models.F("effective_date")),
