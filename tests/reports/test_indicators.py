@@ -146,6 +146,9 @@ def test_the_defaulted_outcomes_sum_reads_the_partial_index(world):  # noqa: F81
     (query,) = captured.captured_queries
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # on a tiny table the full (month, site) index costs the same: without it (rolled back),
+        # the partial index is chosen only if the query's predicate implies the index's
+        cursor.execute("DROP INDEX activity_reqmonth_month_site")
         cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
         plan = json.dumps(cursor.fetchone()[0])
     assert "activity_reqmonth_defaulted" in plan
